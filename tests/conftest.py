@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from tui.core.profile import Profile
+
+DATA = Path(__file__).parent / "data"
+SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+
+# Fixed fake values: no real secret ever lands in a test, snapshot or screenshot.
+FAKE_CLIENT_ID = "fake-client-id-" + "x" * 57
+FAKE_CLIENT_SECRET = "fake-client-secret-" + "s" * 53
+FAKE_SESSION_SECRET = "fakeSessionSecret" + "S" * 47
+# pbkdf2-sha512 of FAKE_CLIENT_SECRET with 1000 iterations (cheap for tests).
+FAKE_DIGEST = (
+    "$pbkdf2-sha512$1000$ZmFrZXNhbHRmYWtlc2FsdA$"
+    "IauqXRbUrEQUl6yk6GQN0ttEhgwH15NklcBHl02vujbKcZJ19oqrAAB.jd4HOAx7bNyvg3gwI6XHUkWdg94boA"
+)
+
+
+def fake_profile(**changes) -> Profile:
+    return Profile(
+        client_id=FAKE_CLIENT_ID,
+        client_secret=FAKE_CLIENT_SECRET,
+        client_secret_digest=FAKE_DIGEST,
+        session_secret=FAKE_SESSION_SECRET,
+    ).with_changes(**changes)
+
+
+@pytest.fixture
+def profile() -> Profile:
+    return fake_profile()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path, monkeypatch):
+    """Keep the developer's own profiles out of every test."""
+    config = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return config
+
+
+@cache
+def schema(version: str) -> dict:
+    return json.loads((DATA / "authelia" / f"configuration.schema.v{version}.json").read_text())
+
+
+def digest_vectors() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in (DATA / "authelia" / "digest-vectors.tsv").read_text().splitlines():
+        if not line or line.startswith("#") or line.startswith("algorithm\t"):
+            continue
+        algorithm, password, digest, _source = line.split("\t")
+        rows.append((algorithm, password, digest))
+    return rows

@@ -1,0 +1,132 @@
+"""Each fact from FACTS.md that decides what we emit, pinned."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+
+import pytest
+from conftest import DATA, SHARED_REFERENCE, fake_profile
+
+from tui.core import facts
+from tui.core.authelia import client_entry
+from tui.core.librechat import env_values
+from tui.core.versions import Version, VersionError
+
+
+def test_reference_copies_match_shared_when_present():
+    if not SHARED_REFERENCE.is_dir():
+        pytest.skip("../shared/reference is not beside this checkout")
+    for relative in ("authelia/configuration.schema.v4.38.json",
+                     "authelia/configuration.schema.v4.39.json",
+                     "authelia/digest-vectors.tsv", "librechat/env.example"):
+        assert filecmp.cmp(DATA / relative, SHARED_REFERENCE / relative, shallow=False), relative
+
+
+def test_callback_is_domain_server_plus_fixed_route_not_the_guides_authelia_url():
+    p = fake_profile(app_url="https://chat.example.org/")
+    env = env_values(p)
+    assert env["OPENID_CALLBACK_URL"] == "/oauth/openid/callback"
+    assert env["DOMAIN_SERVER"] == "https://chat.example.org"
+    assert env["DOMAIN_CLIENT"] == "https://chat.example.org"
+    assert client_entry(p)["redirect_uris"] == [
+        env["DOMAIN_SERVER"] + env["OPENID_CALLBACK_URL"]
+    ]
+    assert "api/oidc/authorization" not in env["OPENID_CALLBACK_URL"]
+
+
+@pytest.mark.parametrize(
+    ("librechat", "method"),
+    [("0.7.0", "client_secret_basic"), ("v0.7.8", "client_secret_basic"),
+     ("0.7.9", "client_secret_post"), ("0.8.7", "client_secret_post"),
+     ("v0.8.8-rc1", "client_secret_post")],
+)
+def test_token_endpoint_auth_method_follows_openid_client_version(librechat, method):
+    assert client_entry(fake_profile(librechat_version=librechat))[
+        "token_endpoint_auth_method"] == method
+
+
+@pytest.mark.parametrize("librechat", ["0.7.8", "0.8.7"])
+def test_pkce_s256_required_for_every_supported_librechat(librechat):
+    entry = client_entry(fake_profile(librechat_version=librechat))
+    assert entry["require_pkce"] is True
+    assert entry["pkce_challenge_method"] == "S256"
+
+
+def test_fixed_client_settings():
+    entry = client_entry(fake_profile())
+    assert entry["response_types"] == ["code"]
+    assert entry["grant_types"] == ["authorization_code"]
+    assert entry["access_token_signed_response_alg"] == "none"
+    assert entry["userinfo_signed_response_alg"] == "none"
+    assert entry["public"] is False
+
+
+def test_refresh_token_only_with_offline_access():
+    plain = client_entry(fake_profile())
+    assert "refresh_token" not in plain["grant_types"]
+    assert "offline_access" not in plain["scopes"]
+    refresh = client_entry(fake_profile(refresh_tokens=True))
+    assert refresh["grant_types"] == ["authorization_code", "refresh_token"]
+    assert "offline_access" in refresh["scopes"]
+    assert env_values(fake_profile(refresh_tokens=True))["OPENID_SCOPE"].split()[-1] == (
+        "offline_access")
+
+
+def test_env_writes_the_plaintext_secret_never_the_digest():
+    p = fake_profile()
+    env = env_values(p)
+    assert env["OPENID_CLIENT_SECRET"] == p.client_secret
+    assert p.client_secret_digest not in env.values()
+    assert client_entry(p)["client_secret"] == p.client_secret_digest
+
+
+def test_every_env_key_we_write_is_in_librechats_env_example():
+    example = (DATA / "librechat" / "env.example").read_text()
+    keys = set(re.findall(r"^#?\s*([A-Z_][A-Z0-9_]*)=", example, re.MULTILINE))
+    written = set(env_values(fake_profile()))
+    assert written <= keys, written - keys
+    assert written == {
+        "DOMAIN_CLIENT", "DOMAIN_SERVER", "ALLOW_SOCIAL_LOGIN", "OPENID_BUTTON_LABEL",
+        "OPENID_ISSUER", "OPENID_CLIENT_ID", "OPENID_CLIENT_SECRET", "OPENID_SESSION_SECRET",
+        "OPENID_CALLBACK_URL", "OPENID_SCOPE", "OPENID_IMAGE_URL",
+    }
+    assert env_values(fake_profile())["ALLOW_SOCIAL_LOGIN"] == "true"
+
+
+def test_scope_contains_openid_and_issuer_is_authelias_root():
+    env = env_values(fake_profile(auth_url="https://auth.example.org/"))
+    assert env["OPENID_SCOPE"].split()[0] == "openid"
+    assert env["OPENID_ISSUER"] == "https://auth.example.org"
+
+
+def test_rfc3986_charset_and_client_id_limit():
+    assert facts.RFC3986_UNRESERVED == (
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~")
+    assert facts.CLIENT_ID_MAX_LENGTH == 100
+
+
+def test_supported_versions():
+    assert facts.SUPPORTED_AUTHELIA == ("4.38", "4.39")
+    assert facts.DEFAULT_AUTHELIA == "4.39"
+    assert facts.DEFAULT_LIBRECHAT == "0.8.7"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("0.8.7", (0, 8, 7)), ("v0.7.9", (0, 7, 9)), ("4.39", (4, 39, 0)), ("4.39.20", (4, 39, 20))],
+)
+def test_version_parsing(text, expected):
+    assert Version.parse(text)[:3] == expected
+
+
+def test_prerelease_sorts_before_release():
+    assert Version.parse("0.8.8-rc1") < Version.parse("0.8.8")
+    assert Version.parse("0.8.8-rc1") > Version.parse("0.8.7")
+    assert str(Version.parse("v0.8.8-rc1")) == "0.8.8-rc1"
+
+
+@pytest.mark.parametrize("text", ["", "latest", "0", "1.x", "0.8.7;rm"])
+def test_bad_versions_are_refused_with_a_hint(text):
+    with pytest.raises(VersionError, match="write it like"):
+        Version.parse(text)

@@ -1,0 +1,37 @@
+"""The core and the CLI never import Textual; the app is the only layer that does."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "tui"
+
+
+def test_no_module_in_the_core_or_cli_imports_textual():
+    for path in [*sorted((PACKAGE / "core").rglob("*.py")), PACKAGE / "cli.py"]:
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""] if node.level == 0 else [
+                    "." * node.level + (node.module or "")]
+            for name in names:
+                assert name.split(".")[0] not in ("textual", "rich"), f"{path}: {name}"
+                assert ".app" not in name or path.name == "cli.py", f"{path}: {name}"
+
+
+def test_cli_commands_run_without_loading_textual():
+    code = (
+        "import sys, tui.cli, tui.core.authelia, tui.core.librechat, tui.core.checklist, "
+        "tui.core.store, tui.core.checks, tui.core.digest\n"
+        "tui.cli.main(['rand'])\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
+        "assert 'passlib' not in sys.modules, 'rand should not load passlib'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

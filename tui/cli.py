@@ -1,0 +1,269 @@
+"""The scriptable command line over the core. No Textual import on these paths."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+from .core import facts
+from .core.digest import ALGORITHMS, DEFAULT_ALGORITHM
+
+# Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import NoReturn
+
+
+PROG = "librechat-authelia"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input: reported as one line on stderr with exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see {self.prog} --help)")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Generate Authelia's OpenID Connect client for LibreChat and LibreChat's "
+        ".env, from a saved profile. Without a command, opens the terminal app.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--profile", metavar="NAME", help="profile to open in the app")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    new = commands.add_parser("new", help="create a profile with fresh secrets")
+    new.add_argument("name", metavar="NAME")
+    new.add_argument("--app-url", required=True, metavar="URL", help="LibreChat's public URL")
+    new.add_argument("--auth-url", required=True, metavar="URL", help="Authelia's URL")
+    new.add_argument("--client-id", metavar="ID", help="default: 72 random characters")
+    new.add_argument("--client-name", metavar="N", default=facts.DEFAULT_CLIENT_NAME)
+    new.add_argument("--policy", choices=facts.POLICIES, default=facts.DEFAULT_POLICY)
+    new.add_argument("--group", metavar="G", default="",
+                     help="allow only members of this Authelia group")
+    new.add_argument("--refresh-tokens", action="store_true",
+                     help="allow refresh tokens (adds the offline_access scope)")
+    new.add_argument("--authelia", choices=facts.SUPPORTED_AUTHELIA, default=facts.DEFAULT_AUTHELIA)
+    new.add_argument("--librechat", metavar="VERSION", default=facts.DEFAULT_LIBRECHAT)
+    new.add_argument("--digest", metavar="ALGORITHM", choices=list(ALGORITHMS),
+                     default=DEFAULT_ALGORITHM)
+    new.add_argument("--button-label", metavar="TEXT", default=facts.DEFAULT_BUTTON_LABEL)
+    new.add_argument("--image-url", metavar="URL", default=facts.DEFAULT_IMAGE_URL)
+    new.add_argument("--force", action="store_true", help="replace an existing profile")
+
+    commands.add_parser("list", help="list saved profiles")
+
+    render = commands.add_parser("render", help="print a snippet")
+    render.add_argument("what", choices=list(_RENDERERS), metavar="WHAT",
+                        help=" | ".join(_RENDERERS))
+    render.add_argument("--profile", metavar="NAME", dest="sub_profile",
+                        help="default: the last-used profile")
+
+    check = commands.add_parser("check", help="list findings; exit 1 if any error")
+    check.add_argument("--profile", metavar="NAME", dest="sub_profile")
+
+    hash_ = commands.add_parser("hash", help="digest of the secret on stdin")
+    hash_.add_argument("--algorithm", choices=list(ALGORITHMS), default=DEFAULT_ALGORITHM,
+                       metavar="A", help=" | ".join(ALGORITHMS))
+
+    verify = commands.add_parser("verify", help="exit 0 if DIGEST matches the secret on stdin")
+    verify.add_argument("digest", metavar="DIGEST")
+
+    rand = commands.add_parser("rand", help="a random string")
+    rand.add_argument("--length", type=int, default=72, metavar="N")
+    rand.add_argument("--charset", choices=["rfc3986", "alphanumeric"], default="rfc3986")
+    return parser
+
+
+def _render_authelia(p):
+    from .core.authelia import render_client_block
+
+    return render_client_block(p)
+
+
+def _render_entry(p):
+    from .core.authelia import render_client_entry
+
+    return render_client_entry(p)
+
+
+def _render_env(p):
+    from .core.librechat import render_env
+
+    return render_env(p)
+
+
+def _render_compose(p):
+    from .core.librechat import render_compose
+
+    return render_compose(p)
+
+
+def _render_checklist(p):
+    from .core.checklist import render_checklist
+
+    return render_checklist(p)
+
+
+_RENDERERS: dict[str, Callable] = {
+    "authelia": _render_authelia,
+    "authelia-entry": _render_entry,
+    "env": _render_env,
+    "compose": _render_compose,
+    "checklist": _render_checklist,
+}
+
+
+def _store():
+    from .core.store import ProfileStore
+
+    return ProfileStore()
+
+
+def _profile_name(store, name: str | None) -> str:
+    if name:
+        return name
+    last = store.last_used()
+    if last and store.exists(last):
+        return last
+    names = store.names()
+    if len(names) == 1:
+        return names[0]
+    if not names:
+        raise UsageError(f"there is no profile yet: create one with '{PROG} new NAME ...'")
+    raise UsageError(f"several profiles exist ({', '.join(names)}): choose one with --profile")
+
+
+def _read_secret() -> str:
+    data = sys.stdin.read()
+    secret = data[:-1] if data.endswith("\n") else data
+    secret = secret[:-1] if secret.endswith("\r") else secret
+    if not secret:
+        raise UsageError("no secret on standard input (pipe it in; secrets are never taken "
+                         "from the command line)")
+    return secret
+
+
+def _cmd_new(args) -> int:
+    from .core.checks import check_profile
+    from .core.profile import new_profile
+    from .core.store import validate_name
+
+    store = _store()
+    validate_name(args.name)
+    if store.exists(args.name) and not args.force:
+        raise UsageError(f"profile {args.name!r} already exists: use --force to replace it")
+    values = dict(
+        app_url=args.app_url, auth_url=args.auth_url, client_name=args.client_name,
+        policy=args.policy, group=args.group, refresh_tokens=args.refresh_tokens,
+        authelia_version=args.authelia, librechat_version=args.librechat,
+        digest_algorithm=args.digest, button_label=args.button_label, image_url=args.image_url,
+    )
+    if args.client_id is not None:
+        values["client_id"] = args.client_id
+    profile = new_profile(hash_digest=False, **values)
+    errors = [f for f in check_profile(profile, verify_digest=False)
+              if f.severity == "error" and f.field != "client_secret_digest"]
+    if errors:
+        raise UsageError(f"{errors[0].field}: {errors[0].message}")
+    profile = new_profile(**{**values, **{k: getattr(profile, k) for k in (
+        "client_id", "client_secret", "session_secret")}})
+    path = store.save(args.name, profile)
+    store.set_last_used(args.name)
+    print(f"created profile {args.name} ({path})", file=sys.stderr)
+    for finding in check_profile(profile, verify_digest=False):
+        print(finding, file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_list(args) -> int:
+    store = _store()
+    last = store.last_used()
+    for name in store.names():
+        print(f"{name}{'  (last used)' if name == last else ''}")
+    return EXIT_OK
+
+
+def _cmd_render(args) -> int:
+    from .core.errors import ProfileInvalid
+
+    store = _store()
+    name = _profile_name(store, args.sub_profile)
+    profile = store.load(name)
+    try:
+        text = _RENDERERS[args.what](profile)
+    except ProfileInvalid as error:
+        for finding in error.findings:
+            print(f"{PROG}: {finding}", file=sys.stderr)
+        print(f"{PROG}: profile {name!r} has errors; fix them first (see '{PROG} check')",
+              file=sys.stderr)
+        return EXIT_FAILED
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _cmd_check(args) -> int:
+    from .core.checks import check_profile, has_errors
+
+    store = _store()
+    name = _profile_name(store, args.sub_profile)
+    findings = check_profile(store.load(name))
+    for finding in findings:
+        print(finding)
+    if not findings:
+        print(f"profile {name}: no problems found")
+    return EXIT_FAILED if has_errors(findings) else EXIT_OK
+
+
+def _cmd_hash(args) -> int:
+    from .core import digest
+
+    print(digest.hash(_read_secret(), args.algorithm))
+    return EXIT_OK
+
+
+def _cmd_verify(args) -> int:
+    from .core import digest
+
+    return EXIT_OK if digest.verify(_read_secret(), args.digest) else EXIT_FAILED
+
+
+def _cmd_rand(args) -> int:
+    from .core.secretgen import random_string
+
+    print(random_string(args.length, args.charset))
+    return EXIT_OK
+
+
+_COMMANDS = {"new": _cmd_new, "list": _cmd_list, "render": _cmd_render, "check": _cmd_check,
+             "hash": _cmd_hash, "verify": _cmd_verify, "rand": _cmd_rand}
+
+
+def _run_app(profile: str | None) -> int:
+    from .app.main import run
+
+    return run(profile)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _build_parser().parse_args(argv)
+        if args.command is None:
+            return _run_app(args.profile)
+        return _COMMANDS[args.command](args)
+    # StoreError, DigestError, VersionError and the rest of the core's input errors are
+    # ValueErrors: each becomes one line on stderr, never a traceback.
+    except (UsageError, ValueError) as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

@@ -1,0 +1,80 @@
+"""The Authelia client registration for LibreChat, as data and as YAML."""
+
+from __future__ import annotations
+
+from .errors import require_valid
+from .profile import Profile
+from .yamlio import dump_yaml
+
+# Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+
+def client_entry(profile: Profile) -> dict[str, Any]:
+    """One entry of identity_providers.oidc.clients, keys in the order of Authelia's docs."""
+    return {
+        "client_id": profile.client_id,
+        "client_name": profile.client_name,
+        "client_secret": profile.client_secret_digest,
+        "public": False,
+        "authorization_policy": profile.authorization_policy,
+        # Both openid-client 5 and 6 send an S256 challenge to Authelia (FACTS.md: PKCE).
+        "require_pkce": True,
+        "pkce_challenge_method": "S256",
+        "redirect_uris": [profile.redirect_uri],
+        "scopes": list(profile.effective_scopes),
+        "response_types": ["code"],
+        "grant_types": ["authorization_code"]
+        + (["refresh_token"] if profile.wants_refresh_token else []),
+        "access_token_signed_response_alg": "none",
+        "userinfo_signed_response_alg": "none",
+        "token_endpoint_auth_method": profile.token_endpoint_auth_method(),
+    }
+
+
+def authorization_policies(profile: Profile) -> dict[str, Any]:
+    """The custom policy that lets only members of profile.group log in, if one is set."""
+    if not profile.group:
+        return {}
+    return {
+        profile.group_policy_name: {
+            "default_policy": "deny",
+            "rules": [{"policy": profile.policy, "subject": f"group:{profile.group}"}],
+        }
+    }
+
+
+def client_config(profile: Profile) -> dict[str, Any]:
+    """The identity_providers wrapper with this client (and its policy, if any)."""
+    oidc: dict[str, Any] = {}
+    policies = authorization_policies(profile)
+    if policies:
+        oidc["authorization_policies"] = policies
+    oidc["clients"] = [client_entry(profile)]
+    return {"identity_providers": {"oidc": oidc}}
+
+
+def render_client_block(profile: Profile) -> str:
+    """YAML to merge into configuration.yml: identity_providers.oidc with this client."""
+    require_valid(profile, verify_digest=True)
+    return dump_yaml(client_config(profile))
+
+
+def render_client_entry(profile: Profile) -> str:
+    """Only the list item, to paste into an existing identity_providers.oidc.clients list.
+
+    A group policy lives outside the list, so the entry form says in a leading comment that
+    it is needed (the checks refuse control characters in a group, so it stays one line).
+    """
+    require_valid(profile, verify_digest=True)
+    entry = dump_yaml([client_entry(profile)])
+    if not profile.group:
+        return entry
+    note = (
+        f"# This client uses the authorization policy {profile.group_policy_name}: copy it from\n"
+        "# the full block into identity_providers.oidc.authorization_policies as well.\n"
+    )
+    return note + entry

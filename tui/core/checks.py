@@ -1,0 +1,236 @@
+"""Findings about a profile: what would break the login, and how to fix it."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import namedtuple
+from urllib.parse import urlsplit
+
+from . import digest, facts
+from .envfile import env_value_problem
+from .profile import Profile
+from .versions import Version, VersionError
+
+SEVERITIES = ("error", "warning", "info")
+
+
+class Finding(namedtuple("Finding", "severity field message")):
+    """severity is one of SEVERITIES; field names the Profile field to fix."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.field}: {self.message}"
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity == "error" for f in findings)
+
+
+def findings_for(findings: list[Finding], field: str) -> list[Finding]:
+    return [f for f in findings if f.field == field]
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _url_problem(url: str) -> tuple[str | None, str, str]:
+    """(problem, scheme, host) of a URL that should be an absolute http(s) root."""
+    if not url:
+        return ("is empty: enter the full URL, like https://auth.example.com", "", "")
+    if any(c.isspace() or unicodedata.category(c) == "Cc" for c in url):
+        return ("contains spaces or control characters", "", "")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as error:
+        return (f"is not a valid URL ({error})", "", "")
+    if parts.scheme not in ("http", "https") or not host:
+        return ("must be absolute, starting with https:// and a host name", parts.scheme, host)
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        return ("must not have a query (?...) or fragment (#...)", parts.scheme, host)
+    if parts.username is not None or parts.password is not None:
+        return ("must not contain a user name or password", parts.scheme, host)
+    return (None, parts.scheme, host)
+
+
+def _check_urls(profile: Profile, librechat: Version | None) -> list[Finding]:
+    out = []
+    problem, scheme, host = _url_problem(profile.app_url)
+    if problem:
+        out.append(Finding("error", "app_url", f"LibreChat's URL {problem}"))
+    elif scheme == "http" and not _is_loopback(host):
+        out.append(Finding("error", "app_url",
+                           "LibreChat's URL must use https:// (http is only for localhost); "
+                           "put LibreChat behind your TLS reverse proxy"))
+    elif scheme == "http":
+        out.append(Finding("warning", "app_url",
+                           "http:// works only for testing on this machine"))
+
+    problem, scheme, host = _url_problem(profile.auth_url)
+    if problem:
+        out.append(Finding("error", "auth_url", f"Authelia's URL {problem}"))
+    elif scheme == "http":
+        if librechat is not None and librechat >= facts.LIBRECHAT_OPENID_CLIENT_6:
+            out.append(Finding("error", "auth_url",
+                               "Authelia's URL must use https://: LibreChat 0.7.9 and newer "
+                               "(openid-client 6) refuse http:// issuers"))
+        elif not _is_loopback(host):
+            out.append(Finding("error", "auth_url",
+                               "Authelia's URL must use https:// (http is only for localhost)"))
+        else:
+            out.append(Finding("warning", "auth_url",
+                               "http:// works only for testing on this machine"))
+    if not problem and profile.auth_url.endswith(facts.DISCOVERY_PATH):
+        out.append(Finding("error", "auth_url",
+                           "enter Authelia's root URL, without /.well-known/openid-configuration"))
+    if not problem and profile.app_url == profile.auth_url:
+        out.append(Finding("error", "auth_url",
+                           "Authelia and LibreChat need different URLs (usually two subdomains)"))
+
+    if profile.image_url:
+        problem, scheme, _ = _url_problem(profile.image_url)
+        if problem:
+            out.append(Finding("error", "image_url", f"the button image URL {problem}"))
+        elif scheme == "http":
+            out.append(Finding("warning", "image_url",
+                               "an http:// image on an https:// page is blocked by browsers"))
+    return out
+
+
+def _check_client_id(profile: Profile) -> list[Finding]:
+    cid = profile.client_id
+    if not cid:
+        return [Finding("error", "client_id", "the client ID is empty: generate one")]
+    bad = sorted({c for c in cid if c not in facts.RFC3986_UNRESERVED})
+    if bad:
+        shown = " ".join(repr(c) for c in bad[:5])
+        return [Finding("error", "client_id",
+                        "Authelia allows only RFC 3986 unreserved characters "
+                        f"(A-Z a-z 0-9 - . _ ~) in a client ID; remove {shown}")]
+    if len(cid) > facts.CLIENT_ID_MAX_LENGTH:
+        return [Finding("error", "client_id",
+                        f"Authelia allows at most {facts.CLIENT_ID_MAX_LENGTH} characters in a "
+                        f"client ID; this one has {len(cid)}")]
+    return []
+
+
+def _check_secret(value: str, field: str, label: str) -> list[Finding]:
+    if not value:
+        return [Finding("error", field, f"the {label} is empty: generate one")]
+    out = []
+    problem = env_value_problem(value)
+    if problem:
+        out.append(Finding("error", field, f"the {label} {problem}; generate a new one"))
+    if len(value) < facts.RECOMMENDED_SECRET_LENGTH:
+        out.append(Finding("warning", field,
+                           f"the {label} has {len(value)} characters; use at least "
+                           f"{facts.RECOMMENDED_SECRET_LENGTH} random ones (regenerate it)"))
+    return out
+
+
+def _check_digest(profile: Profile, verify_digest: bool) -> list[Finding]:
+    value = profile.client_secret_digest
+    if not value:
+        return [Finding("error", "client_secret_digest",
+                        "there is no digest of the client secret yet: generate it")]
+    if digest.is_plaintext(value):
+        out = [Finding("warning", "client_secret_digest",
+                       "a plaintext client secret in Authelia is deprecated: use a digest "
+                       f"such as {digest.DEFAULT_ALGORITHM}")]
+    else:
+        out = []
+    if not verify_digest:
+        return out
+    try:
+        matches = digest.verify(profile.client_secret, value)
+    except digest.NotADigest as error:
+        return [Finding("error", "client_secret_digest", f"{error}: generate the digest again")]
+    if not matches:
+        out.append(Finding("error", "client_secret_digest",
+                           "the digest was not made from this client secret (Authelia would "
+                           "answer invalid_client): generate the digest again"))
+    return out
+
+
+def _check_versions(profile: Profile) -> tuple[list[Finding], Version | None]:
+    out: list[Finding] = []
+    try:
+        authelia = Version.parse(profile.authelia_version)
+    except VersionError as error:
+        out.append(Finding("error", "authelia_version", str(error)))
+    else:
+        if authelia < facts.MINIMUM_AUTHELIA:
+            out.append(Finding("error", "authelia_version",
+                               f"Authelia {profile.authelia_version} is not supported: upgrade "
+                               "Authelia to 4.38 or newer (4.38 renamed the client keys to "
+                               "client_id, client_name and client_secret)"))
+        elif authelia[:2] > facts.NEWEST_KNOWN_AUTHELIA[:2]:
+            out.append(Finding("warning", "authelia_version",
+                               f"Authelia {profile.authelia_version} is newer than this tool "
+                               "knows; the block is written for 4.39"))
+    librechat = None
+    try:
+        librechat = Version.parse(profile.librechat_version)
+    except VersionError as error:
+        out.append(Finding("error", "librechat_version", str(error)))
+    else:
+        if librechat > facts.NEWEST_KNOWN_LIBRECHAT:
+            out.append(Finding("info", "librechat_version",
+                               f"LibreChat {profile.librechat_version} is newer than this tool "
+                               f"knows ({facts.NEWEST_KNOWN_LIBRECHAT}); the settings assume "
+                               "it behaves like 0.8.x"))
+    return out, librechat
+
+
+def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Finding]:
+    """Every finding for `profile`. verify_digest=False skips the one slow check."""
+    findings, librechat = _check_versions(profile)
+    findings += _check_urls(profile, librechat)
+    findings += _check_client_id(profile)
+    findings += _check_secret(profile.client_secret, "client_secret", "client secret")
+    findings += _check_secret(profile.session_secret, "session_secret", "session secret")
+    if profile.session_secret and profile.session_secret == profile.client_secret:
+        findings.append(Finding("error", "session_secret",
+                                "the session secret must differ from the client secret"))
+    findings += _check_digest(profile, verify_digest)
+
+    if profile.policy not in facts.POLICIES:
+        findings.append(Finding("error", "policy",
+                                f"the policy must be one of {', '.join(facts.POLICIES)}"))
+    if profile.group and any(unicodedata.category(c) == "Cc" for c in profile.group):
+        findings.append(Finding("error", "group", "the group name contains control characters"))
+
+    if "openid" not in profile.scopes:
+        findings.append(Finding("error", "scopes",
+                                "the scopes must include openid, or LibreChat's login fails"))
+    unknown = [s for s in profile.scopes if s not in facts.AUTHELIA_SCOPES]
+    if unknown:
+        findings.append(Finding("error", "scopes",
+                                f"Authelia does not know the scope {unknown[0]!r}; use "
+                                f"{', '.join(facts.AUTHELIA_SCOPES)}"))
+
+    problem = env_value_problem(profile.button_label)
+    if problem:
+        findings.append(Finding("error", "button_label", f"the button label {problem}"))
+    elif not profile.button_label.strip():
+        findings.append(Finding("info", "button_label",
+                                "no button label: LibreChat shows its default text"))
+    if any(unicodedata.category(c) == "Cc" for c in profile.client_name):
+        findings.append(Finding("error", "client_name",
+                                "the client name contains control characters"))
+    for field, value in (("app_url", profile.app_url), ("auth_url", profile.auth_url),
+                         ("image_url", profile.image_url)):
+        problem = env_value_problem(value)
+        if problem and not findings_for(findings, field):
+            findings.append(Finding("error", field, f"the URL {problem}"))
+    return findings

@@ -1,0 +1,74 @@
+"""Verified facts about Authelia and LibreChat, each defined once.
+
+Every renderer, check and checklist step takes its constants from here; the tests pin each
+value against ../shared/reference/FACTS.md.
+"""
+
+from __future__ import annotations
+
+import string
+
+from .versions import Version
+
+# LibreChat mounts its OAuth routes at /oauth; the OpenID callback route is fixed.
+# The callback URL LibreChat sends is DOMAIN_SERVER + OPENID_CALLBACK_URL, concatenated.
+CALLBACK_PATH = "/oauth/openid/callback"
+DISCOVERY_PATH = "/.well-known/openid-configuration"
+
+# Authelia versions whose client keys (client_id, client_name, client_secret) we emit.
+SUPPORTED_AUTHELIA = ("4.38", "4.39")
+DEFAULT_AUTHELIA = "4.39"
+MINIMUM_AUTHELIA = Version.parse("4.38")
+NEWEST_KNOWN_AUTHELIA = Version.parse("4.39.20")
+
+DEFAULT_LIBRECHAT = "0.8.7"
+NEWEST_KNOWN_LIBRECHAT = Version.parse("0.8.8-rc1")
+# From 0.7.9 LibreChat uses openid-client 6: client_secret_post, and no http:// issuers.
+LIBRECHAT_OPENID_CLIENT_6 = Version.parse("0.7.9")
+
+# Scopes Authelia accepts for a client in both the 4.38 and the 4.39 schema.
+AUTHELIA_SCOPES = ("openid", "profile", "email", "groups", "offline_access")
+DEFAULT_SCOPES = ("openid", "profile", "email")
+REFRESH_SCOPE = "offline_access"
+
+POLICIES = ("one_factor", "two_factor")
+DEFAULT_POLICY = "two_factor"
+
+# RFC 3986 unreserved characters: what Authelia allows in a client_id, and the charset
+# of `authelia crypto rand --charset rfc3986`.
+RFC3986_UNRESERVED = string.ascii_letters + string.digits + "-._~"
+ALPHANUMERIC = string.ascii_letters + string.digits
+CLIENT_ID_MAX_LENGTH = 100
+RECOMMENDED_SECRET_LENGTH = 64
+
+# The old guide's example values: a new profile starts from them so it is complete at once.
+EXAMPLE_APP_URL = "https://librechat.example.com"
+EXAMPLE_AUTH_URL = "https://auth.example.com"
+DEFAULT_CLIENT_NAME = "LibreChat"
+DEFAULT_BUTTON_LABEL = "Log in with Authelia"
+DEFAULT_IMAGE_URL = "https://www.authelia.com/images/branding/logo-cropped.png"
+
+# The LibreChat .env keys we write, in the order we write them. All are in LibreChat's
+# own .env.example (a test checks it).
+ENV_DOMAIN_CLIENT = "DOMAIN_CLIENT"
+ENV_DOMAIN_SERVER = "DOMAIN_SERVER"
+ENV_ALLOW_SOCIAL_LOGIN = "ALLOW_SOCIAL_LOGIN"
+ENV_BUTTON_LABEL = "OPENID_BUTTON_LABEL"
+ENV_ISSUER = "OPENID_ISSUER"
+ENV_CLIENT_ID = "OPENID_CLIENT_ID"
+ENV_CLIENT_SECRET = "OPENID_CLIENT_SECRET"
+ENV_SESSION_SECRET = "OPENID_SESSION_SECRET"
+ENV_CALLBACK_URL = "OPENID_CALLBACK_URL"
+ENV_SCOPE = "OPENID_SCOPE"
+ENV_IMAGE_URL = "OPENID_IMAGE_URL"
+
+
+def token_endpoint_auth_method(librechat: Version) -> str:
+    """The method LibreChat's openid-client sends the client secret with.
+
+    openid-client 6 (LibreChat >= 0.7.9) posts it in the body; openid-client 5 defaults to
+    HTTP Basic. Authelia answers any other method than the registered one with invalid_client.
+    """
+    if librechat >= LIBRECHAT_OPENID_CLIENT_6:
+        return "client_secret_post"
+    return "client_secret_basic"

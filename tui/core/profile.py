@@ -1,0 +1,185 @@
+"""One deployment's settings, and their file form."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from . import facts
+from .digest import DEFAULT_ALGORITHM
+from .versions import Version
+
+# Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+PROFILE_FORMAT_VERSION = 1
+
+
+class ProfileFormatError(ValueError):
+    """A profile's data has a missing key or a value of the wrong type."""
+
+
+def normalise_url(url: str) -> str:
+    """Trim spaces and trailing slashes: LibreChat joins DOMAIN_SERVER and the path as strings."""
+    return url.strip().rstrip("/")
+
+
+# Field name -> default. A namedtuple, not a dataclass: `dataclasses` and `typing` would
+# cost every CLI call ~15 ms at start-up. Types: str, except scopes and checklist
+# (tuples of str) and refresh_tokens (bool).
+_FIELD_DEFAULTS = {
+    "app_url": facts.EXAMPLE_APP_URL,
+    "auth_url": facts.EXAMPLE_AUTH_URL,
+    "client_id": "",
+    "client_name": facts.DEFAULT_CLIENT_NAME,
+    "client_secret": "",
+    "client_secret_digest": "",
+    "digest_algorithm": DEFAULT_ALGORITHM,
+    "session_secret": "",
+    "policy": facts.DEFAULT_POLICY,
+    "group": "",  # when set, only members of this group may log in
+    "scopes": facts.DEFAULT_SCOPES,
+    "refresh_tokens": False,
+    "button_label": facts.DEFAULT_BUTTON_LABEL,
+    "image_url": facts.DEFAULT_IMAGE_URL,
+    "authelia_version": facts.DEFAULT_AUTHELIA,
+    "librechat_version": facts.DEFAULT_LIBRECHAT,
+    "checklist": (),  # ids of ticked steps
+}
+_ProfileFields = namedtuple("_ProfileFields", _FIELD_DEFAULTS, defaults=_FIELD_DEFAULTS.values())
+
+
+class Profile(_ProfileFields):
+    """One deployment's settings; immutable, normalised on construction."""
+
+    __slots__ = ()
+
+    def __new__(cls, **values: Any) -> Profile:
+        unknown = set(values) - set(cls._fields)
+        if unknown:
+            raise TypeError(f"unknown profile field {sorted(unknown)[0]!r}")
+        for name in ("app_url", "auth_url"):
+            if name in values:
+                values[name] = normalise_url(values[name])
+        for name in ("image_url", "group"):
+            if name in values:
+                values[name] = values[name].strip()
+        for name in ("scopes", "checklist"):
+            if name in values:
+                values[name] = tuple(dict.fromkeys(values[name]))
+        return super().__new__(cls, **values)
+
+    def with_changes(self, **changes: Any) -> Profile:
+        return Profile(**{**self._asdict(), **changes})
+
+    # Derived values: computed here once so renderers, checks and the checklist agree.
+
+    @property
+    def redirect_uri(self) -> str:
+        return self.app_url + facts.CALLBACK_PATH
+
+    @property
+    def discovery_url(self) -> str:
+        return self.auth_url + facts.DISCOVERY_PATH
+
+    @property
+    def effective_scopes(self) -> tuple[str, ...]:
+        """The scopes, plus offline_access when refresh tokens are wanted."""
+        if self.refresh_tokens and facts.REFRESH_SCOPE not in self.scopes:
+            return (*self.scopes, facts.REFRESH_SCOPE)
+        return self.scopes
+
+    @property
+    def wants_refresh_token(self) -> bool:
+        # Authelia warns about refresh_token without offline_access: they go together.
+        return facts.REFRESH_SCOPE in self.effective_scopes
+
+    @property
+    def group_policy_name(self) -> str:
+        """The name of the custom authorization policy for a group restriction."""
+        slug = "".join(c if c.isalnum() or c in "-_" else "_" for c in self.group)
+        return f"librechat_{slug}" if slug else ""
+
+    @property
+    def authorization_policy(self) -> str:
+        return self.group_policy_name if self.group else self.policy
+
+    def librechat(self) -> Version:
+        return Version.parse(self.librechat_version)
+
+    def token_endpoint_auth_method(self) -> str:
+        return facts.token_endpoint_auth_method(self.librechat())
+
+
+def new_profile(*, hash_digest: bool = True, **values: Any) -> Profile:
+    """A complete profile with fresh secrets; `values` override the guide's examples."""
+    from . import digest, secretgen
+
+    generated = {
+        "client_id": secretgen.new_client_id(),
+        "client_secret": secretgen.new_client_secret(),
+        "session_secret": secretgen.new_session_secret(),
+    }
+    profile = Profile(**{**generated, **values})
+    if hash_digest and not profile.client_secret_digest:
+        profile = profile.with_changes(
+            client_secret_digest=digest.hash(profile.client_secret, profile.digest_algorithm)
+        )
+    return profile
+
+
+# File form -------------------------------------------------------------------------------
+
+_TUPLE_FIELDS = {"scopes", "checklist"}
+
+
+def profile_to_dict(profile: Profile) -> dict[str, Any]:
+    data: dict[str, Any] = {"version": PROFILE_FORMAT_VERSION}
+    for key, value in profile._asdict().items():
+        data[key] = list(value) if key in _TUPLE_FIELDS else value
+    return data
+
+
+def profile_from_dict(data: Any) -> Profile:
+    """Build a profile from parsed YAML, naming the first key that is wrong."""
+    if not isinstance(data, dict):
+        raise ProfileFormatError(f"expected a mapping of settings, found {_kind(data)}")
+    version = data.get("version")
+    if version != PROFILE_FORMAT_VERSION:
+        raise ProfileFormatError(
+            f"version is {version!r}; this program reads profile version {PROFILE_FORMAT_VERSION}"
+        )
+    known = Profile._fields
+    unknown = sorted(set(data) - set(known) - {"version"})
+    if unknown:
+        raise ProfileFormatError(f"unknown setting {unknown[0]!r}")
+    values: dict[str, Any] = {}
+    defaults = Profile._field_defaults
+    for name in known:
+        if name not in data:
+            continue
+        value = data[name]
+        expected = type(defaults[name])
+        if name in _TUPLE_FIELDS:
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ProfileFormatError(f"{name} must be a list of strings, found {_kind(value)}")
+            value = tuple(value)
+        elif expected is bool:
+            if not isinstance(value, bool):
+                raise ProfileFormatError(f"{name} must be true or false, found {_kind(value)}")
+        elif name.endswith("_version") and isinstance(value, (int, float)) \
+                and not isinstance(value, bool):
+            value = str(value)  # an unquoted 4.39 in a hand-edited file is a float to YAML
+        elif not isinstance(value, str):
+            raise ProfileFormatError(f"{name} must be a string, found {_kind(value)}")
+        values[name] = value
+    return Profile(**values)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing"
+    return {dict: "a mapping", list: "a list", bool: "a boolean", int: "a number",
+            float: "a number", str: "a string"}.get(type(value), type(value).__name__)
