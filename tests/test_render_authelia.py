@@ -124,3 +124,11 @@ def test_any_client_name_and_group_round_trip_or_are_refused(name, group):
     assert client["client_name"] == name
     assert len(client) == 14  # nothing injected
     _validate(document, "4.39")
+
+
+def test_caller_that_verified_the_digest_can_skip_the_slow_check():
+    mismatched = fake_profile(client_secret="another-" + "z" * 64)
+    # Only the digest check is skipped; every other error still refuses.
+    assert "client_id" in render_client_block(mismatched, digest_verified=True)
+    with pytest.raises(ProfileInvalid, match="client_id"):
+        render_client_entry(mismatched.with_changes(client_id="a b"), digest_verified=True)

@@ -57,19 +57,23 @@ def client_config(profile: Profile) -> dict[str, Any]:
     return {"identity_providers": {"oidc": oidc}}
 
 
-def render_client_block(profile: Profile) -> str:
-    """YAML to merge into configuration.yml: identity_providers.oidc with this client."""
-    require_valid(profile, verify_digest=True)
+def render_client_block(profile: Profile, *, digest_verified: bool = False) -> str:
+    """YAML to merge into configuration.yml: identity_providers.oidc with this client.
+
+    digest_verified=True skips re-verifying the digest (slow by design) when the caller
+    has just verified this same secret and digest, as the app does in a worker thread.
+    """
+    require_valid(profile, verify_digest=not digest_verified)
     return dump_yaml(client_config(profile))
 
 
-def render_client_entry(profile: Profile) -> str:
+def render_client_entry(profile: Profile, *, digest_verified: bool = False) -> str:
     """Only the list item, to paste into an existing identity_providers.oidc.clients list.
 
     A group policy lives outside the list, so the entry form says in a leading comment that
     it is needed (the checks refuse control characters in a group, so it stays one line).
     """
-    require_valid(profile, verify_digest=True)
+    require_valid(profile, verify_digest=not digest_verified)
     entry = dump_yaml([client_entry(profile)])
     if not profile.group:
         return entry
