@@ -58,3 +58,45 @@ def digest_vectors() -> list[tuple[str, str, str]]:
         algorithm, password, digest, _source = line.split("\t")
         rows.append((algorithm, password, digest))
     return rows
+
+
+@pytest.fixture
+def fixed_timing(monkeypatch):
+    """One verification 'takes' 0.25 s, so screens and snapshots do not vary."""
+    from tui.app import app as app_module
+
+    def measure(profile):
+        from tui.core.checks import verify_digest_findings
+
+        return verify_digest_findings(profile), 0.25
+
+    monkeypatch.setattr(app_module, "measure_verification", measure)
+
+
+@pytest.fixture
+def no_system_clipboard(monkeypatch):
+    import pyperclip
+
+    def fail(text):
+        raise pyperclip.PyperclipException("no clipboard here")
+
+    monkeypatch.setattr(pyperclip, "copy", fail)
+    monkeypatch.delenv("TMUX", raising=False)
+
+
+@pytest.fixture
+def store(_isolated_config, fixed_timing, no_system_clipboard):
+    """A store holding the fake profile 'home', last used."""
+    from tui.core.store import ProfileStore
+
+    store = ProfileStore()
+    store.save("home", fake_profile())
+    store.set_last_used("home")
+    return store
+
+
+async def settle(pilot) -> None:
+    """Let workers finish and the screen catch up."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

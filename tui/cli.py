@@ -248,7 +248,10 @@ _COMMANDS = {"new": _cmd_new, "list": _cmd_list, "render": _cmd_render, "check":
 
 def _run_app(profile: str | None) -> int:
     from .app.main import run
+    from .core.store import validate_name
 
+    if profile is not None:
+        validate_name(profile)
     return run(profile)
 
 

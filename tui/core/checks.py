@@ -138,28 +138,37 @@ def _check_secret(value: str, field: str, label: str) -> list[Finding]:
     return out
 
 
-def _check_digest(profile: Profile, verify_digest: bool) -> list[Finding]:
+def _check_digest_format(profile: Profile) -> list[Finding]:
+    """The fast part of the digest checks: present, and not plaintext."""
     value = profile.client_secret_digest
     if not value:
         return [Finding("error", "client_secret_digest",
                         "there is no digest of the client secret yet: generate it")]
     if digest.is_plaintext(value):
-        out = [Finding("warning", "client_secret_digest",
-                       "a plaintext client secret in Authelia is deprecated: use a digest "
-                       f"such as {digest.DEFAULT_ALGORITHM}")]
-    else:
-        out = []
-    if not verify_digest:
-        return out
+        return [Finding("warning", "client_secret_digest",
+                        "a plaintext client secret in Authelia is deprecated: use a digest "
+                        f"such as {digest.DEFAULT_ALGORITHM}")]
+    return []
+
+
+def verify_digest_findings(profile: Profile) -> list[Finding]:
+    """The slow part: whether the stored digest verifies the stored client secret.
+
+    Slow by design (Authelia pays the same cost per token request), so the app runs it in
+    a worker thread and keeps the result.
+    """
+    value = profile.client_secret_digest
+    if not value:
+        return []
     try:
         matches = digest.verify(profile.client_secret, value)
     except digest.NotADigest as error:
         return [Finding("error", "client_secret_digest", f"{error}: generate the digest again")]
-    if not matches:
-        out.append(Finding("error", "client_secret_digest",
-                           "the digest was not made from this client secret (Authelia would "
-                           "answer invalid_client): generate the digest again"))
-    return out
+    if matches:
+        return []
+    return [Finding("error", "client_secret_digest",
+                    "the digest was not made from this client secret (Authelia would "
+                    "answer invalid_client): generate the digest again")]
 
 
 def _check_versions(profile: Profile) -> tuple[list[Finding], Version | None]:
@@ -202,7 +211,9 @@ def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Findi
     if profile.session_secret and profile.session_secret == profile.client_secret:
         findings.append(Finding("error", "session_secret",
                                 "the session secret must differ from the client secret"))
-    findings += _check_digest(profile, verify_digest)
+    findings += _check_digest_format(profile)
+    if verify_digest:
+        findings += verify_digest_findings(profile)
 
     if profile.policy not in facts.POLICIES:
         findings.append(Finding("error", "policy",

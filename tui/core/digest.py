@@ -75,7 +75,7 @@ def algorithm_names() -> list[str]:
     return list(ALGORITHMS)
 
 
-def _check_params(algorithm: str, params: dict[str, int]) -> dict[str, int]:
+def check_params(algorithm: str, params: dict[str, int]) -> dict[str, int]:
     if algorithm not in ALGORITHMS:
         raise DigestError(
             f"unknown digest algorithm {algorithm!r}: use one of {', '.join(ALGORITHMS)}"
@@ -139,7 +139,7 @@ def hash(secret: str, algorithm: str = DEFAULT_ALGORITHM, **params: int) -> str:
     """The digest of `secret` in Authelia's format, with Authelia's defaults for `params`."""
     if not secret:
         raise DigestError("there is no secret to hash")
-    merged = _check_params(algorithm, params)
+    merged = check_params(algorithm, params)
     if algorithm == "bcrypt" and len(secret.encode()) > 72:
         raise DigestError("bcrypt uses only the first 72 bytes of a secret: pick another algorithm")
     digest = _handler(algorithm, merged).hash(secret)

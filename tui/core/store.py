@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from .files import write_private_file
 from .profile import Profile, ProfileFormatError, profile_from_dict, profile_to_dict
 from .yamlio import dump_yaml, load_yaml
 
@@ -134,29 +135,7 @@ class ProfileStore:
 
     def _write(self, path: Path, text: str) -> None:
         try:
-            self._write_atomically(path, text)
+            self._ensure_dirs()
+            write_private_file(path, text)
         except OSError as error:
             raise StoreError(f"cannot write {path}: {error.strerror or error}") from None
-
-    def _write_atomically(self, path: Path, text: str) -> None:
-        """Temp file in the same directory, fsync, rename: never a half-written file."""
-        import tempfile
-
-        self._ensure_dirs()
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temp)
-            raise
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)

@@ -1,0 +1,403 @@
+"""The app as a person uses it: keys in, what they would see or get out."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+from conftest import FAKE_CLIENT_SECRET, fake_profile, settle
+from textual.widgets import Input, TabbedContent, TextArea
+
+from tui.app.app import LibreChatAutheliaApp
+from tui.app.dialogs.confirm import ConfirmDialog, NameDialog, UnsavedDialog
+from tui.app.dialogs.help import HelpScreen
+from tui.app.dialogs.profiles import ProfilesDialog
+from tui.core import digest
+from tui.core.authelia import render_client_block, render_client_entry
+from tui.core.librechat import render_compose, render_env
+from tui.core.store import ProfileStore
+
+SIZE = (100, 32)
+
+
+def snippet(app, pane_id: str) -> str:
+    return app.query_one(f"#pane-{pane_id} TextArea", TextArea).text
+
+
+def active(app) -> str:
+    return app.query_one("#panes", TabbedContent).active
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    widget = pilot.app.query_one(selector, Input)
+    widget.focus()
+    widget.value = ""
+    await pilot.press(*text)
+    await settle(pilot)
+
+
+async def test_opens_the_last_used_profile_with_complete_snippets(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.profile_name == "home" and app.profile == fake_profile()
+        assert app.sub_title == "home"
+        assert snippet(app, "env") == render_env(fake_profile())
+        assert snippet(app, "authelia") == render_client_block(fake_profile())
+
+
+async def test_editing_the_librechat_url_changes_env_and_authelia(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#input-app_url", "https://chat.home.lan/")
+        assert "DOMAIN_SERVER='https://chat.home.lan'" in snippet(app, "env")
+        assert "- 'https://chat.home.lan/oauth/openid/callback'" in snippet(app, "authelia")
+        assert app.dirty and "unsaved" in app.sub_title
+
+
+async def test_an_invalid_url_shows_the_cores_message_not_a_broken_snippet(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#input-auth_url", "http://auth.home.lan")
+        message = str(app.query_one("#findings-auth_url").render())
+        assert "must use https://" in message
+        problem = str(app.query_one("#pane-env .snippet-problem").render())
+        assert "The profile has errors" in problem
+        assert not app.query_one("#pane-env TextArea").display
+        assert app.query_one("#pane-env").text is None
+
+
+async def test_screen_keys_work_while_typing_in_a_field(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one("#input-client_name", Input).focus()
+        for key, pane in [("f3", "secrets"), ("f4", "authelia"), ("f5", "env"),
+                          ("f6", "checklist"), ("f2", "assumptions"), ("alt+l", "env")]:
+            await pilot.press(key)
+            assert active(app) == f"tab-{pane}"
+        assert app.query_one("#input-client_name", Input).value == "LibreChat"
+
+
+async def test_regenerating_the_secret_changes_the_digest_and_it_verifies(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        old = app.profile
+        await pilot.click("#regenerate-client_secret")
+        await settle(pilot)
+        new = app.profile
+        assert new.client_secret != old.client_secret and len(new.client_secret) == 72
+        assert new.client_secret_digest != old.client_secret_digest
+        assert new.client_secret_digest.startswith("$pbkdf2-sha512$1000$")  # cost kept
+        assert digest.verify(new.client_secret, new.client_secret_digest)
+        assert app.state.digest_status == "verified"
+        assert "verifies the client secret" in str(app.query_one("#digest-status").render())
+        assert "0.25 s" in str(app.query_one("#verify-time").render())
+        assert f"OPENID_CLIENT_SECRET='{new.client_secret}'" in snippet(app, "env")
+
+
+async def test_choosing_an_algorithm_rehashes_in_a_worker(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        app.query_one("#input-digest_algorithm").value = "argon2id"
+        await pilot.pause()
+        cost = app.query_one("#input-cost", Input)
+        assert cost.value == "65536"
+        cost.value = "1024"
+        cost.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.profile.client_secret_digest.startswith("$argon2id$v=19$m=1024,t=3,p=4$")
+        assert app.state.digest_status == "verified"
+
+
+async def test_a_bad_cost_is_explained(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await type_into(pilot, "#input-cost", "12")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "between 1000 and" in str(app.query_one("#findings-digest_cost").render())
+        assert app.profile == fake_profile()
+
+
+async def test_typing_a_secret_rehashes_after_a_pause(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await type_into(pilot, "#input-client_secret", "my-own-secret")
+        await pilot.pause(0.8)
+        await settle(pilot)
+        assert app.profile.client_secret == "my-own-secret"
+        assert digest.verify("my-own-secret", app.profile.client_secret_digest)
+
+
+async def test_secrets_are_masked_until_revealed(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        secret = app.query_one("#input-client_secret", Input)
+        assert secret.password
+        assert FAKE_CLIENT_SECRET not in str(secret.render())
+        await pilot.press("ctrl+t")
+        assert not secret.password
+
+
+@pytest.mark.parametrize(("pane", "toggle", "render"), [
+    ("env", False, render_env), ("env", True, render_compose),
+    ("authelia", False, render_client_block), ("authelia", True, render_client_entry),
+])
+async def test_copy_puts_exactly_the_snippet_on_the_clipboard(store, pane, toggle, render):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5" if pane == "env" else "f4")
+        if toggle:
+            await pilot.press("f")
+        await pilot.press("c")
+        await pilot.pause()
+        assert app.clipboard == render(fake_profile())
+
+
+async def test_copy_says_what_really_happened(store, monkeypatch):
+    import pyperclip
+
+    messages = []
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "notify", lambda message, **kw: messages.append(message))
+        monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
+        await pilot.press("f5", "c")
+        assert "OSC 52" in messages[-1] and "set -s set-clipboard on" in messages[-1]
+        assert "write it to a file" in messages[-1]
+        monkeypatch.setattr(pyperclip, "copy", lambda text: None)
+        await pilot.press("c")
+        assert messages[-1].startswith("Copied to the system clipboard")
+
+
+async def test_save_writes_a_private_file(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#input-client_name", "Chat")
+        await pilot.press("ctrl+s")
+        path = store.path("home")
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert store.load("home").client_name == "Chat"
+        assert not app.dirty and app.sub_title == "home"
+
+
+async def test_a_ticked_step_is_still_ticked_after_a_restart(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#input-client_name", "not saved")
+        await pilot.press("f6", "down", "space")
+        await settle(pilot)
+        assert app.profile.checklist == ("authelia-client",)
+        assert "1 of 8 steps done" in str(app.query_one("#checklist-progress-text").render())
+    stored = ProfileStore().load("home")
+    assert stored.checklist == ("authelia-client",)
+    assert stored.client_name == "LibreChat"  # the tick did not save the other edit
+
+    again = LibreChatAutheliaApp(ProfileStore())
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        title = again.query_one("#step-authelia-client .step-title").render()
+        assert str(title).startswith("[x] 2.")
+
+
+async def test_quitting_with_unsaved_changes_asks_first(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#input-client_name", "Edited")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and app.profile.client_name == "Edited"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.click("#save")
+        await pilot.pause()
+    assert ProfileStore().load("home").client_name == "Edited"
+
+
+async def test_quitting_without_changes_does_not_ask(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_first_run_shows_and_saves_a_complete_default_profile(_isolated_config,
+                                                                   fixed_timing):
+    app = LibreChatAutheliaApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.profile_name == "default"
+        assert app.state.findings == [] and not app.dirty
+        assert "OPENID_CLIENT_SECRET=" in snippet(app, "env")
+    stored = ProfileStore().load("default")
+    assert digest.verify(stored.client_secret, stored.client_secret_digest)
+    assert ProfileStore().last_used() == "default"
+
+
+async def test_a_corrupt_profile_is_reported_and_the_app_still_starts(store):
+    path = store.path("home")
+    path.write_text("version: 1\nclient_id: [\n")
+    messages = []
+    app = LibreChatAutheliaApp(store)
+    app.notify = lambda message, **kw: messages.append(message)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any(str(path) in m and "not valid YAML" in m for m in messages)
+        assert app.profile_name == "default"
+    assert path.read_text() == "version: 1\nclient_id: [\n"
+
+
+async def test_profile_option_opens_that_profile(store):
+    store.save("work", fake_profile(client_name="Work chat"))
+    app = LibreChatAutheliaApp(store, "work")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.profile_name == "work" and app.profile.client_name == "Work chat"
+
+
+async def test_write_snippet_never_overwrites_without_asking(store, tmp_path):
+    target = tmp_path / "out.env"
+    target.write_text("precious\n")
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5", "w")
+        await pilot.pause()
+        assert isinstance(app.screen, NameDialog)
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert target.read_text() == "precious\n"
+        await pilot.press("w")
+        await pilot.pause()
+        app.screen.query_one(Input).value = str(tmp_path / "new.env")
+        await pilot.press("enter")
+        await pilot.pause()
+    written = tmp_path / "new.env"
+    assert written.read_text() == render_env(fake_profile())
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+
+
+async def test_profiles_dialog_new_duplicate_rename_delete(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfilesDialog)
+        await pilot.press("u")  # duplicate home
+        await pilot.pause()
+        app.screen.query_one(Input).value = "home-copy"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.profile_name == "home-copy"
+        assert ProfileStore().load("home-copy").client_secret == FAKE_CLIENT_SECRET
+
+        await pilot.press("ctrl+o", "r")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "home"  # taken
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "already exists" in str(app.screen.query_one(".dialog-problem").render())
+        app.screen.query_one(Input).value = "lab"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sorted(ProfileStore().names()) == ["home", "lab"] and app.profile_name == "lab"
+
+        await pilot.press("ctrl+o", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert ProfileStore().names() == ["home"]
+
+        await pilot.press("ctrl+o", "n")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "fresh"
+        await pilot.press("enter")
+        await settle(pilot)
+        fresh = ProfileStore().load("fresh")
+        assert fresh.client_secret != FAKE_CLIENT_SECRET
+        assert digest.verify(fresh.client_secret, fresh.client_secret_digest)
+
+
+async def test_switching_profiles_with_unsaved_changes_asks(store):
+    store.save("work", fake_profile(client_name="Work"))
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await type_into(pilot, "#input-client_name", "Edited")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("OptionList").highlighted = 1  # work
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, UnsavedDialog)
+        await pilot.click("#discard")
+        await settle(pilot)
+        assert app.profile_name == "work" and app.profile.client_name == "Work"
+        assert ProfileStore().load("home").client_name == "LibreChat"
+
+
+async def test_help_lists_every_binding(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        keys = {row[1] for row in app.screen.rows}
+        assert {"f2 or alt+a", "^s", "^o", "c", "w", "f", "space"} <= keys
+
+
+async def test_command_palette_offers_the_actions(store):
+    from tui.app.commands import AppCommands
+
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = [name for name, _, _ in AppCommands(app.screen)._commands()]
+        for wanted in ("Save profile", "Copy the LibreChat env", "Go to Checklist",
+                       "New client secret (and its digest)", "Quit"):
+            assert wanted in names
+        await pilot.press("ctrl+p")
+        await pilot.press(*"copy the libre")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.clipboard == render_env(fake_profile())
+
+
+async def test_no_color_is_respected(store, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.no_color

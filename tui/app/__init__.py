@@ -1,0 +1,1 @@
+"""The Textual app over the core. The only layer that imports Textual."""

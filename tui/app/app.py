@@ -1,0 +1,463 @@
+"""The app: one profile at a time, five panes over it, profiles, clipboard and files."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.widgets import Footer, Header, TabbedContent, TabPane
+
+from ..core import digest as core_digest
+from ..core import secretgen
+from ..core.checklist import toggle_step
+from ..core.checks import check_profile, verify_digest_findings
+from ..core.files import write_snippet
+from ..core.profile import Profile, new_profile
+from ..core.store import ProfileStore, StoreError
+from ..resources import stylesheet
+from .clipboard import copy_text
+from .commands import AppCommands
+from .dialogs.confirm import ConfirmDialog, NameDialog, UnsavedDialog
+from .dialogs.help import HelpScreen
+from .dialogs.profiles import ProfileAction, ProfilesDialog
+from .panes.assumptions import AssumptionsPane
+from .panes.base import Pane
+from .panes.checklist import ChecklistPane
+from .panes.secrets import SecretsPane
+from .panes.snippets import AutheliaPane, EnvPane, SnippetPane
+from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
+
+# id, tab title, function key, alt+letter alias, pane class. Function keys and alt+letter
+# reach the app through SSH and tmux, and no text field uses them; alt+digit does not
+# survive tmux (it arrives as a Latin-1 character).
+PANES = [
+    ("assumptions", "Assumptions", "f2", "alt+a", AssumptionsPane),
+    ("secrets", "Secrets", "f3", "alt+s", SecretsPane),
+    ("authelia", "Authelia", "f4", "alt+u", AutheliaPane),
+    ("env", "LibreChat env", "f5", "alt+l", EnvPane),
+    ("checklist", "Checklist", "f6", "alt+c", ChecklistPane),
+]
+DEFAULT_PROFILE_NAME = "default"
+REHASH_DELAY = 0.6  # seconds after the last keystroke in the client secret
+
+
+def measure_verification(profile: Profile) -> tuple[list, float]:
+    """The digest findings for `profile` and how long one verification took."""
+    start = time.perf_counter()
+    findings = verify_digest_findings(profile)
+    return findings, time.perf_counter() - start
+
+
+class LibreChatAutheliaApp(App[None]):
+    CSS_PATH = [stylesheet("app.tcss")]
+    TITLE = "LibreChat ⇄ Authelia"
+    COMMANDS = App.COMMANDS | {AppCommands}
+    BINDINGS = [
+        *(Binding(f"{f_key},{alt_key}", f"show_pane('{pane_id}')", f"Go to {title}",
+                  show=False, priority=True, id=f"pane-{pane_id}")
+          for pane_id, title, f_key, alt_key, _ in PANES),
+        Binding("ctrl+s", "save", "Save", priority=True, id="save"),
+        Binding("ctrl+o", "profiles", "Profiles", priority=True, id="profiles"),
+        Binding("f1", "help", "Help", priority=True, id="help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
+    ]
+
+    profile: reactive[Profile] = reactive(Profile, always_update=True, init=False)
+
+    def __init__(self, store: ProfileStore | None = None, profile_name: str | None = None):
+        super().__init__()
+        self.store = store or ProfileStore()
+        self.requested_profile = profile_name
+        self.profile_name = DEFAULT_PROFILE_NAME
+        self.saved_profile: Profile | None = None  # as on disk; None if never saved
+        self.hashing = False
+        self._hash_generation = 0
+        # (secret, digest) -> (digest findings, seconds for one verification)
+        self._verified: dict[tuple[str, str], tuple[list, float]] = {}
+        self._rehash_timer = None
+        self._save_when_hashed = False
+        self.state = ViewState(Profile())
+
+    # Layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        from .widgets.findings import FindingsSummary
+
+        yield Header()
+        with TabbedContent(id="panes"):
+            for pane_id, title, f_key, _, pane_class in PANES:
+                with TabPane(f"{f_key.upper()} {title}", id=f"tab-{pane_id}"):
+                    yield pane_class(id=f"pane-{pane_id}")
+        yield FindingsSummary(id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._open_initial_profile()
+
+    def _open_initial_profile(self) -> None:
+        """The requested profile, else the last used, else any, else a new saved one."""
+        if self.requested_profile:
+            if not self.store.exists(self.requested_profile):
+                self._show_fresh_profile(self.requested_profile, save=True)
+                return
+            candidates = [self.requested_profile]
+        else:
+            last = self.store.last_used()
+            candidates = [last] if last else []
+            candidates += [n for n in self.store.names() if n != last]
+        for name in candidates:
+            try:
+                self._load(name)
+                return
+            except StoreError as error:
+                self.notify(f"{error}. The file was left as it is.", title="Cannot open profile",
+                            severity="error", timeout=20)
+        first_run = not self.store.names()
+        self._show_fresh_profile(self._unused_name(DEFAULT_PROFILE_NAME), save=first_run)
+
+    def _unused_name(self, base: str) -> str:
+        names = set(self.store.names())
+        if base not in names:
+            return base
+        return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in names)
+
+    # Profile state ----------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return self.saved_profile != self.profile
+
+    def update_profile(self, **changes) -> None:
+        if all(getattr(self.profile, k) == v for k, v in changes.items()):
+            return  # e.g. a widget reporting the value it was just given
+        self.profile = self.profile.with_changes(**changes)
+        if "client_secret" in changes:
+            self._schedule_rehash()
+
+    def watch_profile(self, profile: Profile) -> None:
+        self.sub_title = f"{self.profile_name}{'  ● unsaved changes' if self.dirty else ''}"
+        key = (profile.client_secret, profile.client_secret_digest)
+        if profile.client_secret_digest and key not in self._verified and not self.hashing:
+            self._verify(profile)
+        self._refresh_views()
+
+    def _digest_status(self, profile: Profile) -> tuple[str, list, float | None]:
+        if self.hashing:
+            return HASHING, [], None
+        if not profile.client_secret_digest:
+            return MISSING, [], None
+        cached = self._verified.get((profile.client_secret, profile.client_secret_digest))
+        if cached is None:
+            return CHECKING, [], None
+        findings, seconds = cached
+        return (MISMATCH if findings else VERIFIED), findings, seconds
+
+    def _refresh_views(self) -> None:
+        profile = self.profile
+        status, digest_findings, seconds = self._digest_status(profile)
+        findings = check_profile(profile, verify_digest=False) + digest_findings
+        self.state = ViewState(profile, findings, status, seconds)
+        for pane in self.query(Pane):
+            pane.update_view(self.state)
+        self.query_one("#summary").show(findings)
+
+    # Digest work, off the UI thread -----------------------------------------------------
+
+    @work(thread=True, group="verify", exit_on_error=False)
+    def _verify(self, profile: Profile) -> None:
+        findings, seconds = measure_verification(profile)
+        self.call_from_thread(self._verified_done, profile, findings, seconds)
+
+    def _verified_done(self, profile: Profile, findings: list, seconds: float) -> None:
+        self._verified[(profile.client_secret, profile.client_secret_digest)] = (findings,
+                                                                                 seconds)
+        self._refresh_views()
+
+    def _schedule_rehash(self) -> None:
+        if self._rehash_timer is not None:
+            self._rehash_timer.stop()
+        self._rehash_timer = self.set_timer(REHASH_DELAY, lambda: self.rehash())
+
+    def rehash(self, params: dict[str, int] | None = None) -> None:
+        """Hash the current client secret with the chosen algorithm in a worker thread."""
+        profile = self.profile
+        if not profile.client_secret or profile.digest_algorithm not in core_digest.ALGORITHMS:
+            return
+        if params is None:
+            params = self._current_cost(profile)
+        self._hash_generation += 1
+        self.hashing = True
+        self._refresh_views()
+        self._hash(profile.client_secret, profile.digest_algorithm, params, self._hash_generation)
+
+    @staticmethod
+    def _current_cost(profile: Profile) -> dict[str, int]:
+        """Keep the cost of the current digest when its algorithm is still the chosen one."""
+        spec = core_digest.ALGORITHMS[profile.digest_algorithm]
+        try:
+            algorithm, params = core_digest.identify(profile.client_secret_digest)
+        except core_digest.NotADigest:
+            return {}
+        if algorithm != spec.name:
+            return {}
+        return {k: v for k, v in params.items() if k in spec.defaults}
+
+    @work(thread=True, group="hash", exit_on_error=False)
+    def _hash(self, secret: str, algorithm: str, params: dict[str, int], generation: int) -> None:
+        try:
+            value = core_digest.hash(secret, algorithm, **params)
+        except core_digest.DigestError as error:
+            self.call_from_thread(self._hash_failed, str(error), generation)
+            return
+        hashed = Profile(client_secret=secret, client_secret_digest=value)
+        findings, seconds = measure_verification(hashed)
+        self.call_from_thread(self._hash_done, secret, value, findings, seconds, generation)
+
+    def _hash_failed(self, message: str, generation: int) -> None:
+        if generation == self._hash_generation:
+            self.hashing = False
+            self.notify(message, title="Cannot hash", severity="error")
+            self._refresh_views()
+
+    def _hash_done(self, secret: str, value: str, findings: list, seconds: float,
+                   generation: int) -> None:
+        self._verified[(secret, value)] = (findings, seconds)
+        if generation != self._hash_generation:
+            return  # a newer hash was asked for meanwhile
+        self.hashing = False
+        if self.profile.client_secret != secret:
+            self._refresh_views()
+            return
+        self.profile = self.profile.with_changes(client_secret_digest=value)
+        if self._save_when_hashed:
+            self._save_when_hashed = False
+            self.action_save()
+
+    def regenerate(self, field: str) -> None:
+        makers = {"client_id": secretgen.new_client_id,
+                  "client_secret": secretgen.new_client_secret,
+                  "session_secret": secretgen.new_session_secret}
+        self.profile = self.profile.with_changes(**{field: makers[field]()})
+        if field == "client_secret":
+            self.rehash()
+        self.notify(f"New {field.replace('_', ' ')} generated. Save with ctrl+s.")
+
+    def tick_step(self, step_id: str) -> None:
+        """Tick a step and store the tick at once, leaving other unsaved edits unsaved."""
+        self.profile = toggle_step(self.profile, step_id)
+        if self.saved_profile is None:
+            return
+        stored = self.saved_profile.with_changes(checklist=self.profile.checklist)
+        try:
+            self.store.save(self.profile_name, stored)
+        except StoreError as error:
+            self.notify(str(error), title="Cannot save the tick", severity="error")
+            return
+        self.saved_profile = stored
+        self.profile = self.profile  # refresh the unsaved mark
+
+    # Loading and saving -----------------------------------------------------------------
+
+    def _load(self, name: str) -> None:
+        profile = self.store.load(name)
+        self.profile_name = name
+        self.saved_profile = profile
+        self.profile = profile
+        self.store.set_last_used(name)
+
+    def _show_fresh_profile(self, name: str, save: bool = False) -> None:
+        """A complete new profile at once; its digest is computed in a worker.
+
+        With save=True (the very first run) it is saved as soon as the digest is ready, so
+        the secrets the user may already have copied are never lost.
+        """
+        self.profile_name = name
+        self.saved_profile = None
+        self._save_when_hashed = save
+        self.profile = new_profile(hash_digest=False)
+        self.rehash()
+
+    def action_save(self) -> bool:
+        try:
+            self.store.save(self.profile_name, self.profile)
+            self.store.set_last_used(self.profile_name)
+        except StoreError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            return False
+        self.saved_profile = self.profile
+        self.profile = self.profile
+        self.notify(f"Saved profile {self.profile_name} ({self.store.path(self.profile_name)}).")
+        return True
+
+    async def _settle_unsaved(self, what: str) -> bool:
+        """True when it is fine to leave the current profile (saved, or discarded)."""
+        if not self.dirty:
+            return True
+        answer = await self.push_screen_wait(UnsavedDialog(what))
+        if answer == "save":
+            return self.action_save()
+        return answer == "discard"
+
+    # Actions ----------------------------------------------------------------------------
+
+    def action_show_pane(self, pane_id: str) -> None:
+        self.query_one("#panes", TabbedContent).active = f"tab-{pane_id}"
+        pane = self.query_one(f"#pane-{pane_id}", Pane)
+        # Focus the pane's first control so its keys work at once.
+        target = next((w for w in pane.query("*") if w.focusable), pane)
+        target.focus()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.key_rows()))
+
+    def key_rows(self) -> list[tuple[str, str, str]]:
+        """Every key, read from the bindings so the help never drifts from them."""
+        def keys(binding: Binding) -> str:
+            return " or ".join(self.get_key_display(Binding(k, binding.action))
+                               for k in binding.key.split(","))
+
+        rows = [("Anywhere", keys(b), b.description) for b in self.BINDINGS]
+        rows += [("Anywhere", "ctrl+p", "Command palette: every action by name"),
+                 ("Anywhere", "tab / shift+tab", "Next / previous field")]
+        for where, owner in (("Secrets", SecretsPane), ("Authelia, LibreChat env", SnippetPane),
+                             ("Checklist", ChecklistPane), ("Profiles dialog", ProfilesDialog)):
+            rows += [(where, keys(b), b.description) for b in owner.BINDINGS]
+        return rows
+
+    @work(exclusive=True, group="dialog")
+    async def action_quit(self) -> None:
+        if await self._settle_unsaved("quit"):
+            self.exit()
+
+    @work(exclusive=True, group="dialog")
+    async def action_profiles(self) -> None:
+        names = self.store.names()
+        problems = {}
+        for name in names:
+            try:
+                self.store.load(name)
+            except StoreError as error:
+                problems[name] = getattr(error, "problem", str(error))
+        choice: ProfileAction | None = await self.push_screen_wait(
+            ProfilesDialog(names, self.profile_name, problems))
+        if choice is None:
+            return
+        await self._do_profile_action(choice)
+
+    async def _do_profile_action(self, choice: ProfileAction) -> None:
+        if choice.kind == "open":
+            if choice.name == self.profile_name or not await self._settle_unsaved("switch"):
+                return
+            try:
+                self._load(choice.name)
+            except StoreError as error:
+                self.notify(str(error), title="Cannot open profile", severity="error",
+                            timeout=15)
+            return
+        if choice.kind in ("new", "duplicate"):
+            if not await self._settle_unsaved("switch"):
+                return
+            suggestion = self._unused_name(choice.name if choice.kind == "duplicate"
+                                           else "librechat")
+            name = await self.push_screen_wait(NameDialog(
+                "Name of the new profile", suggestion, self._check_new_name))
+            if not name:
+                return
+            if choice.kind == "new":
+                self._show_fresh_profile(name, save=True)
+            else:
+                try:
+                    source = self.store.load(choice.name)
+                except StoreError as error:
+                    self.notify(str(error), severity="error")
+                    return
+                self.profile_name = name
+                self.profile = source.with_changes(checklist=())
+                self.action_save()
+            return
+        if choice.kind == "rename":
+            name = await self.push_screen_wait(NameDialog(
+                f"New name for {choice.name}", choice.name, self._check_new_name))
+            if not name or name == choice.name:
+                return
+            try:
+                self.store.rename(choice.name, name)
+            except StoreError as error:
+                self.notify(str(error), severity="error")
+                return
+            if choice.name == self.profile_name:
+                self.profile_name = name
+                self.profile = self.profile
+            self.notify(f"Renamed {choice.name} to {name}.")
+            return
+        if choice.kind == "delete":
+            sure = await self.push_screen_wait(ConfirmDialog(
+                f"Delete the profile {choice.name}? Its secrets are gone for good "
+                "(Authelia and LibreChat keep working with what you pasted).",
+                "Delete", danger=True))
+            if not sure:
+                return
+            try:
+                self.store.delete(choice.name)
+            except StoreError as error:
+                self.notify(str(error), severity="error")
+                return
+            self.notify(f"Deleted {choice.name}.")
+            if choice.name == self.profile_name:
+                self.requested_profile = None
+                self._open_initial_profile()  # the next saved profile, or a new one
+
+    def _check_new_name(self, name: str) -> str | None:
+        try:
+            if self.store.exists(name):
+                return f"a profile named {name} already exists"
+        except StoreError as error:
+            return str(error)
+        return None
+
+    def copy_snippet(self, text: str | None, title: str) -> None:
+        if text is None:
+            self.notify("Nothing to copy: the profile has errors (see the message).",
+                        severity="error")
+            return
+        _, message = copy_text(self, text)
+        self.notify(message, title=f"{title} copied")
+
+    @work(exclusive=True, group="dialog")
+    async def write_snippet(self, text: str | None, default_name: str) -> None:
+        if text is None:
+            self.notify("Nothing to write: the profile has errors (see the message).",
+                        severity="error")
+            return
+        path = await self.push_screen_wait(NameDialog(
+            "Write to which file? (an existing file is only replaced if you confirm)",
+            str(Path.cwd() / default_name), None, "path/to/file"))
+        if not path:
+            return
+        try:
+            written = write_snippet(path, text)
+        except FileExistsError:
+            replace = await self.push_screen_wait(ConfirmDialog(
+                f"{Path(path).expanduser()} already exists. Replace it?", "Replace",
+                danger=True))
+            if not replace:
+                self.notify("Nothing was written.")
+                return
+            try:
+                written = write_snippet(path, text, overwrite=True)
+            except OSError as error:
+                self.notify(f"{error.strerror or error}", title="Not written", severity="error")
+                return
+        except OSError as error:
+            self.notify(f"{error.strerror or error}", title="Not written", severity="error")
+            return
+        self.notify(f"Wrote {written} (readable only by you: it holds secrets).")
+
+    def active_snippet_pane(self) -> SnippetPane | None:
+        active = self.query_one("#panes", TabbedContent).active.removeprefix("tab-")
+        pane = self.query_one(f"#pane-{active}", Pane)
+        return pane if isinstance(pane, SnippetPane) else None

@@ -1,0 +1,31 @@
+"""Copy text to the user's clipboard, locally and over SSH, and say what really happened."""
+
+from __future__ import annotations
+
+import os
+
+from textual.app import App
+
+
+def copy_text(app: App, text: str) -> tuple[bool, str]:
+    """Send `text` by OSC 52 and try the system clipboard; return (system_ok, message).
+
+    OSC 52 travels through SSH to the terminal on the user's desk; whether that terminal
+    accepts it cannot be known from here, so the message says "sent", not "copied".
+    """
+    app.copy_to_clipboard(text)
+    system_ok = False
+    try:
+        import pyperclip
+
+        pyperclip.copy(text)
+        system_ok = True
+    except Exception:  # pyperclip raises its own errors, or anything a backend throws
+        system_ok = False
+    if system_ok:
+        return True, "Copied to the system clipboard (and sent to your terminal by OSC 52)."
+    message = "Sent to your terminal's clipboard (OSC 52)."
+    if os.environ.get("TMUX"):
+        message += " Inside tmux, it needs: set -s set-clipboard on"
+    message += " If nothing arrives, press w to write it to a file."
+    return False, message

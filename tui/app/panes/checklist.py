@@ -1,0 +1,73 @@
+"""Screen 5: the steps to apply the configuration and verify the login, ticked off."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Label, ListItem, ListView, ProgressBar, Static
+
+from ...core.checklist import Step, checklist_steps, progress
+from ..state import ViewState
+from .base import Pane
+
+
+class StepItem(ListItem):
+    def __init__(self, number: int, step: Step, done: bool) -> None:
+        self.title = Label(classes="step-title", markup=False)
+        self.detail = Static(classes="step-detail", markup=False)
+        super().__init__(self.title, self.detail, id=f"step-{step.id}")
+        self.number = number
+        self.show(step, done)
+
+    def show(self, step: Step, done: bool) -> None:
+        self.step, self.done = step, done
+        self.set_class(done, "-done")
+        mark = "[x]" if done else "[ ]"
+        self.title.update(f"{mark} {self.number}. {step.title}")
+        self.detail.update(step.detail)
+
+
+class ChecklistPane(Pane):
+    BINDINGS = [
+        Binding("space", "tick", "Tick step", id="tick"),
+        Binding("x,enter", "tick", "Tick step", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="checklist-progress-text")
+        yield ProgressBar(show_eta=False, show_percentage=False, id="checklist-progress")
+        yield ListView(id="steps")
+
+    def update_view(self, state: ViewState) -> None:
+        profile = state.profile
+        steps = checklist_steps(profile)
+        done, total = progress(profile)
+        self.query_one("#checklist-progress-text", Static).update(
+            f"{done} of {total} steps done" + ("  ✓ All done!" if done == total else "")
+            + "    space ticks the selected step")
+        self.query_one(ProgressBar).update(total=total, progress=done)
+        view = self.query_one("#steps", ListView)
+        items = list(view.query(StepItem))
+        if [i.step.id for i in items] == [s.id for s in steps]:
+            for item, step in zip(items, steps, strict=True):
+                item.show(step, step.id in profile.checklist)
+        else:
+            view.clear()
+            view.extend(StepItem(n, s, s.id in profile.checklist)
+                        for n, s in enumerate(steps, 1))
+            self.call_after_refresh(self._highlight_first)
+
+    def _highlight_first(self) -> None:
+        view = self.query_one("#steps", ListView)
+        if view.index is None and view.children:
+            view.index = 0
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        event.stop()
+        if isinstance(event.item, StepItem):
+            self.main_app.tick_step(event.item.step.id)
+
+    def action_tick(self) -> None:
+        item = self.query_one("#steps", ListView).highlighted_child
+        if isinstance(item, StepItem):
+            self.main_app.tick_step(item.step.id)

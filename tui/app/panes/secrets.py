@@ -1,0 +1,172 @@
+"""Screen 2: client ID, client secret, session secret, and the secret's digest."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Static
+
+from ...core import digest as core_digest
+from ...core.checks import Finding
+from ..state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
+from ..widgets.field import Field
+from .base import Pane, set_input
+
+SECRET_FIELDS = {
+    "client_id": ("Client ID", False),
+    "client_secret": ("Client secret (goes into LibreChat's .env)", True),
+    "session_secret": ("Session secret (LibreChat's express-session secret)", True),
+}
+COST_LABELS = {
+    "iterations": "Iterations", "memory": "Memory (KiB)", "ln": "Cost (log2 N)",
+    "cost": "Cost (log2 rounds)",
+}
+STATUS_TEXT = {
+    HASHING: "Computing the digest…",
+    CHECKING: "Checking that the digest verifies the secret…",
+    VERIFIED: "✓ The digest verifies the client secret",
+    MISMATCH: "✗ The digest does not verify this secret: regenerate it",
+    MISSING: "✗ No digest yet",
+}
+
+
+class SecretsPane(Pane):
+    BINDINGS = [
+        Binding("ctrl+t", "toggle_reveal", "Reveal/mask", id="reveal"),
+        Binding("ctrl+r", "regenerate_all", "New secrets", id="regenerate-all"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("Secrets are masked until you reveal them (ctrl+t). Type your own or "
+                     "regenerate them the way `authelia crypto rand` does.", classes="intro")
+        for name, (label, masked) in SECRET_FIELDS.items():
+            row = Horizontal(
+                Input(password=masked, id=f"input-{name}", compact=True),
+                Button("Regenerate", id=f"regenerate-{name}", compact=True),
+                classes="secret-row",
+            )
+            yield Field(label, row, name)
+        yield Label("Digest of the client secret (goes into Authelia's configuration)",
+                    classes="section")
+        yield Field("Algorithm", Select(
+            [(a.label, a.name) for a in core_digest.ALGORITHMS.values()],
+            allow_blank=False, id="input-digest_algorithm", compact=True),
+            "digest_algorithm")
+        yield Field("Cost", Horizontal(
+            Input(type="integer", id="input-cost", compact=True),
+            Button("Hash again", id="rehash", compact=True),
+            classes="secret-row"), "digest_cost")
+        yield Field("Digest", Static(id="digest-value", markup=False), "client_secret_digest")
+        with Horizontal(id="digest-status-row"):
+            yield LoadingIndicator(id="digest-busy")
+            yield Static(id="digest-status", markup=False)
+        yield Static(id="verify-time")
+
+    def update_view(self, state: ViewState) -> None:
+        profile = state.profile
+        for name in SECRET_FIELDS:
+            set_input(self.query_one(f"#input-{name}", Input), getattr(profile, name))
+        select = self.query_one("#input-digest_algorithm", Select)
+        if select.value != profile.digest_algorithm and (
+                profile.digest_algorithm in core_digest.ALGORITHMS):
+            with select.prevent(Select.Changed):
+                select.value = profile.digest_algorithm
+        set_input(self.query_one("#input-cost", Input), str(self._cost_of(profile)))
+        self.query_one("#field-digest_cost .field-label", Label).update(
+            COST_LABELS.get(self._cost_param(profile), "Cost"))
+        self.query_one("#digest-value", Static).update(
+            profile.client_secret_digest or "(none)")
+        busy = state.digest_status in (HASHING, CHECKING)
+        self.query_one("#digest-busy").display = busy
+        status = self.query_one("#digest-status", Static)
+        status.update(STATUS_TEXT.get(state.digest_status, ""))
+        status.set_class(state.digest_status == VERIFIED, "-ok")
+        status.set_class(state.digest_status in (MISMATCH, MISSING), "-error")
+        timing = self.query_one("#verify-time", Static)
+        if state.verify_seconds is not None and state.digest_status == VERIFIED:
+            timing.update(
+                f"One verification takes {state.verify_seconds:.2f} s on this machine; "
+                "Authelia pays that on every token request (aim for about 0.5 s or less).")
+        else:
+            timing.update("")
+        for field in self.query(Field):
+            field.show_findings(state.for_field(field.field_name))
+
+    @staticmethod
+    def _cost_param(profile) -> str:
+        spec = core_digest.ALGORITHMS.get(profile.digest_algorithm)
+        return spec.cost_param if spec else ""
+
+    def _cost_of(self, profile) -> int | str:
+        """The cost of the current digest when it uses the chosen algorithm, else the default."""
+        spec = core_digest.ALGORITHMS.get(profile.digest_algorithm)
+        if spec is None:
+            return ""
+        try:
+            algorithm, params = core_digest.identify(profile.client_secret_digest)
+        except core_digest.NotADigest:
+            algorithm, params = "", {}
+        if algorithm == spec.name and spec.cost_param in params:
+            return params[spec.cost_param]
+        return spec.defaults[spec.cost_param]
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("input-")
+        event.stop()
+        if name in SECRET_FIELDS:
+            self.main_app.update_profile(**{name: event.value})
+        elif name == "cost":
+            self.query_one("#field-digest_cost").show_findings([])
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "input-cost":
+            event.stop()
+            self._rehash()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "input-digest_algorithm" and isinstance(event.value, str):
+            event.stop()
+            spec = core_digest.ALGORITHMS[event.value]
+            with self.query_one("#input-cost", Input).prevent(Input.Changed):
+                self.query_one("#input-cost", Input).value = str(spec.defaults[spec.cost_param])
+            self.main_app.update_profile(digest_algorithm=event.value)
+            self._rehash()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button.id or ""
+        if button.startswith("regenerate-"):
+            self.main_app.regenerate(button.removeprefix("regenerate-"))
+        elif button == "rehash":
+            self._rehash()
+
+    def _rehash(self) -> None:
+        profile = self.main_app.profile
+        spec = core_digest.ALGORITHMS.get(profile.digest_algorithm)
+        if spec is None:
+            return
+        text = self.query_one("#input-cost", Input).value.strip()
+        try:
+            params = {spec.cost_param: int(text)}
+            core_digest.check_params(spec.name, params)
+        except core_digest.DigestError as error:
+            self._cost_problem(str(error))
+            return
+        except ValueError:
+            self._cost_problem(f"enter a whole number for {COST_LABELS[spec.cost_param].lower()}")
+            return
+        self.main_app.rehash(params)
+
+    def _cost_problem(self, message: str) -> None:
+        self.query_one("#field-digest_cost", Field).show_findings(
+            [Finding("error", "digest_cost", message)])
+
+    def action_toggle_reveal(self) -> None:
+        for name in ("client_secret", "session_secret"):
+            widget = self.query_one(f"#input-{name}", Input)
+            widget.password = not widget.password
+
+    def action_regenerate_all(self) -> None:
+        self.main_app.regenerate("client_secret")
+        self.main_app.regenerate("session_secret")
