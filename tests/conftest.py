@@ -96,7 +96,12 @@ def store(_isolated_config, fixed_timing, no_system_clipboard):
 
 
 async def settle(pilot) -> None:
-    """Let workers finish and the screen catch up."""
+    """Let hashing and verification finish and the screen catch up.
+
+    Dialog workers are left alone: they wait for the user by design.
+    """
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    busy = [w for w in pilot.app.workers if w.group != "dialog" and w.is_running]
+    if busy:  # an empty list would mean "all workers" to wait_for_complete
+        await pilot.app.workers.wait_for_complete(busy)
     await pilot.pause()

@@ -93,7 +93,7 @@ class LibreChatAutheliaApp(App[None]):
                 with TabPane(f"{f_key.upper()} {title}", id=f"tab-{pane_id}"):
                     yield pane_class(id=f"pane-{pane_id}")
         yield FindingsSummary(id="summary")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._open_initial_profile()
@@ -320,12 +320,15 @@ class LibreChatAutheliaApp(App[None]):
             return " or ".join(self.get_key_display(Binding(k, binding.action))
                                for k in binding.key.split(","))
 
-        rows = [("Anywhere", keys(b), b.description) for b in self.BINDINGS]
+        def does(binding: Binding) -> str:
+            return binding.tooltip or binding.description
+
+        rows = [("Anywhere", keys(b), does(b)) for b in self.BINDINGS]
         rows += [("Anywhere", "ctrl+p", "Command palette: every action by name"),
                  ("Anywhere", "tab / shift+tab", "Next / previous field")]
         for where, owner in (("Secrets", SecretsPane), ("Authelia, LibreChat env", SnippetPane),
                              ("Checklist", ChecklistPane), ("Profiles dialog", ProfilesDialog)):
-            rows += [(where, keys(b), b.description) for b in owner.BINDINGS]
+            rows += [(where, keys(b), does(b)) for b in owner.BINDINGS]
         return rows
 
     @work(exclusive=True, group="dialog")

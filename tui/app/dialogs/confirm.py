@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 
 class ConfirmDialog(ModalScreen[bool]):
@@ -24,8 +24,8 @@ class ConfirmDialog(ModalScreen[bool]):
             yield Static(self.question, classes="dialog-question", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.confirm_label, id="confirm",
-                             variant="error" if self.danger else "primary")
-                yield Button("Cancel", id="cancel")
+                             variant="error" if self.danger else "primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#cancel" if self.danger else "#confirm", Button).focus()
@@ -54,12 +54,12 @@ class NameDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-question", markup=False)
+            yield Static(self.title_text, classes="dialog-question", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="name")
             yield Static(classes="findings -error dialog-problem", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button("OK", id="ok", variant="primary")
-                yield Button("Cancel", id="cancel")
+                yield Button("OK", id="ok", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one(".dialog-problem").display = False
@@ -102,9 +102,9 @@ class UnsavedDialog(ModalScreen[str | None]):
             yield Static(f"The profile has unsaved changes. Save them before you {self.what}?",
                          classes="dialog-question")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Discard", id="discard", variant="error")
-                yield Button("Cancel", id="cancel")
+                yield Button("Save", id="save", variant="primary", compact=True)
+                yield Button("Discard", id="discard", variant="error", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#save", Button).focus()

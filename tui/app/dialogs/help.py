@@ -27,9 +27,9 @@ class HelpScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("Where", "Key", "Does")
-        for row in self.rows:
-            table.add_row(*row)
+        table.add_columns("Key", "Does", "Where")
+        for where, key, does in self.rows:
+            table.add_row(key, does, where)
         table.focus()
 
     def action_close(self) -> None:

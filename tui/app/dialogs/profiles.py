@@ -50,11 +50,11 @@ class ProfilesDialog(ModalScreen[ProfileAction | None]):
             if not self.names:
                 yield Static("No saved profiles yet.")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Open", id="open", variant="primary")
-                yield Button("New", id="new")
-                yield Button("Duplicate", id="duplicate")
-                yield Button("Rename", id="rename")
-                yield Button("Delete", id="delete", variant="error")
+                yield Button("Open", id="open", variant="primary", compact=True)
+                yield Button("New", id="new", compact=True)
+                yield Button("Duplicate", id="duplicate", compact=True)
+                yield Button("Rename", id="rename", compact=True)
+                yield Button("Delete", id="delete", variant="error", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -29,8 +29,8 @@ class StepItem(ListItem):
 
 class ChecklistPane(Pane):
     BINDINGS = [
-        Binding("space", "tick", "Tick step", id="tick"),
-        Binding("x,enter", "tick", "Tick step", show=False),
+        Binding("space", "tick", "Tick", id="tick", tooltip="Tick or untick the selected step"),
+        Binding("x,enter", "tick", "Tick", show=False),
     ]
 
     def compose(self) -> ComposeResult:

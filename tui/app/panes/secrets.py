@@ -33,7 +33,8 @@ STATUS_TEXT = {
 
 class SecretsPane(Pane):
     BINDINGS = [
-        Binding("ctrl+t", "toggle_reveal", "Reveal/mask", id="reveal"),
+        Binding("ctrl+t", "toggle_reveal", "Reveal", id="reveal",
+                tooltip="Reveal or mask the secrets"),
         Binding("ctrl+r", "regenerate_all", "New secrets", id="regenerate-all"),
     ]
 

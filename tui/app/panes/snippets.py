@@ -23,8 +23,9 @@ class SnippetPane(Pane):
 
     BINDINGS = [
         Binding("c", "copy_snippet", "Copy", id="copy"),
-        Binding("w", "write_snippet", "Write to file", id="write"),
-        Binding("f", "toggle_form", "Switch form", id="switch-form"),
+        Binding("w", "write_snippet", "Write", id="write", tooltip="Write it to a file"),
+        Binding("f", "toggle_form", "Form", id="switch-form",
+                tooltip="Switch form (entry only / Docker Compose)"),
     ]
     FORMS: dict[str, tuple[str, str]] = {}  # form -> (title, language)
     DEFAULT_FILE_NAMES: dict[str, str] = {}
