@@ -101,6 +101,10 @@ async def settle(pilot) -> None:
     Dialog workers are left alone: they wait for the user by design.
     """
     await pilot.pause()
+    for _ in range(50):  # the app builds its other panes after the first screen
+        if getattr(pilot.app, "panes_ready", True):
+            break
+        await pilot.pause()
     busy = [w for w in pilot.app.workers if w.group != "dialog" and w.is_running]
     if busy:  # an empty list would mean "all workers" to wait_for_complete
         await pilot.app.workers.wait_for_complete(busy)

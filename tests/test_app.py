@@ -20,8 +20,11 @@ from tui.core.store import ProfileStore
 SIZE = (100, 32)
 
 
-def snippet(app, pane_id: str) -> str:
-    return app.query_one(f"#pane-{pane_id} TextArea", TextArea).text
+async def snippet(pilot, pane_id: str) -> str:
+    """The snippet as a person sees it: go to its screen, read it."""
+    await pilot.press({"env": "f5", "authelia": "f4"}[pane_id])
+    await settle(pilot)
+    return pilot.app.query_one(f"#pane-{pane_id} TextArea", TextArea).text
 
 
 def active(app) -> str:
@@ -42,8 +45,8 @@ async def test_opens_the_last_used_profile_with_complete_snippets(store):
         await settle(pilot)
         assert app.profile_name == "home" and app.profile == fake_profile()
         assert app.sub_title == "home"
-        assert snippet(app, "env") == render_env(fake_profile())
-        assert snippet(app, "authelia") == render_client_block(fake_profile())
+        assert await snippet(pilot, "env") == render_env(fake_profile())
+        assert await snippet(pilot, "authelia") == render_client_block(fake_profile())
 
 
 async def test_editing_the_librechat_url_changes_env_and_authelia(store):
@@ -51,8 +54,8 @@ async def test_editing_the_librechat_url_changes_env_and_authelia(store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_into(pilot, "#input-app_url", "https://chat.home.lan/")
-        assert "DOMAIN_SERVER='https://chat.home.lan'" in snippet(app, "env")
-        assert "- 'https://chat.home.lan/oauth/openid/callback'" in snippet(app, "authelia")
+        assert "DOMAIN_SERVER='https://chat.home.lan'" in await snippet(pilot, "env")
+        assert "- 'https://chat.home.lan/oauth/openid/callback'" in await snippet(pilot, "authelia")
         assert app.dirty and "unsaved" in app.sub_title
 
 
@@ -63,6 +66,8 @@ async def test_an_invalid_url_shows_the_cores_message_not_a_broken_snippet(store
         await type_into(pilot, "#input-auth_url", "http://auth.home.lan")
         message = str(app.query_one("#findings-auth_url").render())
         assert "must use https://" in message
+        await pilot.press("f5")
+        await settle(pilot)
         problem = str(app.query_one("#pane-env .snippet-problem").render())
         assert "The profile has errors" in problem
         assert not app.query_one("#pane-env TextArea").display
@@ -97,7 +102,7 @@ async def test_regenerating_the_secret_changes_the_digest_and_it_verifies(store)
         assert app.state.digest_status == "verified"
         assert "verifies the client secret" in str(app.query_one("#digest-status").render())
         assert "0.25 s" in str(app.query_one("#verify-time").render())
-        assert f"OPENID_CLIENT_SECRET='{new.client_secret}'" in snippet(app, "env")
+        assert f"OPENID_CLIENT_SECRET='{new.client_secret}'" in await snippet(pilot, "env")
 
 
 async def test_choosing_an_algorithm_rehashes_in_a_worker(store):
@@ -214,6 +219,8 @@ async def test_a_ticked_step_is_still_ticked_after_a_restart(store):
     again = LibreChatAutheliaApp(ProfileStore())
     async with again.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
         title = again.query_one("#step-authelia-client .step-title").render()
         assert str(title).startswith("[x] 2.")
 
@@ -252,7 +259,7 @@ async def test_first_run_shows_and_saves_a_complete_default_profile(_isolated_co
         await settle(pilot)
         assert app.profile_name == "default"
         assert app.state.findings == [] and not app.dirty
-        assert "OPENID_CLIENT_SECRET=" in snippet(app, "env")
+        assert "OPENID_CLIENT_SECRET=" in await snippet(pilot, "env")
     stored = ProfileStore().load("default")
     assert digest.verify(stored.client_secret, stored.client_secret_digest)
     assert ProfileStore().last_used() == "default"

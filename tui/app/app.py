@@ -21,9 +21,6 @@ from ..core.store import ProfileStore, StoreError
 from ..resources import stylesheet
 from .clipboard import copy_text
 from .commands import AppCommands
-from .dialogs.confirm import ConfirmDialog, NameDialog, UnsavedDialog
-from .dialogs.help import HelpScreen
-from .dialogs.profiles import ProfileAction, ProfilesDialog
 from .panes.assumptions import AssumptionsPane
 from .panes.base import Pane
 from .panes.checklist import ChecklistPane
@@ -80,6 +77,8 @@ class LibreChatAutheliaApp(App[None]):
         self._verified: dict[tuple[str, str], tuple[list, float]] = {}
         self._rehash_timer = None
         self._save_when_hashed = False
+        self._stale_panes: set[str] = set()
+        self.panes_ready = False
         self.state = ViewState(Profile())
 
     # Layout -----------------------------------------------------------------------------
@@ -91,12 +90,45 @@ class LibreChatAutheliaApp(App[None]):
         with TabbedContent(id="panes"):
             for pane_id, title, f_key, _, pane_class in PANES:
                 with TabPane(f"{f_key.upper()} {title}", id=f"tab-{pane_id}"):
-                    yield pane_class(id=f"pane-{pane_id}")
+                    # Only the first pane is built before the first screen is drawn.
+                    if pane_id == PANES[0][0]:
+                        yield pane_class(id=f"pane-{pane_id}")
         yield FindingsSummary(id="summary")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._open_initial_profile()
+        self.call_after_refresh(self._build_next_pane)
+
+    def _build_next_pane(self) -> None:
+        """Build the other panes after the first screen, one per refresh, so keys stay quick."""
+        for pane_id, *_ in PANES:
+            if not self.query_one(f"#tab-{pane_id}", TabPane).is_attached:
+                return  # the app is closing
+            if not self._pane_built(pane_id):
+                self._build_pane(pane_id)
+                self.call_after_refresh(self._build_next_pane)
+                return
+        self.panes_ready = True
+
+    def _pane_built(self, pane_id: str) -> bool:
+        return bool(self.query(f"#pane-{pane_id}"))
+
+    def _build_pane(self, pane_id: str):
+        pane_class = next(p[-1] for p in PANES if p[0] == pane_id)
+        pane = pane_class(id=f"pane-{pane_id}")
+        self._stale_panes.add(pane_id)
+        return self.query_one(f"#tab-{pane_id}", TabPane).mount(pane)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        self._update_pane((event.pane.id or "").removeprefix("tab-"))
+
+    def _update_pane(self, pane_id: str) -> None:
+        if pane_id in self._stale_panes and self._pane_built(pane_id):
+            pane = self.query_one(f"#pane-{pane_id}", Pane)
+            if pane.is_mounted and pane.children:
+                self._stale_panes.discard(pane_id)
+                pane.update_view(self.state)
 
     def _open_initial_profile(self) -> None:
         """The requested profile, else the last used, else any, else a new saved one."""
@@ -142,7 +174,8 @@ class LibreChatAutheliaApp(App[None]):
         self.sub_title = f"{self.profile_name}{'  ● unsaved changes' if self.dirty else ''}"
         key = (profile.client_secret, profile.client_secret_digest)
         if profile.client_secret_digest and key not in self._verified and not self.hashing:
-            self._verify(profile)
+            # After the next refresh: the worker's imports would otherwise slow the first paint.
+            self.call_after_refresh(self._verify, profile)
         self._refresh_views()
 
     def _digest_status(self, profile: Profile) -> tuple[str, list, float | None]:
@@ -161,9 +194,13 @@ class LibreChatAutheliaApp(App[None]):
         status, digest_findings, seconds = self._digest_status(profile)
         findings = check_profile(profile, verify_digest=False) + digest_findings
         self.state = ViewState(profile, findings, status, seconds)
-        for pane in self.query(Pane):
-            pane.update_view(self.state)
+        # Only the pane on screen is redrawn now; the others when they are shown.
+        self._stale_panes.update(pane_id for pane_id, *_ in PANES)
+        self._update_pane(self.active_pane_id())
         self.query_one("#summary").show(findings)
+
+    def active_pane_id(self) -> str:
+        return self.query_one("#panes", TabbedContent).active.removeprefix("tab-")
 
     # Digest work, off the UI thread -----------------------------------------------------
 
@@ -297,6 +334,8 @@ class LibreChatAutheliaApp(App[None]):
         """True when it is fine to leave the current profile (saved, or discarded)."""
         if not self.dirty:
             return True
+        from .dialogs.confirm import UnsavedDialog
+
         answer = await self.push_screen_wait(UnsavedDialog(what))
         if answer == "save":
             return self.action_save()
@@ -304,18 +343,25 @@ class LibreChatAutheliaApp(App[None]):
 
     # Actions ----------------------------------------------------------------------------
 
-    def action_show_pane(self, pane_id: str) -> None:
+    async def action_show_pane(self, pane_id: str) -> None:
+        if not self._pane_built(pane_id):
+            await self._build_pane(pane_id)
         self.query_one("#panes", TabbedContent).active = f"tab-{pane_id}"
+        self._update_pane(pane_id)
         pane = self.query_one(f"#pane-{pane_id}", Pane)
         # Focus the pane's first control so its keys work at once.
         target = next((w for w in pane.query("*") if w.focusable), pane)
         target.focus()
 
     def action_help(self) -> None:
+        from .dialogs.help import HelpScreen
+
         self.push_screen(HelpScreen(self.key_rows()))
 
     def key_rows(self) -> list[tuple[str, str, str]]:
         """Every key, read from the bindings so the help never drifts from them."""
+        from .dialogs.profiles import ProfilesDialog
+
         def keys(binding: Binding) -> str:
             return " or ".join(self.get_key_display(Binding(k, binding.action))
                                for k in binding.key.split(","))
@@ -338,6 +384,8 @@ class LibreChatAutheliaApp(App[None]):
 
     @work(exclusive=True, group="dialog")
     async def action_profiles(self) -> None:
+        from .dialogs.profiles import ProfilesDialog
+
         names = self.store.names()
         problems = {}
         for name in names:
@@ -345,13 +393,15 @@ class LibreChatAutheliaApp(App[None]):
                 self.store.load(name)
             except StoreError as error:
                 problems[name] = getattr(error, "problem", str(error))
-        choice: ProfileAction | None = await self.push_screen_wait(
+        choice = await self.push_screen_wait(
             ProfilesDialog(names, self.profile_name, problems))
         if choice is None:
             return
         await self._do_profile_action(choice)
 
-    async def _do_profile_action(self, choice: ProfileAction) -> None:
+    async def _do_profile_action(self, choice) -> None:
+        from .dialogs.confirm import ConfirmDialog, NameDialog
+
         if choice.kind == "open":
             if choice.name == self.profile_name or not await self._settle_unsaved("switch"):
                 return
@@ -432,6 +482,8 @@ class LibreChatAutheliaApp(App[None]):
 
     @work(exclusive=True, group="dialog")
     async def write_snippet(self, text: str | None, default_name: str) -> None:
+        from .dialogs.confirm import ConfirmDialog, NameDialog
+
         if text is None:
             self.notify("Nothing to write: the profile has errors (see the message).",
                         severity="error")
@@ -460,7 +512,3 @@ class LibreChatAutheliaApp(App[None]):
             return
         self.notify(f"Wrote {written} (readable only by you: it holds secrets).")
 
-    def active_snippet_pane(self) -> SnippetPane | None:
-        active = self.query_one("#panes", TabbedContent).active.removeprefix("tab-")
-        pane = self.query_one(f"#pane-{active}", Pane)
-        return pane if isinstance(pane, SnippetPane) else None

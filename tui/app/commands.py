@@ -44,9 +44,9 @@ class AppCommands(Provider):
         ]
         return commands
 
-    def _on_pane(self, pane_id: str, action: str) -> None:
+    async def _on_pane(self, pane_id: str, action: str) -> None:
         app: LibreChatAutheliaApp = self.app  # type: ignore[assignment]
-        app.action_show_pane(pane_id)
+        await app.action_show_pane(pane_id)
         pane = app.query_one(f"#pane-{pane_id}")
         getattr(pane, f"action_{action}")()
 

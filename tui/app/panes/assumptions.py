@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
+from textual.lazy import Lazy
 from textual.widgets import Checkbox, Input, Select, Static
 
 from ...core import facts
@@ -36,6 +37,10 @@ class AssumptionsPane(Pane):
         yield Static("Where LibreChat and Authelia live, and who may log in.", classes="intro")
         for name in ("app_url", "auth_url", "client_id", "client_name"):
             yield self._text_field(name)
+        # Below the fold of a small terminal: built just after the first screen is drawn.
+        yield Lazy(LateFields(*self._late_fields()))
+
+    def _late_fields(self):
         yield self._select_field("Authorization policy", "policy")
         yield self._text_field("group")
         yield Field("Scopes", Horizontal(
@@ -60,7 +65,12 @@ class AssumptionsPane(Pane):
     def update_view(self, state: ViewState) -> None:
         profile = state.profile
         for name in TEXT_FIELDS:
-            set_input(self.query_one(f"#input-{name}", Input), getattr(profile, name))
+            for widget in self.query(f"#input-{name}").results(Input):
+                set_input(widget, getattr(profile, name))
+        for field in self.query(Field):
+            field.show_findings(state.for_field(field.field_name))
+        if not self.query(LateFields):
+            return  # the rest is filled in when it is built
         self._set_select("policy", profile.policy)
         self._set_select("authelia_version", profile.authelia_version)
         refresh = self.query_one("#input-refresh_tokens", Checkbox)
@@ -72,8 +82,6 @@ class AssumptionsPane(Pane):
             if box.value != wanted:
                 with box.prevent(Checkbox.Changed):
                     box.value = wanted
-        for field in self.query(Field):
-            field.show_findings(state.for_field(field.field_name))
 
     def _set_select(self, name: str, value: str) -> None:
         select = self.query_one(f"#input-{name}", Select)
@@ -92,7 +100,13 @@ class AssumptionsPane(Pane):
             event.stop()
             self.main_app.update_profile(**{name: event.value})
 
+    def _settled(self) -> bool:
+        """Whether the late fields show the profile; before that, their events are echoes."""
+        return any(late.filled for late in self.query(LateFields))
+
     def on_select_changed(self, event: Select.Changed) -> None:
+        if not self._settled():
+            return
         name = (event.select.id or "").removeprefix("input-")
         if name in ("policy", "authelia_version") and isinstance(event.value, str):
             event.stop()
@@ -100,6 +114,8 @@ class AssumptionsPane(Pane):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
+        if not self._settled():
+            return
         if event.checkbox.id == "input-refresh_tokens":
             self.main_app.update_profile(refresh_tokens=event.value)
             return
@@ -107,3 +123,18 @@ class AssumptionsPane(Pane):
                   if box.value]
         kept = [s for s in self.main_app.profile.scopes if s not in OPTIONAL_SCOPES]
         self.main_app.update_profile(scopes=tuple(scopes + kept))
+
+
+class LateFields(Vertical):
+    """The fields below the fold; they show the current state once they are built."""
+
+    DEFAULT_CSS = "LateFields { height: auto; }"
+    filled = False
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fill)
+
+    def _fill(self) -> None:
+        pane = self.query_ancestor(AssumptionsPane)
+        pane.update_view(pane.main_app.state)
+        self.filled = True

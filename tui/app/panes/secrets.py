@@ -128,6 +128,8 @@ class SecretsPane(Pane):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "input-digest_algorithm" and isinstance(event.value, str):
             event.stop()
+            if event.value == self.main_app.profile.digest_algorithm:
+                return  # the select reporting the value it was given
             spec = core_digest.ALGORITHMS[event.value]
             with self.query_one("#input-cost", Input).prevent(Input.Changed):
                 self.query_one("#input-cost", Input).value = str(spec.defaults[spec.cost_param])

@@ -1,0 +1,72 @@
+"""Make screenshots/*.svg from the real app, with a fixed fake profile (no real secret).
+
+    python screenshots/make_screenshots.py            # needs the test extra installed
+
+Each screen is driven by its keys, the way a user reaches it, at 100x32.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+SIZE = (100, 32)
+SHOTS = [  # file name, keys pressed from the first screen
+    ("1-assumptions", []),
+    ("2-secrets", ["f3"]),
+    ("3-authelia", ["f4"]),
+    ("4-librechat-env", ["f5"]),
+    ("4b-docker-compose", ["f5", "f"]),
+    ("5-checklist", ["f6", "space", "down", "space", "down"]),
+    ("6-profiles", ["ctrl+o"]),
+    ("7-help", ["f1"]),
+]
+
+
+async def shoot(name: str, keys: list[str]) -> None:
+    from conftest import fake_profile
+
+    from tui.app import app as app_module
+    from tui.core.checks import verify_digest_findings
+    from tui.core.store import ProfileStore
+
+    # The screenshots show a fixed timing, not this machine's.
+    app_module.measure_verification = lambda p: (verify_digest_findings(p), 0.21)
+    store = ProfileStore()
+    store.save("homelab", fake_profile(app_url="https://chat.home.example",
+                                       auth_url="https://auth.home.example", group="family"))
+    store.set_last_used("homelab")
+    app = app_module.LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        busy = [w for w in app.workers if w.group != "dialog" and w.is_running]
+        if busy:
+            await app.workers.wait_for_complete(busy)
+        await pilot.pause()
+        from textual.widgets import Input
+
+        for widget in app.screen.query(Input):
+            widget.cursor_blink = False
+        await pilot.pause()
+        app.save_screenshot(str(HERE / f"{name}.svg"))
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as config:
+        os.environ["XDG_CONFIG_HOME"] = config
+        for name, keys in SHOTS:
+            asyncio.run(shoot(name, keys))
+            print(f"screenshots/{name}.svg")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""App figures, printed side by side (never asserted: these machines are shared and noisy).
+
+    python tests/benchmarks/bench_app.py
+
+1. Time from process start to the first screen drawn, against a minimal Textual app
+   measured the same way (target: at most 1.3x). Each process exits right after its first
+   refresh, so the wall time of the whole process is the measure.
+2. The worst delay in handling a key press while an argon2id digest with a large memory
+   cost is computed in a worker thread (target: under 100 ms), beside the same keys with
+   nothing computing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+
+RUNS = 10
+ARGON2_MEMORY_KIB = 1024 * 1024  # 1 GiB: seconds of hashing on a homelab box
+
+MINIMAL = textwrap.dedent("""
+    from textual.app import App
+    from textual.widgets import Footer, Header, Static
+
+    class Minimal(App):
+        def compose(self):
+            yield Header()
+            yield Static("hello")
+            yield Footer()
+
+        def on_mount(self):
+            self.call_after_refresh(self.exit)
+
+    Minimal().run(headless=True, size=(100, 32))
+""")
+
+OURS = textwrap.dedent("""
+    from tui.app.app import LibreChatAutheliaApp
+
+    class FirstScreen(LibreChatAutheliaApp):
+        def on_mount(self):
+            super().on_mount()
+            self.call_after_refresh(self.exit)
+
+    FirstScreen().run(headless=True, size=(100, 32))
+""")
+
+
+def _wall(code: str, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def bench_startup() -> tuple[float, float]:
+    # An installed package has its bytecode compiled at install time; do the same here.
+    package = os.path.join(os.path.dirname(__file__), "..", "..", "tui")
+    subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
+    from tui.core.profile import new_profile
+    from tui.core.store import ProfileStore
+
+    with tempfile.TemporaryDirectory() as config:
+        env = {**os.environ, "XDG_CONFIG_HOME": config}
+        store = ProfileStore(os.path.join(config, "librechat-authelia"))
+        store.save("bench", new_profile())
+        store.set_last_used("bench")
+        _wall(OURS, env), _wall(MINIMAL, env)  # warm the file cache
+        ours, minimal = [], []
+        for _ in range(RUNS):
+            ours.append(_wall(OURS, env))
+            minimal.append(_wall(MINIMAL, env))
+    return statistics.median(ours), statistics.median(minimal)
+
+
+async def _key_delay(app, field, key: str) -> float:
+    """Post one key as the terminal driver does; time until the field shows its effect.
+
+    Not pilot.press: it waits for the whole process to go idle, which never happens
+    while another thread is hashing.
+    """
+    from textual import events
+
+    before = field.value
+    start = time.perf_counter()
+    app.post_message(events.Key(key, key if len(key) == 1 else None))
+    while field.value == before:
+        await asyncio.sleep(0.0002)
+    return time.perf_counter() - start
+
+
+async def _key_delays(hash_memory: int | None) -> tuple[list[float], float]:
+    from textual.widgets import Input
+
+    from tui.app.app import LibreChatAutheliaApp
+
+    app = LibreChatAutheliaApp()
+    delays: list[float] = []
+    seconds = 0.0
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        field = app.query_one("#input-client_name", Input)
+        field.focus()
+        await pilot.pause()
+        if hash_memory:
+            app.update_profile(digest_algorithm="argon2id")
+            start = time.perf_counter()
+            app.rehash({"memory": hash_memory})
+        for _ in range(10_000):
+            for key in ("x", "backspace"):
+                delays.append(await _key_delay(app, field, key))
+                await asyncio.sleep(0.02)  # a fast typist: 50 keys a second
+            if not hash_memory and len(delays) >= 100:
+                break
+            if hash_memory and not app.hashing:
+                break
+        if hash_memory:
+            seconds = time.perf_counter() - start
+            assert app.profile.client_secret_digest.startswith(f"$argon2id$v=19$m={hash_memory},")
+    return delays, seconds
+
+
+def bench_keys() -> tuple[list[float], list[float], float]:
+    with tempfile.TemporaryDirectory() as config:
+        os.environ["XDG_CONFIG_HOME"] = config
+        idle, _ = asyncio.run(_key_delays(None))
+        busy, seconds = asyncio.run(_key_delays(ARGON2_MEMORY_KIB))
+    return idle, busy, seconds
+
+
+def main() -> None:
+    ours, minimal = bench_startup()
+    print(f"{'measure':<52}{'ours':>9}{'baseline':>10}{'ratio':>7}{'target':>9}")
+    print(f"{'start to first screen vs minimal Textual app (ms)':<52}"
+          f"{ours * 1000:>9.0f}{minimal * 1000:>10.0f}{ours / minimal:>7.2f}{'<=1.3':>9}")
+    idle, busy, seconds = bench_keys()
+    print(f"{'worst key delay, argon2id m=1GiB hashing vs idle (ms)':<52}"
+          f"{max(busy) * 1000:>9.1f}{max(idle) * 1000:>10.1f}{'':>7}{'<100':>9}")
+    print(f"{'median key delay, hashing vs idle (ms)':<52}"
+          f"{statistics.median(busy) * 1000:>9.1f}{statistics.median(idle) * 1000:>10.1f}")
+    print(f"({len(busy)} keys pressed during {seconds:.1f} s of argon2id hashing)")
+
+
+if __name__ == "__main__":
+    main()
