@@ -3,8 +3,8 @@
     python tests/benchmarks/bench_app.py
 
 1. Time from process start to the first screen drawn, against a minimal Textual app
-   measured the same way (target: at most 1.3x). Each process exits right after its first
-   refresh, so the wall time of the whole process is the measure.
+   measured the same way (target: at most 1.3x): the parent notes the wall clock just
+   before it starts the process, the child prints the wall clock after its first refresh.
 2. The worst delay in handling a key press while an argon2id digest with a large memory
    cost is computed in a worker thread (target: under 100 ms), beside the same keys with
    nothing computing.
@@ -25,6 +25,7 @@ RUNS = 10
 ARGON2_MEMORY_KIB = 1024 * 1024  # 1 GiB: seconds of hashing on a homelab box
 
 MINIMAL = textwrap.dedent("""
+    import time
     from textual.app import App
     from textual.widgets import Footer, Header, Static
 
@@ -35,28 +36,39 @@ MINIMAL = textwrap.dedent("""
             yield Footer()
 
         def on_mount(self):
-            self.call_after_refresh(self.exit)
+            self.call_after_refresh(drawn, self)
+
+    def drawn(app):
+        print(time.time())
+        app.exit()
 
     Minimal().run(headless=True, size=(100, 32))
 """)
 
 OURS = textwrap.dedent("""
+    import time
     from tui.app.app import LibreChatAutheliaApp
 
     class FirstScreen(LibreChatAutheliaApp):
         def on_mount(self):
+            # First in line after the first refresh, before the work the app queues there.
+            self.call_after_refresh(drawn, self)
             super().on_mount()
-            self.call_after_refresh(self.exit)
+
+    def drawn(app):
+        print(time.time())
+        app.exit()
 
     FirstScreen().run(headless=True, size=(100, 32))
 """)
 
 
 def _wall(code: str, env: dict[str, str]) -> float:
-    start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    """Seconds from just before the process starts to its first screen drawn."""
+    start = time.time()
+    done = subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                          capture_output=True, text=True)
+    return float(done.stdout.strip().splitlines()[-1]) - start
 
 
 def bench_startup() -> tuple[float, float]:

@@ -21,23 +21,28 @@ from ..core.store import ProfileStore, StoreError
 from ..resources import stylesheet
 from .clipboard import copy_text
 from .commands import AppCommands
-from .panes.assumptions import AssumptionsPane
 from .panes.base import Pane
-from .panes.checklist import ChecklistPane
-from .panes.secrets import SecretsPane
-from .panes.snippets import AutheliaPane, EnvPane, SnippetPane
 from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
 
 # id, tab title, function key, alt+letter alias, pane class. Function keys and alt+letter
 # reach the app through SSH and tmux, and no text field uses them; alt+digit does not
 # survive tmux (it arrives as a Latin-1 character).
 PANES = [
-    ("assumptions", "Assumptions", "f2", "alt+a", AssumptionsPane),
-    ("secrets", "Secrets", "f3", "alt+s", SecretsPane),
-    ("authelia", "Authelia", "f4", "alt+u", AutheliaPane),
-    ("env", "LibreChat env", "f5", "alt+l", EnvPane),
-    ("checklist", "Checklist", "f6", "alt+c", ChecklistPane),
+    ("assumptions", "Assumptions", "f2", "alt+a", "assumptions:AssumptionsPane"),
+    ("secrets", "Secrets", "f3", "alt+s", "secrets:SecretsPane"),
+    ("authelia", "Authelia", "f4", "alt+u", "snippets:AutheliaPane"),
+    ("env", "LibreChat env", "f5", "alt+l", "snippets:EnvPane"),
+    ("checklist", "Checklist", "f6", "alt+c", "checklist:ChecklistPane"),
 ]
+
+
+def pane_class(pane_id: str) -> type[Pane]:
+    """Import a pane's module when it is first built: start-up loads only the first."""
+    from importlib import import_module
+
+    location = next(p[-1] for p in PANES if p[0] == pane_id)
+    module, name = location.split(":")
+    return getattr(import_module(f"{__package__}.panes.{module}"), name)
 DEFAULT_PROFILE_NAME = "default"
 REHASH_DELAY = 0.6  # seconds after the last keystroke in the client secret
 
@@ -88,11 +93,11 @@ class LibreChatAutheliaApp(App[None]):
 
         yield Header()
         with TabbedContent(id="panes"):
-            for pane_id, title, f_key, _, pane_class in PANES:
+            for pane_id, title, f_key, *_ in PANES:
                 with TabPane(f"{f_key.upper()} {title}", id=f"tab-{pane_id}"):
                     # Only the first pane is built before the first screen is drawn.
                     if pane_id == PANES[0][0]:
-                        yield pane_class(id=f"pane-{pane_id}")
+                        yield pane_class(pane_id)(id=f"pane-{pane_id}")
         yield FindingsSummary(id="summary")
         yield Footer(compact=True)
 
@@ -115,8 +120,7 @@ class LibreChatAutheliaApp(App[None]):
         return bool(self.query(f"#pane-{pane_id}"))
 
     def _build_pane(self, pane_id: str):
-        pane_class = next(p[-1] for p in PANES if p[0] == pane_id)
-        pane = pane_class(id=f"pane-{pane_id}")
+        pane = pane_class(pane_id)(id=f"pane-{pane_id}")
         self._stale_panes.add(pane_id)
         return self.query_one(f"#tab-{pane_id}", TabPane).mount(pane)
 
@@ -304,7 +308,8 @@ class LibreChatAutheliaApp(App[None]):
         self.profile_name = name
         self.saved_profile = profile
         self.profile = profile
-        self.store.set_last_used(name)
+        if self.store.last_used() != name:
+            self.store.set_last_used(name)
 
     def _show_fresh_profile(self, name: str, save: bool = False) -> None:
         """A complete new profile at once; its digest is computed in a worker.
@@ -372,8 +377,12 @@ class LibreChatAutheliaApp(App[None]):
         rows = [("Anywhere", keys(b), does(b)) for b in self.BINDINGS]
         rows += [("Anywhere", "ctrl+p", "Command palette: every action by name"),
                  ("Anywhere", "tab / shift+tab", "Next / previous field")]
-        for where, owner in (("Secrets", SecretsPane), ("Authelia, LibreChat env", SnippetPane),
-                             ("Checklist", ChecklistPane), ("Profiles dialog", ProfilesDialog)):
+        from .panes.snippets import SnippetPane
+
+        for where, owner in (("Secrets", pane_class("secrets")),
+                             ("Authelia, LibreChat env", SnippetPane),
+                             ("Checklist", pane_class("checklist")),
+                             ("Profiles dialog", ProfilesDialog)):
             rows += [(where, keys(b), does(b)) for b in owner.BINDINGS]
         return rows
 
