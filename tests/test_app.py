@@ -408,3 +408,21 @@ async def test_no_color_is_respected(store, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.no_color
+
+
+async def test_typing_at_start_edits_the_first_field_without_replacing_it(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        assert app.query_one("#input-app_url", Input).value == "https://librechat.example.comx"
+
+
+async def test_a_key_right_after_a_screen_key_lands_on_the_new_screen(store, tmp_path):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5", "w")
+        await pilot.pause()
+        assert isinstance(app.screen, NameDialog)
+        assert app.profile == fake_profile()

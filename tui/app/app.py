@@ -102,6 +102,8 @@ class LibreChatAutheliaApp(App[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        # Typing works at once: the first field, not the tab bar, has the focus.
+        self.query_one("#pane-assumptions Input").focus()
         self._open_initial_profile()
         self.call_after_refresh(self._build_next_pane)
 
@@ -356,7 +358,8 @@ class LibreChatAutheliaApp(App[None]):
         pane = self.query_one(f"#pane-{pane_id}", Pane)
         # Focus the pane's first control so its keys work at once.
         target = next((w for w in pane.query("*") if w.focusable), pane)
-        target.focus()
+        # At once, not deferred like Widget.focus(): the next key must land in this pane.
+        self.screen.set_focus(target)
 
     def action_help(self) -> None:
         from .dialogs.help import HelpScreen

@@ -26,6 +26,6 @@ def copy_text(app: App, text: str) -> tuple[bool, str]:
         return True, "Copied to the system clipboard (and sent to your terminal by OSC 52)."
     message = "Sent to your terminal's clipboard (OSC 52)."
     if os.environ.get("TMUX"):
-        message += " Inside tmux, it needs: set -s set-clipboard on"
+        message += " Inside tmux, it needs: set -s set-clipboard on."
     message += " If nothing arrives, press w to write it to a file."
     return False, message

@@ -59,7 +59,8 @@ class AssumptionsPane(Pane):
 
     def _text_field(self, name: str) -> Field:
         label, placeholder, hint = TEXT_FIELDS[name]
-        editor = Input(placeholder=placeholder, id=f"input-{name}", compact=True)
+        editor = Input(placeholder=placeholder, id=f"input-{name}", compact=True,
+                       select_on_focus=False)
         return Field(label, editor, name, hint)
 
     def update_view(self, state: ViewState) -> None:

@@ -43,7 +43,7 @@ class SecretsPane(Pane):
                      "regenerate them the way `authelia crypto rand` does.", classes="intro")
         for name, (label, masked) in SECRET_FIELDS.items():
             row = Horizontal(
-                Input(password=masked, id=f"input-{name}", compact=True),
+                Input(password=masked, id=f"input-{name}", compact=True, select_on_focus=False),
                 Button("Regenerate", id=f"regenerate-{name}", compact=True),
                 classes="secret-row",
             )
@@ -55,7 +55,7 @@ class SecretsPane(Pane):
             allow_blank=False, id="input-digest_algorithm", compact=True),
             "digest_algorithm")
         yield Field("Cost", Horizontal(
-            Input(type="integer", id="input-cost", compact=True),
+            Input(type="integer", id="input-cost", compact=True, select_on_focus=False),
             Button("Hash again", id="rehash", compact=True),
             classes="secret-row"), "digest_cost")
         yield Field("Digest", Static(id="digest-value", markup=False), "client_secret_digest")
