@@ -426,3 +426,24 @@ async def test_a_key_right_after_a_screen_key_lands_on_the_new_screen(store, tmp
         await pilot.pause()
         assert isinstance(app.screen, NameDialog)
         assert app.profile == fake_profile()
+
+
+async def test_typing_a_secret_does_not_pile_up_digest_checks(store, monkeypatch):
+    from tui.app import app as app_module
+
+    measured = []
+    original = app_module.measure_verification
+    monkeypatch.setattr(app_module, "measure_verification",
+                        lambda p: measured.append(p) or original(p))
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        measured.clear()
+        await pilot.press("f3")
+        await type_into(pilot, "#input-client_secret", "a-secret-typed-by-hand")
+        assert app.state.digest_status == "hashing"
+        await pilot.pause(0.8)
+        await settle(pilot)
+        # One check, of the new digest, made by the hashing worker: none per keystroke.
+        assert len(measured) == 1
+        assert app.state.digest_status == "verified"

@@ -144,6 +144,7 @@ def test_rand():
           "--authelia", "4.37"], "", "invalid choice"),
         (["new", "x y", "--app-url", "https://a", "--auth-url", "https://b"], "", "not allowed"),
         (["frobnicate"], "", "invalid choice"),
+        (["--profile", "../x"], "", "not allowed"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, stdin, fragment):

@@ -43,6 +43,8 @@ def pane_class(pane_id: str) -> type[Pane]:
     location = next(p[-1] for p in PANES if p[0] == pane_id)
     module, name = location.split(":")
     return getattr(import_module(f"{__package__}.panes.{module}"), name)
+
+
 DEFAULT_PROFILE_NAME = "default"
 REHASH_DELAY = 0.6  # seconds after the last keystroke in the client secret
 
@@ -81,6 +83,8 @@ class LibreChatAutheliaApp(App[None]):
         # (secret, digest) -> (digest findings, seconds for one verification)
         self._verified: dict[tuple[str, str], tuple[list, float]] = {}
         self._rehash_timer = None
+        self._verifying = False
+        self._verify_next: Profile | None = None
         self._save_when_hashed = False
         self._stale_panes: set[str] = set()
         self.panes_ready = False
@@ -172,16 +176,16 @@ class LibreChatAutheliaApp(App[None]):
     def update_profile(self, **changes) -> None:
         if all(getattr(self.profile, k) == v for k, v in changes.items()):
             return  # e.g. a widget reporting the value it was just given
-        self.profile = self.profile.with_changes(**changes)
         if "client_secret" in changes:
-            self._schedule_rehash()
+            self._schedule_rehash()  # first, so no check of the outdated digest starts
+        self.profile = self.profile.with_changes(**changes)
 
     def watch_profile(self, profile: Profile) -> None:
         self.sub_title = f"{self.profile_name}{'  ● unsaved changes' if self.dirty else ''}"
         key = (profile.client_secret, profile.client_secret_digest)
         if profile.client_secret_digest and key not in self._verified and not self.hashing:
             # After the next refresh: the worker's imports would otherwise slow the first paint.
-            self.call_after_refresh(self._verify, profile)
+            self.call_after_refresh(self._request_verify, profile)
         self._refresh_views()
 
     def _digest_status(self, profile: Profile) -> tuple[str, list, float | None]:
@@ -210,6 +214,14 @@ class LibreChatAutheliaApp(App[None]):
 
     # Digest work, off the UI thread -----------------------------------------------------
 
+    def _request_verify(self, profile: Profile) -> None:
+        """One verification at a time (argon2id may take a GiB each); the latest one wins."""
+        if self._verifying:
+            self._verify_next = profile
+            return
+        self._verifying = True
+        self._verify(profile)
+
     @work(thread=True, group="verify", exit_on_error=False)
     def _verify(self, profile: Profile) -> None:
         findings, seconds = measure_verification(profile)
@@ -218,17 +230,26 @@ class LibreChatAutheliaApp(App[None]):
     def _verified_done(self, profile: Profile, findings: list, seconds: float) -> None:
         self._verified[(profile.client_secret, profile.client_secret_digest)] = (findings,
                                                                                  seconds)
+        self._verifying = False
+        following, self._verify_next = self._verify_next, None
+        current = (self.profile.client_secret, self.profile.client_secret_digest)
+        if following is not None and current not in self._verified and not self.hashing:
+            self._request_verify(self.profile)
         self._refresh_views()
 
     def _schedule_rehash(self) -> None:
+        """Hash again once the user stops typing the secret; until then, show it is coming."""
         if self._rehash_timer is not None:
             self._rehash_timer.stop()
+        self.hashing = True
         self._rehash_timer = self.set_timer(REHASH_DELAY, lambda: self.rehash())
 
     def rehash(self, params: dict[str, int] | None = None) -> None:
         """Hash the current client secret with the chosen algorithm in a worker thread."""
         profile = self.profile
         if not profile.client_secret or profile.digest_algorithm not in core_digest.ALGORITHMS:
+            self.hashing = False  # nothing to hash: the checks say what is missing
+            self._refresh_views()
             return
         if params is None:
             params = self._current_cost(profile)
