@@ -54,6 +54,7 @@ VIEWS = {
     "help": _keys("f1"),
     "profiles-dialog": _keys("ctrl+o"),
     "profile-delete-confirm": _keys("ctrl+o", "d"),
+    "profile-new-name": _keys("ctrl+o", "n"),
     "unsaved-dialog": _keys("f2", "end", "x", "ctrl+q"),
     "write-dialog": _keys("f5", "w"),
 }
