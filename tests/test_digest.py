@@ -108,3 +108,10 @@ def test_bcrypt_refuses_secrets_it_would_truncate():
 def test_empty_secret_is_refused():
     with pytest.raises(digest.DigestError):
         digest.hash("")
+
+
+def test_params_for_keeps_a_chosen_cost_and_defaults_a_new_algorithm():
+    value = digest.hash("x", "pbkdf2-sha512", iterations=1000)
+    assert digest.params_for(value, "pbkdf2-sha512") == {"iterations": 1000, "salt_size": 16}
+    assert digest.params_for(value, "argon2id") == digest.ALGORITHMS["argon2id"].defaults
+    assert digest.params_for("", "bcrypt") == {"cost": 12}

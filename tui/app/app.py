@@ -252,23 +252,12 @@ class LibreChatAutheliaApp(App[None]):
             self._refresh_views()
             return
         if params is None:
-            params = self._current_cost(profile)
+            params = core_digest.params_for(profile.client_secret_digest,
+                                            profile.digest_algorithm)
         self._hash_generation += 1
         self.hashing = True
         self._refresh_views()
         self._hash(profile.client_secret, profile.digest_algorithm, params, self._hash_generation)
-
-    @staticmethod
-    def _current_cost(profile: Profile) -> dict[str, int]:
-        """Keep the cost of the current digest when its algorithm is still the chosen one."""
-        spec = core_digest.ALGORITHMS[profile.digest_algorithm]
-        try:
-            algorithm, params = core_digest.identify(profile.client_secret_digest)
-        except core_digest.NotADigest:
-            return {}
-        if algorithm != spec.name:
-            return {}
-        return {k: v for k, v in params.items() if k in spec.defaults}
 
     @work(thread=True, group="hash", exit_on_error=False)
     def _hash(self, secret: str, algorithm: str, params: dict[str, int], generation: int) -> None:

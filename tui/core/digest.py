@@ -211,6 +211,22 @@ def identify(digest: str) -> tuple[str, dict[str, int]]:
     return (name, {})  # pragma: no cover
 
 
+def params_for(value: str, algorithm: str) -> dict[str, int]:
+    """The parameters of digest `value` when it was made with `algorithm`, else the defaults.
+
+    So hashing again keeps a cost the user chose, and a new algorithm starts from
+    Authelia's defaults.
+    """
+    defaults = ALGORITHMS[algorithm].defaults
+    try:
+        made_with, params = identify(value)
+    except NotADigest:
+        return dict(defaults)
+    if made_with != algorithm:
+        return dict(defaults)
+    return {k: params.get(k, v) for k, v in defaults.items()}
+
+
 def _not_a_digest(digest: str) -> str:
     if not digest:
         return "there is no digest"

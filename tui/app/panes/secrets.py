@@ -104,13 +104,7 @@ class SecretsPane(Pane):
         spec = core_digest.ALGORITHMS.get(profile.digest_algorithm)
         if spec is None:
             return ""
-        try:
-            algorithm, params = core_digest.identify(profile.client_secret_digest)
-        except core_digest.NotADigest:
-            algorithm, params = "", {}
-        if algorithm == spec.name and spec.cost_param in params:
-            return params[spec.cost_param]
-        return spec.defaults[spec.cost_param]
+        return core_digest.params_for(profile.client_secret_digest, spec.name)[spec.cost_param]
 
     def on_input_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("input-")
