@@ -12,7 +12,6 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Header, TabbedContent, TabPane
 
 from ..core import digest as core_digest
-from ..core import secretgen
 from ..core.checklist import toggle_step
 from ..core.checks import check_profile, verify_digest_findings
 from ..core.files import write_snippet
@@ -291,6 +290,8 @@ class LibreChatAutheliaApp(App[None]):
             self.action_save()
 
     def regenerate(self, field: str) -> None:
+        from ..core import secretgen  # not at start-up: `secrets` loads OpenSSL
+
         makers = {"client_id": secretgen.new_client_id,
                   "client_secret": secretgen.new_client_secret,
                   "session_secret": secretgen.new_session_secret}

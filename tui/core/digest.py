@@ -186,6 +186,8 @@ def identify(digest: str) -> tuple[str, dict[str, int]]:
     """The algorithm name and parameters a digest was made with."""
     if is_plaintext(digest):
         return ("plaintext", {})
+    if not digest.startswith("$"):
+        raise NotADigest(_not_a_digest(digest))  # without loading passlib
     try:
         handler = _context().identify(digest, resolve=True, required=True)
         parsed = handler.from_string(digest)
