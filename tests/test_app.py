@@ -447,3 +447,25 @@ async def test_typing_a_secret_does_not_pile_up_digest_checks(store, monkeypatch
         # One check, of the new digest, made by the hashing worker: none per keystroke.
         assert len(measured) == 1
         assert app.state.digest_status == "verified"
+
+
+def test_digest_workers_run_at_a_lower_cpu_priority_than_the_ui():
+    import os
+    import sys
+    import threading
+
+    from tui.app.app import lower_thread_priority
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("per-thread nice is a Linux feature")
+    seen = {}
+
+    def worker():
+        lower_thread_priority()
+        seen["worker"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    thread.join()
+    assert seen["worker"] == os.getpriority(os.PRIO_PROCESS, 0) + 10 or seen["worker"] == 19
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) != seen["worker"]

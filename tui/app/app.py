@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from pathlib import Path
 
@@ -46,6 +48,18 @@ def pane_class(pane_id: str) -> type[Pane]:
 
 DEFAULT_PROFILE_NAME = "default"
 REHASH_DELAY = 0.6  # seconds after the last keystroke in the client secret
+
+
+def lower_thread_priority() -> None:
+    """Let the UI thread win the CPU over a digest worker and the threads it starts.
+
+    argon2id runs one thread per lane (4 by default): on a 2-core homelab box they would
+    otherwise starve the event loop. On Linux, nice applies per thread and is inherited.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass  # not Linux, or not allowed: hashing still works, just less politely
 
 
 def measure_verification(profile: Profile) -> tuple[list, float]:
@@ -223,6 +237,7 @@ class LibreChatAutheliaApp(App[None]):
 
     @work(thread=True, group="verify", exit_on_error=False)
     def _verify(self, profile: Profile) -> None:
+        lower_thread_priority()
         findings, seconds = measure_verification(profile)
         self.call_from_thread(self._verified_done, profile, findings, seconds)
 
@@ -260,6 +275,7 @@ class LibreChatAutheliaApp(App[None]):
 
     @work(thread=True, group="hash", exit_on_error=False)
     def _hash(self, secret: str, algorithm: str, params: dict[str, int], generation: int) -> None:
+        lower_thread_priority()
         try:
             value = core_digest.hash(secret, algorithm, **params)
         except core_digest.DigestError as error:
