@@ -57,7 +57,9 @@ def lower_thread_priority() -> None:
     otherwise starve the event loop. On Linux, nice applies per thread and is inherited.
     """
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        thread = threading.get_native_id()
+        nice = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(nice + 10, 19))
     except (AttributeError, OSError):
         pass  # not Linux, or not allowed: hashing still works, just less politely
 
