@@ -117,6 +117,8 @@ async def _key_delays(hash_memory: int | None) -> tuple[list[float], float]:
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
+        while not app.panes_ready:  # the app builds its other panes just after start-up
+            await pilot.pause()
         field = app.query_one("#input-client_name", Input)
         field.focus()
         await pilot.pause()
