@@ -15,18 +15,23 @@ ICONS = {"error": "✗", "warning": "!", "info": "i"}
 class FindingsText(Static):
     """The findings for one field, or nothing."""
 
-    DEFAULT_CLASSES = "findings"
+    DEFAULT_CLASSES = "findings -empty"
 
     def __init__(self, **kwargs) -> None:
         super().__init__(markup=False, **kwargs)
+        self._text = ""
 
     def show(self, findings: list[Finding]) -> None:
-        self.set_class(not findings, "-empty")
+        text = "\n".join(f"{ICONS[f.severity]} {f.message}" for f in findings)
+        if text == self._text:
+            return  # each update re-lays out the form: only when something changed
+        self._text = text
         worst = next((s for s in ("error", "warning", "info")
-                      if any(f.severity == s for f in findings)), "info")
+                      if any(f.severity == s for f in findings)), None)
+        self.set_class(not findings, "-empty")
         for severity in ("error", "warning", "info"):
-            self.set_class(severity == worst and bool(findings), f"-{severity}")
-        self.update("\n".join(f"{ICONS[f.severity]} {f.message}" for f in findings))
+            self.set_class(severity == worst, f"-{severity}")
+        self.update(text)
 
 
 class Field(Vertical):
