@@ -469,3 +469,15 @@ def test_digest_workers_run_at_a_lower_cpu_priority_than_the_ui():
     thread.join()
     assert seen["worker"] == os.getpriority(os.PRIO_PROCESS, 0) + 10 or seen["worker"] == 19
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) != seen["worker"]
+
+
+async def test_quitting_in_the_first_instant_is_clean(store):
+    class QuitAtOnce(LibreChatAutheliaApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.call_later(self.exit)  # before the form's lower half is built
+
+    app = QuitAtOnce(store)
+    async with app.run_test(size=SIZE):
+        pass
+    assert app.return_code == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.lazy import Lazy
+from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static
 
 from ...core import facts
@@ -38,7 +39,7 @@ class AssumptionsPane(Pane):
         for name in ("app_url", "auth_url", "client_id", "client_name"):
             yield self._text_field(name)
         # Below the fold of a small terminal: built just after the first screen is drawn.
-        yield Lazy(LateFields(*self._late_fields()))
+        yield LateMount(LateFields(*self._late_fields()))
 
     def _late_fields(self):
         yield self._select_field("Authorization policy", "policy")
@@ -139,3 +140,23 @@ class LateFields(Vertical):
         pane = self.query_ancestor(AssumptionsPane)
         pane.update_view(pane.main_app.state)
         self.filled = True
+
+
+class LateMount(Lazy):
+    """Textual's Lazy, except that it gives up quietly when the app closes first.
+
+    Lazy mounts its widget after the next refresh; if the user quits within that instant
+    the parent is gone and Lazy raises MountError, which Textual prints on exit.
+    """
+
+    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
+        parent = self.parent
+        if not isinstance(parent, Widget):
+            return
+
+        async def mount() -> None:
+            if parent.is_attached and self.is_attached:
+                await parent.mount(self._replace_widget, after=self)
+                await self.remove()
+
+        self.call_after_refresh(mount)
