@@ -48,6 +48,7 @@ def test_the_fake_profile_is_clean():
         ({"scopes": ("openid", "address")}, ("error", "scopes")),
         ({"policy": "three_factor"}, ("error", "policy")),
         ({"button_label": "a\nb"}, ("error", "button_label")),
+        ({"digest_algorithm": "md5"}, ("error", "digest_algorithm")),
     ],
 )
 def test_each_rule(changes, expected):

@@ -471,7 +471,9 @@ class LibreChatAutheliaApp(App[None]):
                     return
                 self.profile_name = name
                 self.profile = source.with_changes(checklist=())
-                self.action_save()
+                if self.action_save():
+                    self.notify("The copy shares the client ID and secrets. For another "
+                                "deployment, make new ones on Secrets (ctrl+r).")
             return
         if choice.kind == "rename":
             name = await self.push_screen_wait(NameDialog(

@@ -212,6 +212,10 @@ def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Findi
         findings.append(Finding("error", "session_secret",
                                 "the session secret must differ from the client secret"))
     findings += _check_digest_format(profile)
+    if profile.digest_algorithm not in digest.ALGORITHMS:
+        findings.append(Finding("error", "digest_algorithm",
+                                f"unknown digest algorithm {profile.digest_algorithm!r}: use "
+                                f"one of {', '.join(digest.ALGORITHMS)}"))
     if verify_digest:
         findings += verify_digest_findings(profile)
 

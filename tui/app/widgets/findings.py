@@ -9,7 +9,8 @@ from ...core.checks import Finding
 FIELD_LABELS = {
     "app_url": "LibreChat URL", "auth_url": "Authelia URL", "client_id": "Client ID",
     "client_name": "Client name", "client_secret": "Client secret",
-    "client_secret_digest": "Digest", "session_secret": "Session secret",
+    "client_secret_digest": "Digest", "digest_algorithm": "Digest algorithm",
+    "session_secret": "Session secret",
     "policy": "Policy", "group": "Group", "scopes": "Scopes", "button_label": "Button label",
     "image_url": "Button image", "authelia_version": "Authelia version",
     "librechat_version": "LibreChat version",
