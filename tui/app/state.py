@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..core.checks import Finding, findings_for, has_errors
+from ..core.checks import Finding, findings_for
 from ..core.profile import Profile
 
 # Digest status words, shown on the Secrets pane and used by the Authelia pane.
@@ -21,10 +21,6 @@ class ViewState:
     findings: list[Finding] = field(default_factory=list)
     digest_status: str = CHECKING
     verify_seconds: float | None = None  # one verification of this digest, measured here
-
-    @property
-    def has_errors(self) -> bool:
-        return has_errors(self.findings)
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

@@ -71,10 +71,6 @@ ALGORITHMS: dict[str, Algorithm] = {
 }
 
 
-def algorithm_names() -> list[str]:
-    return list(ALGORITHMS)
-
-
 def check_params(algorithm: str, params: dict[str, int]) -> dict[str, int]:
     if algorithm not in ALGORITHMS:
         raise DigestError(
