@@ -30,7 +30,7 @@ SHOTS = [  # file name, keys pressed from the first screen
 
 
 async def shoot(name: str, keys: list[str]) -> None:
-    from conftest import fake_profile
+    from conftest import fake_profile, settle
 
     from tui.app import app as app_module
     from tui.core.checks import verify_digest_findings
@@ -48,10 +48,7 @@ async def shoot(name: str, keys: list[str]) -> None:
         for key in keys:
             await pilot.press(key)
             await pilot.pause()
-        busy = [w for w in app.workers if w.group != "dialog" and w.is_running]
-        if busy:
-            await app.workers.wait_for_complete(busy)
-        await pilot.pause()
+        await settle(pilot)
         from textual.widgets import Input
 
         for widget in app.screen.query(Input):

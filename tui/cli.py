@@ -152,6 +152,7 @@ def _read_secret() -> str:
 
 
 def _cmd_new(args) -> int:
+    from .core import digest
     from .core.checks import check_profile
     from .core.profile import new_profile
     from .core.store import validate_name
@@ -168,17 +169,19 @@ def _cmd_new(args) -> int:
     )
     if args.client_id is not None:
         values["client_id"] = args.client_id
+    # Check before hashing: a bad URL should not cost a 300 ms digest first.
     profile = new_profile(hash_digest=False, **values)
-    errors = [f for f in check_profile(profile, verify_digest=False)
-              if f.severity == "error" and f.field != "client_secret_digest"]
+    findings = [f for f in check_profile(profile, verify_digest=False)
+                if f.field != "client_secret_digest"]
+    errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise UsageError(f"{errors[0].field}: {errors[0].message}")
-    profile = new_profile(**{**values, **{k: getattr(profile, k) for k in (
-        "client_id", "client_secret", "session_secret")}})
+    profile = profile.with_changes(
+        client_secret_digest=digest.hash(profile.client_secret, profile.digest_algorithm))
     path = store.save(args.name, profile)
     store.set_last_used(args.name)
     print(f"created profile {args.name} ({path})", file=sys.stderr)
-    for finding in check_profile(profile, verify_digest=False):
+    for finding in findings:
         print(finding, file=sys.stderr)
     return EXIT_OK
 

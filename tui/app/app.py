@@ -195,8 +195,11 @@ class LibreChatAutheliaApp(App[None]):
             self._schedule_rehash()  # first, so no check of the outdated digest starts
         self.profile = self.profile.with_changes(**changes)
 
-    def watch_profile(self, profile: Profile) -> None:
+    def _show_title(self) -> None:
         self.sub_title = f"{self.profile_name}{'  ● unsaved changes' if self.dirty else ''}"
+
+    def watch_profile(self, profile: Profile) -> None:
+        self._show_title()
         key = (profile.client_secret, profile.client_secret_digest)
         if profile.client_secret_digest and key not in self._verified and not self.hashing:
             # After the next refresh: the worker's imports would otherwise slow the first paint.
@@ -330,7 +333,7 @@ class LibreChatAutheliaApp(App[None]):
             self.notify(str(error), title="Cannot save the tick", severity="error")
             return
         self.saved_profile = stored
-        self.profile = self.profile  # refresh the unsaved mark
+        self._show_title()
 
     # Loading and saving -----------------------------------------------------------------
 
@@ -362,7 +365,7 @@ class LibreChatAutheliaApp(App[None]):
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
             return False
         self.saved_profile = self.profile
-        self.profile = self.profile
+        self._show_title()
         self.notify(f"Saved profile {self.profile_name} ({self.store.path(self.profile_name)}).")
         return True
 
@@ -487,7 +490,7 @@ class LibreChatAutheliaApp(App[None]):
                 return
             if choice.name == self.profile_name:
                 self.profile_name = name
-                self.profile = self.profile
+                self._show_title()
             self.notify(f"Renamed {choice.name} to {name}.")
             return
         if choice.kind == "delete":
@@ -520,7 +523,7 @@ class LibreChatAutheliaApp(App[None]):
             self.notify("Nothing to copy: the profile has errors (see the message).",
                         severity="error")
             return
-        _, message = copy_text(self, text)
+        message = copy_text(self, text)
         self.notify(message, title=f"{title} copied")
 
     @work(exclusive=True, group="dialog")
