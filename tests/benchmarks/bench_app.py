@@ -53,6 +53,9 @@ MINIMAL = FIRST_FRAME + textwrap.dedent("""
 """)
 
 OURS = FIRST_FRAME + textwrap.dedent("""
+    from tui.app.startup import hold_collector
+
+    hold_collector()  # as `librechat-authelia` does first (tui/app/main.py)
     from tui.app.app import LibreChatAutheliaApp
 
     class FirstScreen(FirstFrame, LibreChatAutheliaApp):

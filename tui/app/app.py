@@ -23,6 +23,7 @@ from ..resources import stylesheet
 from .clipboard import copy_text
 from .commands import AppCommands
 from .panes.base import Pane
+from .startup import release_collector
 from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
 
 # id, tab title, function key, alt+letter alias, pane class. Function keys and alt+letter
@@ -136,6 +137,7 @@ class LibreChatAutheliaApp(App[None]):
                 self.call_after_refresh(self._build_next_pane)
                 return
         self.panes_ready = True
+        release_collector()
 
     def _pane_built(self, pane_id: str) -> bool:
         return bool(self.query(f"#pane-{pane_id}"))
