@@ -6,7 +6,7 @@ import stat
 
 import pytest
 from conftest import FAKE_CLIENT_SECRET, fake_profile, settle
-from textual.widgets import Input, TabbedContent, TextArea
+from textual.widgets import Input, TextArea
 
 from tui.app.app import LibreChatAutheliaApp
 from tui.app.dialogs.confirm import ConfirmDialog, NameDialog, UnsavedDialog
@@ -28,7 +28,10 @@ async def snippet(pilot, pane_id: str) -> str:
 
 
 def active(app) -> str:
-    return app.query_one("#panes", TabbedContent).active
+    """The pane on screen and the one the pane bar marks; they must agree."""
+    shown = app.query_one("#panes").current
+    assert app.query_one("#pane-bar").active == shown.removeprefix("pane-")
+    return shown
 
 
 async def type_into(pilot, selector: str, text: str) -> None:
@@ -47,6 +50,15 @@ async def test_opens_the_last_used_profile_with_complete_snippets(store):
         assert app.sub_title == "home"
         assert await snippet(pilot, "env") == render_env(fake_profile())
         assert await snippet(pilot, "authelia") == render_client_block(fake_profile())
+
+
+async def test_typing_right_after_start_edits_the_first_field(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.focused is app.query_one("#input-app_url", Input)
+        await pilot.press("end", "x")
+        await settle(pilot)
+        assert app.profile.app_url == fake_profile().app_url + "x"
 
 
 async def test_editing_the_librechat_url_changes_env_and_authelia(store):
@@ -82,9 +94,22 @@ async def test_screen_keys_work_while_typing_in_a_field(store):
         for key, pane in [("f3", "secrets"), ("f4", "authelia"), ("f5", "env"),
                           ("f6", "checklist"), ("f2", "assumptions"), ("alt+l", "env")]:
             await pilot.press(key)
-            assert active(app) == f"tab-{pane}"
+            assert active(app) == f"pane-{pane}"
         assert app.query_one("#input-client_name", Input).value == "LibreChat"
 
+
+async def test_a_click_on_a_pane_name_shows_that_pane(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        bar = str(app.query_one("#pane-bar").render())
+        for pane_id, title in [("checklist", "Checklist"), ("secrets", "Secrets"),
+                               ("assumptions", "Assumptions")]:
+            await pilot.click("#pane-bar", offset=(bar.index(title), 0))
+            await settle(pilot)
+            assert active(app) == f"pane-{pane_id}"
+        await pilot.click("#pane-bar", offset=(len(bar) + 2, 0))  # past the names
+        assert active(app) == "pane-assumptions"
 
 async def test_regenerating_the_secret_changes_the_digest_and_it_verifies(store):
     app = LibreChatAutheliaApp(store)
@@ -481,3 +506,4 @@ async def test_quitting_in_the_first_instant_is_clean(store):
     async with app.run_test(size=SIZE):
         pass
     assert app.return_code == 0
+

@@ -11,10 +11,10 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Header
 
 from ..core import digest as core_digest
-from ..core.checklist import toggle_step
 from ..core.checks import check_profile, verify_digest_findings
 from ..core.files import write_snippet
 from ..core.profile import Profile, new_profile
@@ -25,6 +25,7 @@ from .commands import AppCommands
 from .panes.base import Pane
 from .startup import release_collector
 from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
+from .widgets.panebar import PaneBar
 
 # id, tab title, function key, alt+letter alias, pane class. Function keys and alt+letter
 # reach the app through SSH and tmux, and no text field uses them; alt+digit does not
@@ -36,6 +37,12 @@ PANES = [
     ("env", "LibreChat env", "f5", "alt+l", "snippets:EnvPane"),
     ("checklist", "Checklist", "f6", "alt+c", "checklist:ChecklistPane"),
 ]
+
+
+class MainScreen(Screen):
+    # Typing works at once: the first field, not the tab bar, has the focus (given while
+    # the screen is first shown: focusing the tab bar and then the field costs a restyle).
+    AUTO_FOCUS = "#input-app_url"
 
 
 def pane_class(pane_id: str) -> type[Pane]:
@@ -112,26 +119,27 @@ class LibreChatAutheliaApp(App[None]):
         from .widgets.findings import FindingsSummary
 
         yield Header()
-        with TabbedContent(id="panes"):
-            for pane_id, title, f_key, *_ in PANES:
-                with TabPane(f"{f_key.upper()} {title}", id=f"tab-{pane_id}"):
-                    # Only the first pane is built before the first screen is drawn.
-                    if pane_id == PANES[0][0]:
-                        yield pane_class(pane_id)(id=f"pane-{pane_id}")
+        first = PANES[0][0]
+        yield PaneBar([(pane_id, f_key, title) for pane_id, title, f_key, *_ in PANES],
+                      active=first, id="pane-bar")
+        with ContentSwitcher(id="panes", initial=f"pane-{first}"):
+            # Only the first pane is built before the first screen is drawn.
+            yield pane_class(first)(id=f"pane-{first}")
         yield FindingsSummary(id="summary")
         yield Footer(compact=True)
 
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
+
     def on_mount(self) -> None:
-        # Typing works at once: the first field, not the tab bar, has the focus.
-        self.query_one("#pane-assumptions Input").focus()
         self._open_initial_profile()
         self.call_after_refresh(self._build_next_pane)
 
     def _build_next_pane(self) -> None:
         """Build the other panes after the first screen, one per refresh, so keys stay quick."""
+        if not self.query_one("#panes").is_attached:
+            return  # the app is closing
         for pane_id, *_ in PANES:
-            if not self.query_one(f"#tab-{pane_id}", TabPane).is_attached:
-                return  # the app is closing
             if not self._pane_built(pane_id):
                 self._build_pane(pane_id)
                 self.call_after_refresh(self._build_next_pane)
@@ -145,10 +153,8 @@ class LibreChatAutheliaApp(App[None]):
     def _build_pane(self, pane_id: str):
         pane = pane_class(pane_id)(id=f"pane-{pane_id}")
         self._stale_panes.add(pane_id)
-        return self.query_one(f"#tab-{pane_id}", TabPane).mount(pane)
-
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        self._update_pane((event.pane.id or "").removeprefix("tab-"))
+        pane.display = False  # until the switcher shows it
+        return self.query_one("#panes", ContentSwitcher).mount(pane)
 
     def _update_pane(self, pane_id: str) -> None:
         if pane_id in self._stale_panes and self._pane_built(pane_id):
@@ -230,7 +236,7 @@ class LibreChatAutheliaApp(App[None]):
         self.query_one("#summary").show(findings)
 
     def active_pane_id(self) -> str:
-        return self.query_one("#panes", TabbedContent).active.removeprefix("tab-")
+        return (self.query_one("#panes", ContentSwitcher).current or "").removeprefix("pane-")
 
     # Digest work, off the UI thread -----------------------------------------------------
 
@@ -325,6 +331,8 @@ class LibreChatAutheliaApp(App[None]):
 
     def tick_step(self, step_id: str) -> None:
         """Tick a step and store the tick at once, leaving other unsaved edits unsaved."""
+        from ..core.checklist import toggle_step  # with the checklist pane, after start-up
+
         self.profile = toggle_step(self.profile, step_id)
         if self.saved_profile is None:
             return
@@ -387,7 +395,8 @@ class LibreChatAutheliaApp(App[None]):
     async def action_show_pane(self, pane_id: str) -> None:
         if not self._pane_built(pane_id):
             await self._build_pane(pane_id)
-        self.query_one("#panes", TabbedContent).active = f"tab-{pane_id}"
+        self.query_one("#panes", ContentSwitcher).current = f"pane-{pane_id}"
+        self.query_one("#pane-bar", PaneBar).active = pane_id
         self._update_pane(pane_id)
         pane = self.query_one(f"#pane-{pane_id}", Pane)
         # Focus the pane's first control so its keys work at once.

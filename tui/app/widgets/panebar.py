@@ -1,0 +1,49 @@
+"""The row of pane names under the header: each with its key, the current one marked.
+
+One widget drawing one line, rather than a tab widget per pane: the keys (F2-F6, alt+letter)
+are how panes are reached, a click on a name works too, and the start-up stays quick (a
+Tabs bar is nine widgets and its own stylesheet before the first screen can be drawn).
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.content import Content
+from textual.reactive import reactive
+from textual.style import Style
+from textual.widget import Widget
+
+
+class PaneBar(Widget):
+    """`panes` is (pane id, key, title); a click on a name shows that pane."""
+
+    COMPONENT_CLASSES = {"pane-bar--active", "pane-bar--key"}
+    DEFAULT_CSS = """
+    PaneBar {
+        height: 1;
+    }
+    """
+
+    active: reactive[str] = reactive("")
+
+    def __init__(self, panes: list[tuple[str, str, str]], active: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.panes = panes
+        self.set_reactive(PaneBar.active, active)
+
+    def render(self) -> Content:
+        active_style = self.get_visual_style("pane-bar--active")
+        key_style = self.get_visual_style("pane-bar--key")
+        parts: list[Content | tuple[str, Style] | str] = []
+        for pane_id, key, title in self.panes:
+            name = Content.assemble(" ", (key.upper(), key_style), f" {title} ")
+            if pane_id == self.active:
+                name = name.stylize(active_style)
+            parts += [name.stylize(Style.from_meta({"pane": pane_id})), " "]
+        return Content.assemble(*parts)
+
+    async def on_click(self, event: events.Click) -> None:
+        # Not an @click link: links take the link colours and hide which pane is current.
+        pane_id = event.style.meta.get("pane")
+        if pane_id:
+            await self.app.run_action(f"show_pane('{pane_id}')")
