@@ -507,3 +507,26 @@ async def test_quitting_in_the_first_instant_is_clean(store):
         pass
     assert app.return_code == 0
 
+
+async def test_the_lower_fields_show_the_profile_once_built(store):
+    store.save("home", fake_profile(policy="one_factor", authelia_version="4.38",
+                                    group="family", refresh_tokens=True))
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = {name: str(app.query_one(f"#input-{name} SelectCurrent #label").render())
+                 for name in ("policy", "authelia_version")}
+        assert shown == {"policy": "One factor (password)", "authelia_version": "Authelia 4.38"}
+        assert app.query_one("#input-group", Input).value == "family"
+        assert app.query_one("#input-refresh_tokens").value is True
+        assert app.profile == store.load("home")  # nothing the fields did changed it
+
+
+async def test_a_hand_edited_version_is_shown_as_it_is_not_replaced(store):
+    store.save("home", fake_profile(authelia_version="4.99"))
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        shown = str(app.query_one("#input-authelia_version SelectCurrent #label").render())
+        assert shown == "4.99"
+        assert app.profile == store.load("home") and not app.dirty

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.lazy import Lazy
-from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Select, Static
 
 from ...core import facts
+from ...core.profile import Profile
 from ..state import ViewState
 from ..widgets.field import Field
 from .base import Pane, set_input
@@ -38,24 +39,37 @@ class AssumptionsPane(Pane):
         yield Static("Where LibreChat and Authelia live, and who may log in.", classes="intro")
         for name in ("app_url", "auth_url", "client_id", "client_name"):
             yield self._text_field(name)
-        # Below the fold of a small terminal: built just after the first screen is drawn.
-        yield LateMount(LateFields(*self._late_fields()))
 
-    def _late_fields(self):
-        yield self._select_field("Authorization policy", "policy")
+    def on_mount(self) -> None:
+        # Below the fold of a small terminal: built just after the first screen is drawn.
+        self.call_after_refresh(self._build_late_fields)
+
+    async def _build_late_fields(self) -> None:
+        if not self.is_attached:
+            return  # the app closed in that instant
+        await self.mount(LateFields(*self._late_fields(self.main_app.state.profile)))
+        self.update_view(self.main_app.state)
+
+    def _late_fields(self, profile: Profile) -> Iterator[Field]:
+        # Selects and checkboxes start at the profile's values: the Changed events they send
+        # when mounted then repeat what the profile already says.
+        yield self._select_field("Authorization policy", "policy", profile.policy)
         yield self._text_field("group")
         yield Field("Scopes", Horizontal(
-            *(Checkbox(scope, id=f"scope-{scope}") for scope in OPTIONAL_SCOPES),
+            *(Checkbox(scope, scope in profile.scopes, id=f"scope-{scope}")
+              for scope in OPTIONAL_SCOPES),
             id="scope-boxes"), "scopes")
         yield Field("Refresh tokens", Checkbox("Allow refresh tokens (adds offline_access)",
+                                               profile.refresh_tokens,
                                                id="input-refresh_tokens"), "refresh_tokens")
-        yield self._select_field("Authelia version", "authelia_version")
+        yield self._select_field("Authelia version", "authelia_version",
+                                 profile.authelia_version)
         for name in ("librechat_version", "button_label", "image_url"):
             yield self._text_field(name)
 
-    def _select_field(self, label: str, name: str) -> Field:
-        select = Select(SELECT_OPTIONS[name], allow_blank=False, id=f"input-{name}",
-                        compact=True)
+    def _select_field(self, label: str, name: str, value: str) -> Field:
+        select = Select(_options_with(SELECT_OPTIONS[name], value), value=value,
+                        allow_blank=False, id=f"input-{name}", compact=True)
         return Field(label, select, name)
 
     def _text_field(self, name: str) -> Field:
@@ -89,11 +103,8 @@ class AssumptionsPane(Pane):
         select = self.query_one(f"#input-{name}", Select)
         if select.value == value:
             return
-        options = SELECT_OPTIONS[name]
         with select.prevent(Select.Changed):
-            if value not in [v for _, v in options]:
-                # A value from a hand-edited file: show it, and let the findings explain it.
-                select.set_options([*options, (value, value)])
+            select.set_options(_options_with(SELECT_OPTIONS[name], value))
             select.value = value
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -102,13 +113,7 @@ class AssumptionsPane(Pane):
             event.stop()
             self.main_app.update_profile(**{name: event.value})
 
-    def _settled(self) -> bool:
-        """Whether the late fields show the profile; before that, their events are echoes."""
-        return any(late.filled for late in self.query(LateFields))
-
     def on_select_changed(self, event: Select.Changed) -> None:
-        if not self._settled():
-            return
         name = (event.select.id or "").removeprefix("input-")
         if name in ("policy", "authelia_version") and isinstance(event.value, str):
             event.stop()
@@ -116,8 +121,6 @@ class AssumptionsPane(Pane):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        if not self._settled():
-            return
         if event.checkbox.id == "input-refresh_tokens":
             self.main_app.update_profile(refresh_tokens=event.value)
             return
@@ -128,35 +131,11 @@ class AssumptionsPane(Pane):
 
 
 class LateFields(Vertical):
-    """The fields below the fold; they show the current state once they are built."""
+    """The fields below the fold."""
 
     DEFAULT_CSS = "LateFields { height: auto; }"
-    filled = False
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._fill)
-
-    def _fill(self) -> None:
-        pane = self.query_ancestor(AssumptionsPane)
-        pane.update_view(pane.main_app.state)
-        self.filled = True
 
 
-class LateMount(Lazy):
-    """Textual's Lazy, except that it gives up quietly when the app closes first.
-
-    Lazy mounts its widget after the next refresh; if the user quits within that instant
-    the parent is gone and Lazy raises MountError, which Textual prints on exit.
-    """
-
-    async def mount_composed_widgets(self, widgets: list[Widget]) -> None:
-        parent = self.parent
-        if not isinstance(parent, Widget):
-            return
-
-        async def mount() -> None:
-            if parent.is_attached and self.is_attached:
-                await parent.mount(self._replace_widget, after=self)
-                await self.remove()
-
-        self.call_after_refresh(mount)
+def _options_with(options: list[tuple[str, str]], value: str) -> list[tuple[str, str]]:
+    """The options, plus `value` from a hand-edited file: shown, and the findings explain it."""
+    return options if value in [v for _, v in options] else [*options, (value, value)]

@@ -10,7 +10,7 @@ from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Stat
 from ...core import digest as core_digest
 from ...core.checks import Finding
 from ..state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
-from ..widgets.field import Field
+from ..widgets.field import Field, FieldLabel
 from .base import Pane, set_input
 
 SECRET_FIELDS = {
@@ -74,8 +74,8 @@ class SecretsPane(Pane):
             with select.prevent(Select.Changed):
                 select.value = profile.digest_algorithm
         set_input(self.query_one("#input-cost", Input), str(self._cost_of(profile)))
-        self.query_one("#field-digest_cost .field-label", Label).update(
-            COST_LABELS.get(self._cost_param(profile), "Cost"))
+        self.query_one("#field-digest_cost FieldLabel", FieldLabel).text = COST_LABELS.get(
+            self._cost_param(profile), "Cost")
         self.query_one("#digest-value", Static).update(
             profile.client_secret_digest or "(none)")
         busy = state.digest_status in (HASHING, CHECKING)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
+from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 from ...core.checks import Finding
 
@@ -34,8 +36,28 @@ class FindingsText(Static):
         self.update(text)
 
 
+class FieldLabel(Widget):
+    """The field's name and, under it, its hint: one widget for both lines."""
+
+    COMPONENT_CLASSES = {"field-label--name", "field-label--hint"}
+    DEFAULT_CSS = "FieldLabel { height: auto; }"
+
+    text: reactive[str] = reactive("", layout=True)
+
+    def __init__(self, text: str, hint: str = "", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.set_reactive(FieldLabel.text, text)
+        self.hint = hint
+
+    def render(self) -> Content:
+        name = Content(self.text).stylize(self.get_visual_style("field-label--name"))
+        if not self.hint:
+            return name
+        return Content.assemble(name, "\n", (self.hint, self.get_visual_style("field-label--hint")))
+
+
 class Field(Vertical):
-    """Label, the editing widget, and the findings for `field_name`."""
+    """Label and hint, the editing widget, and the findings for `field_name`."""
 
     DEFAULT_CLASSES = "field"
 
@@ -47,10 +69,8 @@ class Field(Vertical):
         self.hint = hint
 
     def compose(self) -> ComposeResult:
-        yield Label(self.label, classes="field-label")
+        yield FieldLabel(self.label, self.hint, classes="field-label")
         yield self.editor
-        if self.hint:
-            yield Static(self.hint, classes="field-hint")
         yield FindingsText(id=f"findings-{self.field_name}")
 
     def show_findings(self, findings: list[Finding]) -> None:
