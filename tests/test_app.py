@@ -61,6 +61,22 @@ async def test_typing_right_after_start_edits_the_first_field(store):
         assert app.profile.app_url == fake_profile().app_url + "x"
 
 
+def test_the_first_screen_shows_the_profile_in_the_focused_field(store):
+    """As started for real (App.run, not run_test): the first frame the terminal gets."""
+    seen = {}
+
+    class FirstFrame(LibreChatAutheliaApp):
+        def _display(self, screen, renderable) -> None:
+            super()._display(screen, renderable)
+            if renderable is not None and not seen:
+                field = self.query_one("#input-app_url", Input)
+                seen.update(value=field.value, focused=self.focused is field)
+                self.exit()
+
+    FirstFrame(store).run(headless=True, size=SIZE)
+    assert seen == {"value": fake_profile().app_url, "focused": True}
+
+
 async def test_editing_the_librechat_url_changes_env_and_authelia(store):
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=SIZE) as pilot:

@@ -40,9 +40,9 @@ PANES = [
 
 
 class MainScreen(Screen):
-    # Typing works at once: the first field, not the tab bar, has the focus (given while
-    # the screen is first shown: focusing the tab bar and then the field costs a restyle).
-    AUTO_FOCUS = "#input-app_url"
+    # The app focuses the first field itself, once the profile is in the fields: a focused
+    # field is never filled (it might hold what the user is typing).
+    AUTO_FOCUS = ""
 
 
 def pane_class(pane_id: str) -> type[Pane]:
@@ -133,6 +133,8 @@ class LibreChatAutheliaApp(App[None]):
 
     def on_mount(self) -> None:
         self._open_initial_profile()
+        # Typing works at once: in the first field, at the end of its value.
+        self.screen.set_focus(self.query_one("#input-app_url"))
         self.call_after_refresh(self._build_next_pane)
 
     def _build_next_pane(self) -> None:
