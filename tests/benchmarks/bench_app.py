@@ -6,6 +6,8 @@
    measured the same way (target: at most 1.3x): the parent notes the wall clock just
    before it starts the process; the child prints the wall clock when Textual hands its
    first frame to the terminal driver (App._display, a private hook, the same for both).
+   Ours starts as `librechat-authelia` does (the collector held, tui/app/startup.py); a
+   reference line shows the minimal app started that way too.
 2. The worst delay in handling a key press while an argon2id digest with a large memory
    cost is computed in a worker thread (target: under 100 ms), beside the same keys with
    nothing computing.
@@ -73,7 +75,12 @@ def _wall(code: str, env: dict[str, str]) -> float:
     return float(done.stdout.strip().splitlines()[-1]) - start
 
 
-def bench_startup() -> tuple[float, float]:
+# For reference only: the minimal app with the collector held the way our entry point holds
+# it (tui/app/startup.py), to show how much of our margin that hold buys.
+MINIMAL_HELD = "import gc\ngc.disable()\n" + MINIMAL
+
+
+def bench_startup() -> tuple[float, float, float]:
     # An installed package has its bytecode compiled at install time; do the same here.
     package = os.path.join(os.path.dirname(__file__), "..", "..", "tui")
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
@@ -86,11 +93,12 @@ def bench_startup() -> tuple[float, float]:
         store.save("bench", new_profile())
         store.set_last_used("bench")
         _wall(OURS, env), _wall(MINIMAL, env)  # warm the file cache
-        ours, minimal = [], []
+        ours, minimal, held = [], [], []
         for _ in range(RUNS):
             ours.append(_wall(OURS, env))
             minimal.append(_wall(MINIMAL, env))
-    return statistics.median(ours), statistics.median(minimal)
+            held.append(_wall(MINIMAL_HELD, env))
+    return statistics.median(ours), statistics.median(minimal), statistics.median(held)
 
 
 async def _key_delay(app, field, key: str) -> float:
@@ -152,10 +160,12 @@ def bench_keys() -> tuple[list[float], list[float], float]:
 
 
 def main() -> None:
-    ours, minimal = bench_startup()
+    ours, minimal, held = bench_startup()
     print(f"{'measure':<52}{'ours':>9}{'baseline':>10}{'ratio':>7}{'target':>9}")
     print(f"{'start to first screen vs minimal Textual app (ms)':<52}"
           f"{ours * 1000:>9.0f}{minimal * 1000:>10.0f}{ours / minimal:>7.2f}{'<=1.3':>9}")
+    print(f"{'  (reference: minimal app with the collector held)':<52}"
+          f"{ours * 1000:>9.0f}{held * 1000:>10.0f}{ours / held:>7.2f}")
     idle, busy, seconds = bench_keys()
     print(f"{'worst key delay, argon2id m=1GiB hashing vs idle (ms)':<52}"
           f"{max(busy) * 1000:>9.1f}{max(idle) * 1000:>10.1f}{'':>7}{'<100':>9}")
