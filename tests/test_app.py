@@ -126,6 +126,10 @@ async def test_a_click_on_a_pane_name_shows_that_pane(store):
             assert active(app) == f"pane-{pane_id}"
         await pilot.click("#pane-bar", offset=(len(bar) + 2, 0))  # past the names
         assert active(app) == "pane-assumptions"
+        await pilot.hover("#pane-bar", offset=(bar.index("Authelia"), 0))
+        assert app.query_one("#pane-bar").hover == "authelia"
+        await pilot.hover("#summary")
+        assert app.query_one("#pane-bar").hover == ""
 
 async def test_regenerating_the_secret_changes_the_digest_and_it_verifies(store):
     app = LibreChatAutheliaApp(store)

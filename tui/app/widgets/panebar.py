@@ -17,7 +17,7 @@ from textual.widget import Widget
 class PaneBar(Widget):
     """`panes` is (pane id, key, title); a click on a name shows that pane."""
 
-    COMPONENT_CLASSES = {"pane-bar--active", "pane-bar--key"}
+    COMPONENT_CLASSES = {"pane-bar--active", "pane-bar--hover", "pane-bar--key"}
     DEFAULT_CSS = """
     PaneBar {
         height: 1;
@@ -25,6 +25,7 @@ class PaneBar(Widget):
     """
 
     active: reactive[str] = reactive("")
+    hover: reactive[str] = reactive("")  # the pane name under the mouse
 
     def __init__(self, panes: list[tuple[str, str, str]], active: str, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -33,14 +34,23 @@ class PaneBar(Widget):
 
     def render(self) -> Content:
         active_style = self.get_visual_style("pane-bar--active")
+        hover_style = self.get_visual_style("pane-bar--hover")
         key_style = self.get_visual_style("pane-bar--key")
         parts: list[Content | tuple[str, Style] | str] = []
         for pane_id, key, title in self.panes:
             name = Content.assemble(" ", (key.upper(), key_style), f" {title} ")
             if pane_id == self.active:
                 name = name.stylize(active_style)
+            elif pane_id == self.hover:
+                name = name.stylize_before(hover_style)
             parts += [name.stylize(Style.from_meta({"pane": pane_id})), " "]
         return Content.assemble(*parts)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self.hover = event.style.meta.get("pane", "")
+
+    def on_leave(self, event: events.Leave) -> None:
+        self.hover = ""
 
     async def on_click(self, event: events.Click) -> None:
         # Not an @click link: links take the link colours and hide which pane is current.
