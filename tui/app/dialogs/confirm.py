@@ -5,16 +5,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from .base import Dialog
 
-class ConfirmDialog(ModalScreen[bool]):
+
+class ConfirmDialog(Dialog[bool]):
     BINDINGS = [Binding("escape", "cancel", "Cancel"), Binding("y", "confirm", "Yes", show=False),
                 Binding("n", "cancel", "No", show=False)]
 
     def __init__(self, question: str, confirm_label: str = "Yes", danger: bool = False) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self.question = question
         self.confirm_label = confirm_label
         self.danger = danger
@@ -40,13 +41,13 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class NameDialog(ModalScreen[str | None]):
+class NameDialog(Dialog[str | None]):
     """Asks for a profile name or a file path; `check` returns a problem or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str, value: str = "", check=None, placeholder: str = "") -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self.title_text = title
         self.value = value
         self.check = check
@@ -88,13 +89,13 @@ class NameDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class UnsavedDialog(ModalScreen[str | None]):
+class UnsavedDialog(Dialog[str | None]):
     """'save', 'discard', or None to stay."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, what: str) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self.what = what
 
     def compose(self) -> ComposeResult:

@@ -5,17 +5,18 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import DataTable, Label, Static
+
+from .base import Dialog
 
 KeyRows = list[tuple[str, str, str]]  # where, key, what it does
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     BINDINGS = [Binding("escape,f1,q", "close", "Close")]
 
     def __init__(self, rows: KeyRows) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self.rows = rows
 
     def compose(self) -> ComposeResult:
@@ -23,7 +24,7 @@ class HelpScreen(ModalScreen[None]):
             yield Label("Keys", classes="dialog-question")
             yield DataTable(cursor_type="row", zebra_stripes=True, id="keys")
             yield Static("Esc closes this help. The mouse works too, but is never needed.",
-                         classes="field-hint")
+                         classes="dialog-hint")
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

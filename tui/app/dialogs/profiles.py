@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
+
+from .base import Dialog
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class ProfileAction:
     name: str
 
 
-class ProfilesDialog(ModalScreen[ProfileAction | None]):
+class ProfilesDialog(Dialog[ProfileAction | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Close"),
         Binding("enter", "choose('open')", "Open", show=False),
@@ -32,7 +33,7 @@ class ProfilesDialog(ModalScreen[ProfileAction | None]):
     ]
 
     def __init__(self, names: list[str], current: str, problems: dict[str, str]) -> None:
-        super().__init__(classes="dialog-screen")
+        super().__init__()
         self.names = names
         self.current = current
         self.problems = problems
