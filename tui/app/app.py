@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from textual import work
@@ -171,11 +172,9 @@ class LibreChatAutheliaApp(App[None]):
             if not self.store.exists(self.requested_profile):
                 self._show_fresh_profile(self.requested_profile, save=True)
                 return
-            candidates = [self.requested_profile]
+            candidates: Iterable[str] = [self.requested_profile]
         else:
-            last = self.store.last_used()
-            candidates = [last] if last else []
-            candidates += [n for n in self.store.names() if n != last]
+            candidates = self._saved_names_last_used_first()
         for name in candidates:
             try:
                 self._load(name)
@@ -185,6 +184,13 @@ class LibreChatAutheliaApp(App[None]):
                             severity="error", timeout=20)
         first_run = not self.store.names()
         self._show_fresh_profile(self._unused_name(DEFAULT_PROFILE_NAME), save=first_run)
+
+    def _saved_names_last_used_first(self) -> Iterator[str]:
+        """Lazily: the directory is listed only when the last-used profile cannot be opened."""
+        last = self.store.last_used()
+        if last:
+            yield last
+        yield from (name for name in self.store.names() if name != last)
 
     def _unused_name(self, base: str) -> str:
         names = set(self.store.names())

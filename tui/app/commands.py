@@ -11,6 +11,13 @@ if TYPE_CHECKING:
     from .app import LibreChatAutheliaApp
 
 
+# The snippet panes: what each holds, and what its f key switches between.
+SNIPPETS = [
+    ("authelia", "the Authelia client block", "Authelia form (full block / entry only)"),
+    ("env", "the LibreChat env", "LibreChat form (.env / Docker Compose)"),
+]
+
+
 class AppCommands(Provider):
     def _commands(self) -> list[tuple[str, str, object]]:
         app: LibreChatAutheliaApp = self.app  # type: ignore[assignment]
@@ -27,18 +34,17 @@ class AppCommands(Provider):
             ("New session secret", "Secrets", partial(app.regenerate, "session_secret")),
             ("New client ID", "Secrets", partial(app.regenerate, "client_id")),
             ("Hash the client secret again", "Secrets", app.rehash),
-            ("Copy the Authelia client block", "c on Authelia",
-             partial(self._on_pane, "authelia", "copy_snippet")),
-            ("Write the Authelia client block to a file", "w on Authelia",
-             partial(self._on_pane, "authelia", "write_snippet")),
-            ("Switch Authelia form (full block / entry only)", "f on Authelia",
-             partial(self._on_pane, "authelia", "toggle_form")),
-            ("Copy the LibreChat env", "c on LibreChat env",
-             partial(self._on_pane, "env", "copy_snippet")),
-            ("Write the LibreChat env to a file", "w on LibreChat env",
-             partial(self._on_pane, "env", "write_snippet")),
-            ("Switch LibreChat form (.env / Docker Compose)", "f on LibreChat env",
-             partial(self._on_pane, "env", "toggle_form")),
+        ]
+        titles = {pane_id: title for pane_id, title, *_ in PANES}
+        for pane_id, snippet, forms in SNIPPETS:
+            where = titles[pane_id]
+            on_pane = partial(self._on_pane, pane_id)
+            commands += [
+                (f"Copy {snippet}", f"c on {where}", partial(on_pane, "copy_snippet")),
+                (f"Write {snippet} to a file", f"w on {where}", partial(on_pane, "write_snippet")),
+                (f"Switch {forms}", f"f on {where}", partial(on_pane, "toggle_form")),
+            ]
+        commands += [
             ("Show keys (help)", "F1", app.action_help),
             ("Quit", "ctrl+q", app.action_quit),
         ]
