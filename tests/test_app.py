@@ -550,3 +550,16 @@ async def test_a_hand_edited_version_is_shown_as_it_is_not_replaced(store):
         shown = str(app.query_one("#input-authelia_version SelectCurrent #label").render())
         assert shown == "4.99"
         assert app.profile == store.load("home") and not app.dirty
+
+
+async def test_an_argon2id_profile_keeps_its_algorithm_when_the_secrets_pane_is_built(store):
+    argon = digest.hash(FAKE_CLIENT_SECRET, "argon2id", memory=1024, iterations=1, parallelism=1)
+    store.save("home", fake_profile(digest_algorithm="argon2id", client_secret_digest=argon))
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # every pane is built by now
+        await pilot.press("f3")
+        await settle(pilot)
+        shown = str(app.query_one("#input-digest_algorithm SelectCurrent #label").render())
+        assert shown.lower().startswith("argon2id")
+        assert app.profile == store.load("home") and not app.dirty

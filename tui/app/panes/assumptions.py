@@ -12,7 +12,7 @@ from ...core import facts
 from ...core.profile import Profile
 from ..state import ViewState
 from ..widgets.field import Field
-from .base import Pane, set_input
+from .base import Pane, new_select, set_input, set_select
 
 TEXT_FIELDS = {
     "app_url": ("LibreChat's public URL", "https://librechat.example.com",
@@ -68,9 +68,7 @@ class AssumptionsPane(Pane):
             yield self._text_field(name)
 
     def _select_field(self, label: str, name: str, value: str) -> Field:
-        select = Select(_options_with(SELECT_OPTIONS[name], value), value=value,
-                        allow_blank=False, id=f"input-{name}", compact=True)
-        return Field(label, select, name)
+        return Field(label, new_select(SELECT_OPTIONS[name], value, id=f"input-{name}"), name)
 
     def _text_field(self, name: str) -> Field:
         label, placeholder, hint = TEXT_FIELDS[name]
@@ -87,8 +85,9 @@ class AssumptionsPane(Pane):
             field.show_findings(state.for_field(field.field_name))
         if not self.query(LateFields):
             return  # the rest is filled in when it is built
-        self._set_select("policy", profile.policy)
-        self._set_select("authelia_version", profile.authelia_version)
+        for name in SELECT_OPTIONS:
+            set_select(self.query_one(f"#input-{name}", Select), SELECT_OPTIONS[name],
+                       getattr(profile, name))
         refresh = self.query_one("#input-refresh_tokens", Checkbox)
         if refresh.value != profile.refresh_tokens:
             with refresh.prevent(Checkbox.Changed):
@@ -98,14 +97,6 @@ class AssumptionsPane(Pane):
             if box.value != wanted:
                 with box.prevent(Checkbox.Changed):
                     box.value = wanted
-
-    def _set_select(self, name: str, value: str) -> None:
-        select = self.query_one(f"#input-{name}", Select)
-        if select.value == value:
-            return
-        with select.prevent(Select.Changed):
-            select.set_options(_options_with(SELECT_OPTIONS[name], value))
-            select.value = value
 
     def on_input_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("input-")
@@ -135,7 +126,3 @@ class LateFields(Vertical):
 
     DEFAULT_CSS = "LateFields { height: auto; }"
 
-
-def _options_with(options: list[tuple[str, str]], value: str) -> list[tuple[str, str]]:
-    """The options, plus `value` from a hand-edited file: shown, and the findings explain it."""
-    return options if value in [v for _, v in options] else [*options, (value, value)]

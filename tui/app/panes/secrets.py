@@ -11,7 +11,7 @@ from ...core import digest as core_digest
 from ...core.checks import Finding
 from ..state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
 from ..widgets.field import Field, FieldLabel
-from .base import Pane, set_input
+from .base import Pane, new_select, set_input, set_select
 
 SECRET_FIELDS = {
     "client_id": ("Client ID", False),
@@ -22,6 +22,7 @@ COST_LABELS = {
     "iterations": "Iterations", "memory": "Memory (KiB)", "ln": "Cost (log2 N)",
     "cost": "Cost (log2 rounds)",
 }
+ALGORITHM_OPTIONS = [(a.label, a.name) for a in core_digest.ALGORITHMS.values()]
 STATUS_TEXT = {
     HASHING: "Computing the digest…",
     CHECKING: "Checking that the digest verifies the secret…",
@@ -50,10 +51,10 @@ class SecretsPane(Pane):
             yield Field(label, row, name)
         yield Label("Digest of the client secret (goes into Authelia's configuration)",
                     classes="section")
-        yield Field("Algorithm", Select(
-            [(a.label, a.name) for a in core_digest.ALGORITHMS.values()],
-            allow_blank=False, id="input-digest_algorithm", compact=True),
-            "digest_algorithm")
+        # Built after start-up, once the profile is read: the select starts at its algorithm.
+        algorithm = self.main_app.state.profile.digest_algorithm
+        yield Field("Algorithm", new_select(ALGORITHM_OPTIONS, algorithm,
+                                            id="input-digest_algorithm"), "digest_algorithm")
         yield Field("Cost", Horizontal(
             Input(type="integer", id="input-cost", compact=True, select_on_focus=False),
             Button("Hash again", id="rehash", compact=True),
@@ -68,11 +69,8 @@ class SecretsPane(Pane):
         profile = state.profile
         for name in SECRET_FIELDS:
             set_input(self.query_one(f"#input-{name}", Input), getattr(profile, name))
-        select = self.query_one("#input-digest_algorithm", Select)
-        if select.value != profile.digest_algorithm and (
-                profile.digest_algorithm in core_digest.ALGORITHMS):
-            with select.prevent(Select.Changed):
-                select.value = profile.digest_algorithm
+        set_select(self.query_one("#input-digest_algorithm", Select), ALGORITHM_OPTIONS,
+                   profile.digest_algorithm)
         set_input(self.query_one("#input-cost", Input), str(self._cost_of(profile)))
         self.query_one("#field-digest_cost FieldLabel", FieldLabel).text = COST_LABELS.get(
             self._cost_param(profile), "Cost")
@@ -124,7 +122,10 @@ class SecretsPane(Pane):
             event.stop()
             if event.value == self.main_app.profile.digest_algorithm:
                 return  # the select reporting the value it was given
-            spec = core_digest.ALGORITHMS[event.value]
+            spec = core_digest.ALGORITHMS.get(event.value)
+            if spec is None:  # back to a hand-edited name: the checks say what is wrong
+                self.main_app.update_profile(digest_algorithm=event.value)
+                return
             with self.query_one("#input-cost", Input).prevent(Input.Changed):
                 self.query_one("#input-cost", Input).value = str(spec.defaults[spec.cost_param])
             self.main_app.update_profile(digest_algorithm=event.value)
