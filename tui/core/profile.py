@@ -50,6 +50,36 @@ _FIELD_DEFAULTS = {
 }
 _ProfileFields = namedtuple("_ProfileFields", _FIELD_DEFAULTS, defaults=_FIELD_DEFAULTS.values())
 
+# A rule, not a list: a field added later (hmac_secret, signing_key) is masked too.
+_SECRET_SUFFIXES = ("_secret", "_key", "_key_pem", "_password")
+_SECRET_WORDS = ("private", "password")
+MASK = "<hidden>"
+
+
+def is_secret_field(name: str) -> bool:
+    """True for a field whose value is a secret: never shown in reprs, messages or logs."""
+    return name.endswith(_SECRET_SUFFIXES) or any(word in name for word in _SECRET_WORDS)
+
+
+def _masked_items(items: Any) -> str:
+    return ", ".join(
+        f"{key}={MASK if value and is_secret_field(key) else repr(value)}" for key, value in items
+    )
+
+
+class _MaskedDict(dict):
+    """A plain dict for code; its repr hides secrets, since tracebacks print locals."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(
+            f"{key!r}: {MASK if value and is_secret_field(key) else repr(value)}"
+            for key, value in self.items()
+        ) + "}"
+
+    __str__ = __repr__
+
 
 class Profile(_ProfileFields):
     """One deployment's settings; immutable, normalised on construction."""
@@ -73,6 +103,14 @@ class Profile(_ProfileFields):
 
     def with_changes(self, **changes: Any) -> Profile:
         return Profile(**{**self._asdict(), **changes})
+
+    def __repr__(self) -> str:
+        return f"Profile({_masked_items(zip(self._fields, self))})"
+
+    __str__ = __repr__
+
+    def _asdict(self) -> dict[str, Any]:
+        return _MaskedDict(zip(self._fields, self))
 
     # Derived values: computed here once so renderers, checks and the checklist agree.
 
