@@ -63,7 +63,7 @@ def test_richs_pretty_printer_and_traceback_show_no_secret():
 def test_asdict_keeps_the_real_values_for_code():
     profile = fake_profile()
     assert profile._asdict()["client_secret"] == FAKE_CLIENT_SECRET
-    assert dict(profile._asdict()) == dict(zip(profile._fields, profile))
+    assert dict(profile._asdict()) == dict(zip(profile._fields, profile, strict=True))
     assert profile.with_changes(client_name="x").session_secret == FAKE_SESSION_SECRET
 
 

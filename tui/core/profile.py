@@ -23,7 +23,11 @@ class ProfileFormatError(ValueError):
 
 def normalise_url(url: str) -> str:
     """Trim spaces and trailing slashes: LibreChat joins DOMAIN_SERVER and the path as strings."""
-    return url.strip().rstrip("/")
+    while True:  # "x/ /" -> "x": normalising twice must change nothing (the file round-trip)
+        trimmed = url.strip().rstrip("/")
+        if trimmed == url:
+            return trimmed
+        url = trimmed
 
 
 # Field name -> default. A namedtuple, not a dataclass: `dataclasses` and `typing` would
@@ -105,12 +109,12 @@ class Profile(_ProfileFields):
         return Profile(**{**self._asdict(), **changes})
 
     def __repr__(self) -> str:
-        return f"Profile({_masked_items(zip(self._fields, self))})"
+        return f"Profile({_masked_items(zip(self._fields, self, strict=True))})"
 
     __str__ = __repr__
 
     def _asdict(self) -> dict[str, Any]:
-        return _MaskedDict(zip(self._fields, self))
+        return _MaskedDict(zip(self._fields, self, strict=True))
 
     # Derived values: computed here once so renderers, checks and the checklist agree.
 
@@ -189,6 +193,10 @@ def profile_from_dict(data: Any) -> Profile:
         raise ProfileFormatError(
             f"version is {version!r}; this program reads profile version {PROFILE_FORMAT_VERSION}"
         )
+    odd_keys = [key for key in data if not isinstance(key, str)]
+    if odd_keys:
+        raise ProfileFormatError(
+            f"setting names must be text, found {_kind(odd_keys[0])} ({odd_keys[0]!r})")
     known = Profile._fields
     unknown = sorted(set(data) - set(known) - {"version"})
     if unknown:
