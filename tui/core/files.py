@@ -106,17 +106,69 @@ class FileTooLarge(OSError):
     pass
 
 
-def write_snippet(path: str | Path, text: str, *, overwrite: bool = False) -> Path:
+class WriteRefused(OSError):
+    """A path that write_snippet will not write to; the message (one line) says why."""
+
+
+def expand_user_path(path: str | Path) -> Path:
+    """`~`, `~user` and `$VAR` expanded; a clear WriteRefused for an empty path or a `~user`
+    that does not exist (Path.expanduser raises RuntimeError there)."""
+    raw = os.fspath(path)
+    if not raw.strip():
+        raise WriteRefused("no file name given: type the path of the file to write")
+    raw = os.path.expandvars(raw)
+    if raw.startswith("~"):
+        expanded = os.path.expanduser(raw)
+        if expanded.startswith("~"):  # left as it was: no such user, or no home
+            user = raw[1:].split("/", 1)[0].split(os.sep, 1)[0]
+            raise WriteRefused(f"there is no user named {user!r} (in {raw})" if user
+                               else f"cannot find your home directory (in {raw})")
+        raw = expanded
+    return Path(raw)
+
+
+def write_snippet(path: str | Path, text: str, *, overwrite: bool = False,
+                  append: bool = False, default_name: str | None = None) -> Path:
     """Write a snippet where the user asked; refuse to replace a file unless told to.
 
-    Raises FileExistsError, or OSError with the system's reason.
+    - A directory gets `default_name` inside it (IsADirectoryError without one).
+    - An existing file raises FileExistsError, unless `overwrite` (replace it) or `append`
+      (add the text after it, on a line of its own). A missing file is created either way.
+    - Only regular files are written: a FIFO, device, socket or directory (or a symlink to
+      one) raises WriteRefused and is left as it is. A symlink to a regular file is written
+      through: the link stays, its target gets the text.
+    - The write is atomic and the file ends up 0600 (snippets hold secrets).
+
+    Returns the path written (as the user named it). Raises OSError subclasses with a
+    one-line message: FileExistsError, IsADirectoryError, FileNotFoundError, WriteRefused,
+    or the system's own error.
     """
-    target = Path(path).expanduser()
+    if overwrite and append:
+        raise ValueError("write_snippet: overwrite or append, not both")
+    target = expand_user_path(path)
     if target.is_dir():
-        raise IsADirectoryError(f"{target} is a directory: add a file name")
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{target} already exists")
-    if not target.parent.is_dir():
+        if not default_name:
+            raise IsADirectoryError(f"{target} is a directory: add a file name")
+        target = target / default_name
+    real = Path(os.path.realpath(target))  # a symlink's target: the link itself is kept
+    try:
+        status = os.stat(real)
+    except FileNotFoundError:
+        status = None
+    if status is not None:
+        if not stat.S_ISREG(status.st_mode):
+            raise WriteRefused(f"{target} is {file_kind(status.st_mode)}, not a regular file: "
+                               "nothing was written")
+        if not (overwrite or append):
+            raise FileExistsError(f"{target} already exists")
+    if not real.parent.is_dir():
         raise FileNotFoundError(f"the directory {target.parent} does not exist")
-    write_private_file(target.resolve(), text)
+    data = text.encode("utf-8")
+    if append and status is not None:
+        old = read_regular_file(real, limit=_MAX_APPEND_BYTES)
+        data = old + (b"\n" if old and not old.endswith(b"\n") else b"") + data
+    write_private_file(real, data)
     return target
+
+
+_MAX_APPEND_BYTES = 64 << 20
