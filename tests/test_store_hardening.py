@@ -357,9 +357,10 @@ def nobody_store():
     finally:
         import shutil
 
-        for path in [base, *base.rglob("*")]:
-            with contextlib.suppress(OSError):
-                os.chmod(path, 0o700, follow_symlinks=False) if not path.is_symlink() else None
+        for path in [base, *base.rglob("*")]:  # a 000 directory, when not run as root
+            if path.is_dir() and not path.is_symlink():
+                with contextlib.suppress(OSError):
+                    os.chmod(path, 0o700)
         shutil.rmtree(base, ignore_errors=True)
 
 
