@@ -221,6 +221,10 @@ def _parse(path: Path, data: bytes) -> Profile:
         raise ProfileCorrupt(path, f"cannot be read: {_one_line(error)}") from None
 
 
+def _euid() -> int:
+    return os.geteuid() if hasattr(os, "geteuid") else -1  # Windows: no owners to compare
+
+
 def _make_private(directory: Path, *, created: bool) -> None:
     """0700 for a directory we created (the umask may have taken bits off); for an existing
     one of ours, only take group and other bits away (a read-only one stays read-only).
@@ -235,7 +239,7 @@ def _make_private(directory: Path, *, created: bool) -> None:
         return  # a symlink (ELOOP), or not ours to open
     try:
         status = os.fstat(fd)
-        if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.geteuid():
+        if not stat.S_ISDIR(status.st_mode) or status.st_uid != _euid():
             return
         mode = stat.S_IMODE(status.st_mode)
         wanted = 0o700 if created else mode & ~0o077
@@ -433,7 +437,7 @@ class ProfileStore:
         try:
             with contextlib.suppress(OSError):
                 status = os.fstat(fd)
-                if status.st_uid == os.geteuid() and stat.S_IMODE(status.st_mode) != 0o600:
+                if status.st_uid == _euid() and stat.S_IMODE(status.st_mode) != 0o600:
                     os.fchmod(fd, 0o600)
             deadline = time.monotonic() + self.lock_timeout
             while not _try_lock(fd):
@@ -452,7 +456,7 @@ class ProfileStore:
             status = os.stat(directory)
         except OSError:
             return
-        if status.st_uid == os.geteuid() and not status.st_mode & stat.S_IWUSR:
+        if status.st_uid == _euid() and not status.st_mode & stat.S_IWUSR:
             raise StoreError(
                 f"the profiles directory {directory} is read-only (mode "
                 f"{stat.S_IMODE(status.st_mode):04o}): saving is impossible until you make it "
@@ -479,7 +483,9 @@ class ProfileStore:
 
     def permission_warnings(self, name: str) -> list[str]:
         """One line for each of the profile's file and directories that others can read."""
-        warnings = []
+        warnings: list[str] = []
+        if os.name == "nt":  # no Unix modes: Windows ACLs are out of reach here
+            return warnings
         checks = ((self.path(name), "the profile", 0o600),
                   (self.profiles_dir, "the profiles directory", 0o700),
                   (self.config_dir, "the config directory", 0o700))
