@@ -87,3 +87,22 @@ def test_plaintext_digest_that_matches_only_warns():
     found = check_profile(profile.with_changes(
         client_secret_digest="$plaintext$" + profile.client_secret))
     assert [f.severity for f in found] == ["warning"]
+
+
+def test_a_digest_over_the_cost_cap_is_an_error_without_verifying_it(monkeypatch):
+    from passlib.context import CryptContext
+
+    monkeypatch.setattr(CryptContext, "verify", lambda *a, **k: pytest.fail("hashed"))
+    for value in ("$2b$31$" + "a" * 53,
+                  "$6$rounds=999999999$saltsaltsaltsalt$" + "a" * 86,
+                  "$pbkdf2-sha512$4294967295$ZmFrZXNhbHRmYWtlc2FsdA$" + "a" * 86):
+        found = check_profile(fake_profile(client_secret_digest=value))
+        assert [(f.severity, f.field) for f in found] == [("error", "client_secret_digest")]
+        assert "over this tool's cap" in found[0].message
+
+
+def test_a_client_secret_over_4096_characters_is_an_error_naming_the_limit():
+    found = check_profile(fake_profile(client_secret="s" * 4097))
+    assert ("error", "client_secret") in {(f.severity, f.field) for f in found}
+    assert any("at most 4096" in f.message for f in found)
+    assert not any("s" * 100 in f.message for f in found)

@@ -131,6 +131,9 @@ def _check_secret(value: str, field: str, label: str) -> list[Finding]:
     problem = env_value_problem(value)
     if problem:
         out.append(Finding("error", field, f"the {label} {problem}; generate a new one"))
+    elif field == "client_secret" and digest.secret_problem(value):
+        out.append(Finding("error", field,
+                           f"the {label} {digest.secret_problem(value)}; generate a new one"))
     if len(value) < facts.RECOMMENDED_SECRET_LENGTH:
         out.append(Finding("warning", field,
                            f"the {label} has {len(value)} characters; use at least "
@@ -148,6 +151,9 @@ def _check_digest_format(profile: Profile) -> list[Finding]:
         return [Finding("warning", "client_secret_digest",
                         "a plaintext client secret in Authelia is deprecated: use a digest "
                         f"such as {digest.DEFAULT_ALGORITHM}")]
+    problem = digest.cost_problem(value)
+    if problem:
+        return [Finding("error", "client_secret_digest", problem)]
     return []
 
 
@@ -160,9 +166,13 @@ def verify_digest_findings(profile: Profile) -> list[Finding]:
     value = profile.client_secret_digest
     if not value:
         return []
+    if digest.secret_problem(profile.client_secret):
+        return []  # the client secret's own finding says why it cannot be hashed
     try:
         matches = digest.verify(profile.client_secret, value)
-    except digest.NotADigest as error:
+    except digest.DigestTooCostly as error:
+        return [Finding("error", "client_secret_digest", str(error))]
+    except digest.DigestError as error:
         return [Finding("error", "client_secret_digest", f"{error}: generate the digest again")]
     if matches:
         return []
@@ -216,7 +226,8 @@ def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Findi
         findings.append(Finding("error", "digest_algorithm",
                                 f"unknown digest algorithm {profile.digest_algorithm!r}: use "
                                 f"one of {', '.join(digest.ALGORITHMS)}"))
-    if verify_digest:
+    if verify_digest and not any(f.severity == "error" for f in
+                                 findings_for(findings, "client_secret_digest")):
         findings += verify_digest_findings(profile)
 
     if profile.policy not in facts.POLICIES:
