@@ -32,8 +32,9 @@ def run(*args: str | bytes, stdin: str | bytes = "", script: bool = False,
     data = stdin.encode() if isinstance(stdin, str) else stdin
     if "stdout" not in options:
         options["stdout"] = subprocess.PIPE
+    options.setdefault("env", os.environ.copy())
     result = subprocess.run([*command, *args], input=data, stderr=subprocess.PIPE,
-                            env=os.environ.copy(), timeout=120, **options)
+                            timeout=120, **options)
     result.stdout = (result.stdout or b"").decode("utf-8", "backslashreplace")
     result.stderr = result.stderr.decode("utf-8", "backslashreplace")
     return result
@@ -363,3 +364,11 @@ def test_tick_a_step_by_its_id_and_undo_it():
     assert "not ticked" in run("tick", "discovery", "--undo").stderr
     loaded = ProfileStore().load("home")
     assert loaded.client_secret == FAKE_CLIENT_SECRET  # nothing else changed
+
+
+def test_check_prints_a_foreign_host_name_on_a_latin1_terminal():
+    ProfileStore().save("p", fake_profile(app_url="https://чат.home.lan",
+                                          auth_url="https://auth.home.lan"))
+    result = run("check", "--profile", "p", env={**os.environ, "PYTHONIOENCODING": "latin-1"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "xn--80a0bn.home.lan" in result.stdout and "\\u0447" in result.stdout

@@ -113,6 +113,10 @@ class GuardedStdout:
             raise self._fail(None)
         try:
             return self._stream.write(text)
+        except UnicodeEncodeError:
+            # a terminal that is not UTF-8 and a host name in another script: say it anyway
+            encoding = getattr(self._stream, "encoding", None) or "ascii"
+            return self.write(text.encode(encoding, "backslashreplace").decode(encoding))
         except BrokenPipeError:
             raise
         except OSError as error:
