@@ -44,6 +44,10 @@ def scaled_down(params: dict[str, int], key: str) -> dict[str, int]:
 
 
 def main() -> None:
+    import os
+
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average {load} on {os.cpu_count()} CPUs (figures grow with the load)")
     print(f"{'algorithm':15} {'default':>9} {'at the cap':>11}  cap parameters")
     for algorithm, params, key in AT_CAP:
         default = seconds(digest.hash(SECRET, algorithm))
