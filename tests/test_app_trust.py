@@ -580,3 +580,106 @@ async def test_a_fifo_is_refused_in_the_dialog(store, tmp_path):
         await open_write_dialog(pilot, str(fifo))
         assert "not a regular file" in dialog_problem(app)
     assert fifo.exists() and not fifo.is_file()
+
+
+# 11. The checklist: commands on lines of their own, copied with c; guidance is no step ----
+
+async def test_c_copies_the_selected_steps_command(store):
+    from tui.core.checklist import checklist_steps
+
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        steps = checklist_steps(app.profile)
+        index = next(i for i, step in enumerate(steps) if step.command)
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.clipboard == steps[index].command
+        assert not app.clipboard.rstrip().endswith((" .", "."))
+        ids = [item.id for item in app.query("StepItem")]
+        assert "step-troubleshoot" not in ids
+        assert "If login fails" not in " ".join(str(t.render()) for t in app.query(".step-title"))
+        assert "invalid_client" in str(app.query_one("#troubleshooting").render())
+
+
+# 4. Non-ASCII hosts are shown as written (IDNA), look-alikes warned about ---------------
+
+async def test_a_non_ascii_host_is_shown_in_its_idna_form(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        field = app.query_one("#input-app_url", Input)
+        field.value = "https://chät.home.lan"  # as pasted
+        await settle(pilot)
+        assert field.value == "https://chät.home.lan"  # while in the field: as typed
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.profile.app_url == "https://xn--cht-rla.home.lan"
+        assert field.value == app.profile.app_url
+
+
+async def test_a_look_alike_host_is_warned_about(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one("#input-auth_url", Input).value = "https://аuth.home.arpa"  # Cyrillic а
+        await settle(pilot)
+        findings = str(app.query_one("#findings-auth_url").render())
+        assert "!" in findings and "Cyrillic" in findings
+
+
+# 6. The example URLs: warned about, and replaced by typing ------------------------------
+
+async def test_an_example_url_is_warned_about_and_replaced_by_typing(_isolated_config,
+                                                                     fixed_timing,
+                                                                     no_system_clipboard):
+    from conftest import fake_profile
+
+    store = ProfileStore()
+    store.save("home", fake_profile())  # still librechat.example.com / auth.example.com
+    app = LibreChatAutheliaApp(store, "home")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "example value" in str(app.query_one("#findings-app_url").render())
+        assert "example value" in str(app.query_one("#summary").render())
+        await pilot.press(*"https://chat.mine.lan")
+        await settle(pilot)
+        assert app.profile.app_url == "https://chat.mine.lan"
+        await pilot.press("tab")  # to Authelia's URL, still the example
+        await pilot.press(*"https://sso.mine.lan")
+        await settle(pilot)
+        assert app.profile.auth_url == "https://sso.mine.lan"
+        assert "example" not in str(app.query_one("#summary").render())
+
+
+# Issue 8 in the app: names too long, profiles others can read ---------------------------
+
+async def test_a_name_too_long_is_said_in_the_dialog(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "x" * 300
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "long" in str(app.screen.query_one(".dialog-problem").render())
+    assert ProfileStore().names() == ["home"]
+
+
+async def test_a_profile_others_can_read_is_warned_about(store, monkeypatch):
+    import os
+
+    os.chmod(store.path("home"), 0o644)
+    seen = []
+    app = LibreChatAutheliaApp(store)
+    app.notify = lambda message, **kw: seen.append(message)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("chmod 600" in m for m in seen)

@@ -173,13 +173,15 @@ class LibreChatAutheliaApp(App[None]):
 
         That field keeps the user's text while they type; every other one shows the result.
         """
-        if not all(getattr(self.profile, k) == v for k, v in changes.items()):
-            if "client_secret" in changes:
-                self.digests.schedule_rehash()  # first: no check of the outdated digest starts
-            self.set_profile(self.profile.with_changes(**changes))
+        if all(getattr(self.profile, k) == v for k, v in changes.items()):
+            return  # e.g. a widget reporting the value it was just given
+        profile = self.profile.with_changes(**changes)
         if isinstance(origin, Input) and len(changes) == 1:
             (name,) = changes
-            typed(origin, getattr(self.profile, name))
+            typed(origin, getattr(profile, name))  # before the fields are refreshed
+        if "client_secret" in changes:
+            self.digests.schedule_rehash()  # first: no check of the outdated digest starts
+        self.set_profile(profile)
 
     def replace_profile(self, profile: Profile) -> None:
         """Another profile altogether (opened, new, reverted): no digest work of the old one
@@ -337,6 +339,9 @@ class LibreChatAutheliaApp(App[None]):
 
     def open_profile(self, name: str) -> None:
         self.replace_profile(self.session.open(name))
+        for warning in self.session.store.permission_warnings(name):
+            self.notify(warning, title="Your secrets are readable by others",
+                        severity="warning", timeout=20)
 
     def show_fresh_profile(self, name: str, save: bool = False) -> None:
         """A complete new profile at once; its digest is computed in a worker.
