@@ -248,4 +248,10 @@ def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Findi
         problem = env_value_problem(value)
         if problem and not findings_for(findings, field):
             findings.append(Finding("error", field, f"the URL {problem}"))
+    # The provider section, admin group, consent, CA file and hairpin (tui/core/provider.py).
+    from .provider import provider_findings, verify_key_findings
+
+    findings += provider_findings(profile)
+    if verify_digest:  # the slow checks: parsing the key costs ~40 ms plus cryptography
+        findings += verify_key_findings(profile)
     return findings
