@@ -489,3 +489,52 @@ def test_provider_config_is_pure_data_for_other_callers():
     assert provider_config(fake_profile()) == {}
     template = provider_config(profile.with_changes(key_path=KEY_PATH))["jwks"][0]["key"]
     assert template == '{{ secret "' + KEY_PATH + '" | mindent 10 "|" | msquote }}'
+
+
+# Checklist ---------------------------------------------------------------------------------
+
+
+def test_checklist_for_an_existing_provider_is_unchanged():
+    from tui.core.checklist import checklist_steps
+
+    assert [s.id for s in checklist_steps(fake_profile())] == [
+        "authelia-provider", "authelia-client", "authelia-restart", "discovery",
+        "librechat-env", "librechat-restart", "login", "troubleshoot"]
+
+
+def test_checklist_gains_the_steps_the_options_need_naming_the_profiles_values(ca_pem):
+    from tui.core.checklist import checklist_steps
+
+    profile = fake_provider_profile(key_path="/config/secrets/oidc/jwks/rsa.4096.key",
+                                    admin_group="chat-admins", ca_file=ca_pem, hairpin=True,
+                                    auth_url="https://sso.home.lan")
+    steps = {s.id: s for s in checklist_steps(profile)}
+    assert list(steps) == [
+        "authelia-key-file", "authelia-template-filter", "authelia-provider-new",
+        "authelia-client", "admin-group", "authelia-restart", "discovery", "librechat-env",
+        "librechat-override", "restart-order", "librechat-restart", "container-discovery",
+        "login", "troubleshoot"]
+    assert "write-key HOST_DIR/rsa.4096.key" in steps["authelia-key-file"].detail
+    assert "/config/secrets/oidc/jwks/rsa.4096.key" in steps["authelia-key-file"].detail
+    assert "X_AUTHELIA_CONFIG_FILTERS=template" in steps["authelia-template-filter"].detail
+    assert "--force-recreate authelia" in steps["authelia-template-filter"].detail
+    assert profile.signing_key_id in steps["authelia-provider-new"].detail
+    assert "OPENID_ADMIN_ROLE=chat-admins" in steps["admin-group"].detail
+    assert "librechat_groups_in_id_token" in steps["admin-group"].detail
+    assert ca_pem in steps["librechat-override"].detail
+    assert "sso.home.lan:host-gateway" in steps["librechat-override"].detail
+    assert ("docker compose exec api node -e \"fetch('https://sso.home.lan/.well-known/"
+            "openid-configuration')") in steps["container-discovery"].detail
+    assert "curl -fsS https://sso.home.lan/.well-known" in steps["restart-order"].detail
+    secret_free = "".join(s.detail for s in steps.values())
+    assert FAKE_HMAC_SECRET not in secret_free and "PRIVATE KEY" not in secret_free
+
+
+def test_checklist_discovery_command_cannot_break_out_of_its_quotes():
+    from tui.core.checklist import checklist_steps
+
+    profile = fake_profile(hairpin=True, auth_url="https://sso.home.lan/a'b$c\"d`e!f")
+    step = next(s for s in checklist_steps(profile) if s.id == "container-discovery")
+    command = step.detail.split("Run: ")[1].split(" . It must")[0]
+    inner = command.split('node -e "')[1][:-1]
+    assert not set("'$\"`!\\") & set(inner.split("fetch('")[1].split("')")[0])
