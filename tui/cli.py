@@ -6,6 +6,13 @@ import argparse
 import sys
 
 from . import __version__
+from .cli_provider import (
+    add_provider_options,
+    add_set_command,
+    add_write_key_command,
+    cmd_set,
+    cmd_write_key,
+)
 from .core import facts
 from .core.digest import ALGORITHMS, DEFAULT_ALGORITHM
 
@@ -57,6 +64,7 @@ def _build_parser() -> argparse.ArgumentParser:
     new.add_argument("--button-label", metavar="TEXT", default=facts.DEFAULT_BUTTON_LABEL)
     new.add_argument("--image-url", metavar="URL", default=facts.DEFAULT_IMAGE_URL)
     new.add_argument("--force", action="store_true", help="replace an existing profile")
+    add_provider_options(new)
 
     commands.add_parser("list", help="list saved profiles")
 
@@ -79,6 +87,9 @@ def _build_parser() -> argparse.ArgumentParser:
     rand = commands.add_parser("rand", help="a random string")
     rand.add_argument("--length", type=int, default=72, metavar="N")
     rand.add_argument("--charset", choices=["rfc3986", "alphanumeric"], default="rfc3986")
+
+    add_set_command(commands)
+    add_write_key_command(commands)
     return parser
 
 
@@ -112,7 +123,14 @@ def _render_checklist(p):
     return render_checklist(p)
 
 
+def _render_provider(p):
+    from .core.provider import render_provider
+
+    return render_provider(p)
+
+
 _RENDERERS: dict[str, Callable] = {
+    "provider": _render_provider,
     "authelia": _render_authelia,
     "authelia-entry": _render_entry,
     "env": _render_env,
@@ -152,6 +170,7 @@ def _read_secret() -> str:
 
 
 def _cmd_new(args) -> int:
+    from .cli_provider import GENERATED_LATER, generate_key_if_needed, provider_values
     from .core import digest
     from .core.checks import check_profile
     from .core.profile import new_profile
@@ -169,13 +188,15 @@ def _cmd_new(args) -> int:
     )
     if args.client_id is not None:
         values["client_id"] = args.client_id
-    # Check before hashing: a bad URL should not cost a 300 ms digest first.
-    profile = new_profile(hash_digest=False, **values)
+    values.update(provider_values(args))
+    # Check before hashing: a bad URL should not cost a 300 ms digest (or a key) first.
+    profile = new_profile(hash_digest=False, generate_key=False, **values)
     findings = [f for f in check_profile(profile, verify_digest=False)
-                if f.field != "client_secret_digest"]
+                if f.field not in GENERATED_LATER]
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise UsageError(f"{errors[0].field}: {errors[0].message}")
+    profile = generate_key_if_needed(profile)
     profile = profile.with_changes(
         client_secret_digest=digest.hash(profile.client_secret, profile.digest_algorithm))
     path = store.save(args.name, profile)
@@ -247,6 +268,7 @@ def _cmd_rand(args) -> int:
 
 _COMMANDS = {"new": _cmd_new, "list": _cmd_list, "render": _cmd_render, "check": _cmd_check,
              "hash": _cmd_hash, "verify": _cmd_verify, "rand": _cmd_rand}
+_COMMANDS.update({"set": cmd_set, "write-key": cmd_write_key})
 
 
 def _run_app(profile: str | None) -> int:

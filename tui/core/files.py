@@ -47,3 +47,41 @@ def write_snippet(path: str | Path, text: str, *, overwrite: bool = False) -> Pa
         raise FileNotFoundError(f"the directory {target.parent} does not exist")
     write_private_file(target.resolve(), text)
     return target
+
+
+def write_new_private_file(path: Path, text: str) -> None:
+    """Write a new 0600 file; FileExistsError if `path` exists, even if it appears meanwhile.
+
+    The text goes to a temp file in the same directory first, then is hard-linked into place:
+    a link never replaces a file, and nobody sees a half-written one. Where hard links are
+    not allowed, an exclusive create does the same without the atomicity.
+    """
+    import errno
+    import tempfile
+
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "is a directory: add a file name")
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temp, path)
+        except OSError as error:
+            if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                raise
+            _write_exclusive(path, text)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp)
+
+
+def _write_exclusive(path: Path, text: str) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -172,6 +172,10 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
     data: dict[str, Any] = {"version": PROFILE_FORMAT_VERSION}
     for key, value in profile._asdict().items():
         data[key] = list(value) if key in _TUPLE_FIELDS else value
+    if "\n" in data["signing_key"]:  # a PEM reads best as a literal block, as in Authelia's
+        from .yamlio import LiteralBlock
+
+        data["signing_key"] = LiteralBlock(data["signing_key"])
     return data
 
 
