@@ -47,6 +47,21 @@ def session_signing_key() -> tuple[str, str]:
     return new_signing_key(2048)
 
 
+def masked(value):
+    """`value` with every PEM key replaced by its digest: compare keys without printing them."""
+    import hashlib
+
+    if isinstance(value, str) and "PRIVATE KEY" in value:
+        return f"<key sha256:{hashlib.sha256(value.encode()).hexdigest()[:16]}>"
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    if hasattr(value, "_fields"):  # a Profile
+        return masked(dict(zip(value._fields, value, strict=True)))
+    if isinstance(value, (list, tuple)):
+        return type(value)(masked(v) for v in value)
+    return value
+
+
 def fake_provider_profile(**changes) -> Profile:
     """A provider "new" profile with the session's key and a fixed fake hmac secret."""
     pem, key_id = session_signing_key()

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 import yaml
-from conftest import FAKE_HMAC_SECRET, fake_profile, fake_provider_profile
+from conftest import FAKE_HMAC_SECRET, fake_profile, fake_provider_profile, masked
 from dotenv import dotenv_values
 from test_cli import assert_usage_error, run
 
@@ -123,7 +123,7 @@ def test_set_changes_fields_and_keeps_the_secrets_and_key(ca_file):
     assert after.ca_file == ca_file and after.hairpin and after.consent == "implicit"
     for field in ("client_id", "client_secret", "client_secret_digest", "session_secret",
                   "hmac_secret", "signing_key", "signing_key_id"):
-        assert getattr(after, field) == getattr(before, field), field
+        assert masked(getattr(after, field)) == masked(getattr(before, field)), field
     assert "updated profile home: app_url, admin_group, consent, ca_file, hairpin" in (
         result.stderr)
     no_secret_in(after, result.stdout, result.stderr)
@@ -189,7 +189,7 @@ def test_write_key_writes_0600_and_never_replaces(tmp_path):
     result = run("write-key", str(target))
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
-    assert target.read_text() == store.load("home").signing_key
+    assert masked(target.read_text()) == masked(store.load("home").signing_key)
     assert stat.S_IMODE(os.stat(target).st_mode) == 0o600
     assert KEY_PATH in result.stderr and "PRIVATE" not in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["rsa.2048.key"]  # no temp file left

@@ -14,6 +14,7 @@ from conftest import (
     FAKE_HMAC_SECRET,
     fake_profile,
     fake_provider_profile,
+    masked,
     schema,
     session_signing_key,
 )
@@ -44,6 +45,7 @@ from tui.core.provider import (
     read_signing_key,
     render_provider,
 )
+from tui.core.yamlio import dump_yaml
 
 KEY_PATH = "/config/secrets/oidc/jwks/rsa.2048.key"
 KEY_ID_RE = re.compile(r"^[a-zA-Z0-9](([a-zA-Z0-9._~-]*)([a-zA-Z0-9]))?$")  # FACTS.md
@@ -107,7 +109,7 @@ def test_every_variant_validates_against_the_schema_it_targets(variant):
     expected = client_config(profile)
     if profile.provider == "new":
         expected["identity_providers"]["oidc"]["jwks"][0]["key"] = profile.signing_key
-    assert document == expected
+    assert masked(document) == masked(expected)
     targets = [profile.authelia_version]
     if not uses_4_39_only_keys(document):
         targets = ["4.38", "4.39"]
@@ -213,10 +215,10 @@ def test_render_provider_is_only_hmac_secret_and_jwks():
     text = render_provider(profile)
     assert text.startswith("identity_providers:\n  oidc:\n    hmac_secret: '")
     assert "        key: |\n          -----BEGIN PRIVATE KEY-----\n" in text
-    assert yaml.safe_load(text) == {"identity_providers": {"oidc": {
+    assert masked(yaml.safe_load(text)) == masked({"identity_providers": {"oidc": {
         "hmac_secret": FAKE_HMAC_SECRET,
         "jwks": [{"key_id": profile.signing_key_id, "algorithm": "RS256", "use": "sig",
-                  "key": profile.signing_key}]}}}
+                  "key": profile.signing_key}]}}})
     with pytest.raises(ProviderError, match="existing provider"):
         render_provider(fake_profile())
 
@@ -241,7 +243,7 @@ def test_key_path_renders_authelias_template_which_parses_once_expanded():
     with pytest.raises(yaml.YAMLError):  # not YAML until Authelia's filter has run
         yaml.safe_load(text)
     expanded = load_authelia(text, profile)
-    assert expanded["identity_providers"]["oidc"]["jwks"][0]["key"] == (
+    assert masked(expanded["identity_providers"]["oidc"]["jwks"][0]["key"]) == masked(
         profile.signing_key.rstrip("\n") + "\n")
     validator("4.39").validate(expanded)
 
@@ -274,8 +276,11 @@ def test_new_fields_round_trip_through_the_file_form():
     profile = fake_provider_profile(key_bits=3072, key_path=KEY_PATH, admin_group="admins",
                                     consent="pre-configured", consent_duration="2 weeks",
                                     ca_file="/etc/ssl/ca.pem", hairpin=True)
-    data = yaml.safe_load(yaml.safe_dump(profile_to_dict(profile)))
-    assert profile_from_dict(data) == profile
+    text = dump_yaml(profile_to_dict(profile))
+    assert "signing_key: |\n  -----BEGIN PRIVATE KEY-----\n" in text  # readable
+    assert masked(profile_from_dict(yaml.safe_load(text))) == masked(profile)
+    assert masked(yaml.safe_load(yaml.safe_dump(profile_to_dict(profile)))) == masked(
+        profile_to_dict(profile))
     assert Profile().provider == "new" and Profile().key_bits == 2048
 
 
@@ -481,11 +486,11 @@ def test_ca_file_findings(tmp_path, ca_pem):
 
 def test_provider_config_is_pure_data_for_other_callers():
     profile = fake_provider_profile()
-    assert provider_config(profile) == {
+    assert masked(provider_config(profile)) == masked({
         "hmac_secret": FAKE_HMAC_SECRET,
         "jwks": [{"key_id": profile.signing_key_id, "algorithm": "RS256", "use": "sig",
                   "key": profile.signing_key}],
-    }
+    })
     assert provider_config(fake_profile()) == {}
     template = provider_config(profile.with_changes(key_path=KEY_PATH))["jwks"][0]["key"]
     assert template == '{{ secret "' + KEY_PATH + '" | mindent 10 "|" | msquote }}'
@@ -538,3 +543,42 @@ def test_checklist_discovery_command_cannot_break_out_of_its_quotes():
     command = step.detail.split("Run: ")[1].split(" . It must")[0]
     inner = command.split('node -e "')[1][:-1]
     assert not set("'$\"`!\\") & set(inner.split("fetch('")[1].split("')")[0])
+
+
+# Facts (FACTS.md: provider section, 4.39 claims, consent, private CA) ---------------------
+
+
+def test_admin_role_keys_are_librechats_and_arrived_in_0_8_1():
+    from conftest import DATA
+
+    example = (DATA / "librechat" / "env.example").read_text()
+    keys = set(re.findall(r"^#?\s*([A-Z_][A-Z0-9_]*)=", example, re.MULTILINE))
+    written = set(env_values(fake_profile(admin_group="admins")))
+    assert written - set(env_values(fake_profile())) == {
+        "OPENID_ADMIN_ROLE", "OPENID_ADMIN_ROLE_PARAMETER_PATH", "OPENID_ADMIN_ROLE_TOKEN_KIND"}
+    assert written <= keys
+    assert str(facts.LIBRECHAT_ADMIN_ROLE) == "0.8.1"
+    assert (facts.ADMIN_ROLE_PARAMETER_PATH, facts.ADMIN_ROLE_TOKEN_KIND) == ("groups", "id")
+    assert not check_profile(fake_profile(admin_group="admins", librechat_version="0.8.1"))
+
+
+def test_provider_facts():
+    assert facts.KEY_BITS == (2048, 3072, 4096) and facts.DEFAULT_KEY_BITS == 2048
+    assert facts.KEY_ALGORITHM == "RS256"
+    assert facts.KEY_ID_MAX_LENGTH == 100
+    assert facts.HMAC_SECRET_LENGTH == 64 and facts.HMAC_SECRET_CHARSET == "alphanumeric"
+    assert facts.EXAMPLE_KEY_PATH == KEY_PATH
+    assert (facts.ENV_AUTHELIA_CONFIG_FILTERS, facts.AUTHELIA_TEMPLATE_FILTER) == (
+        "X_AUTHELIA_CONFIG_FILTERS", "template")
+    assert facts.CONSENT_CHOICES == ("auto", "explicit", "implicit", "pre-configured")
+    assert facts.DEFAULT_CONSENT == "auto"
+    assert str(facts.AUTHELIA_CLAIMS_POLICIES) == "4.39.0"
+    assert facts.ENV_NODE_EXTRA_CA_CERTS == "NODE_EXTRA_CA_CERTS"
+    assert facts.HOST_GATEWAY == "host-gateway" and facts.LIBRECHAT_SERVICE == "api"
+    # The 4.39 schema knows claims policies and the client's claims_policy; 4.38 does neither.
+    for version, present in (("4.38", False), ("4.39", True)):
+        defs = schema(version)["$defs"]
+        assert ("claims_policy" in defs["IdentityProvidersOpenIDConnectClient"]["properties"]
+                ) is present
+        assert ("claims_policies" in defs["IdentityProvidersOpenIDConnect"]["properties"]
+                ) is present

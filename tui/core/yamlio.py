@@ -69,6 +69,8 @@ def _represent_template(dumper: yaml.SafeDumper, value: AutheliaTemplate):
 _DocsStyleDumper.add_representer(str, _represent_str)
 _DocsStyleDumper.add_representer(dict, _represent_dict)
 _DocsStyleDumper.add_representer(LiteralBlock, _represent_literal)
+# profile_to_dict() gives the PEM as a LiteralBlock: yaml.safe_dump must take it as well.
+yaml.SafeDumper.add_representer(LiteralBlock, _represent_literal)
 _DocsStyleDumper.add_representer(AutheliaTemplate, _represent_template)
 
 
