@@ -230,6 +230,9 @@ def test_full_block_with_provider_new_is_a_complete_section_and_the_entry_stays_
     entry = yaml.safe_load(render_client_entry(profile))
     assert entry == [client_entry(profile)]
     assert FAKE_HMAC_SECRET not in render_client_entry(profile)
+    assert render_client_entry(profile).startswith("# Authelia also needs this profile's "
+                                                   "provider section")
+    assert not render_client_entry(fake_profile()).startswith("#")
     assert "hmac_secret" not in yaml.safe_load(render_client_block(fake_profile()))[
         "identity_providers"]["oidc"]
 

@@ -86,6 +86,9 @@ def render_client_entry(profile: Profile, *, digest_verified: bool = False) -> s
     require_valid(profile, verify_digest=not digest_verified)
     entry = dump_yaml([client_entry(profile)])
     note = ""
+    if profile.provider == "new":
+        note += ("# Authelia also needs this profile's provider section (hmac_secret and jwks) "
+                 "once:\n# see the full block, or 'render provider'.\n")
     if profile.group:
         note += (
             f"# This client uses the authorization policy {profile.group_policy_name}: copy it "
