@@ -97,6 +97,7 @@ def test_a_consent_duration_alone_means_pre_configured():
     (["--admin-group", "admins", "--librechat", "0.8.0"], "OPENID_ADMIN_ROLE arrived in"),
     (["--ca-file", "/does/not/exist.pem"], "does not exist"),
     (["--ca-file", "/etc/hostname"], "not a PEM certificate"),
+    (["--ca-file", "/etc"], "is a directory"),
     (["--key-path", "secrets/rsa.key"], "--key-path must be an absolute path"),
     (["--provider", "maybe"], "invalid choice"),
 ])

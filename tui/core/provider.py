@@ -292,6 +292,8 @@ def require_ca_file(path: str) -> str:
     import os
 
     absolute = os.path.abspath(os.path.expanduser(path.strip()))
+    if os.path.isdir(absolute):
+        raise ProviderError(f"the CA file {absolute} is a directory: give the certificate file")
     if not os.path.isfile(absolute):
         raise ProviderError(f"the CA file {absolute} does not exist (give the path on the "
                             "Docker host)")
