@@ -206,3 +206,33 @@ def test_write_key_for_an_existing_provider_is_refused(tmp_path):
     _saved(fake_profile())
     assert_usage_error(run("write-key", str(tmp_path / "k")), "has no signing key")
     assert not (tmp_path / "k").exists()
+
+
+def test_set_never_overwrites_a_change_made_after_it_loaded(monkeypatch):
+    import contextlib
+
+    from tui.cli import main
+
+    store, _ = _saved()
+    original = ProfileStore.load_with_stamp
+
+    def load_then_someone_edits(self, name):
+        loaded = original(self, name)
+        ProfileStore().save(name, fake_provider_profile(client_name="Edited elsewhere"))
+        return loaded
+
+    monkeypatch.setattr(ProfileStore, "load_with_stamp", load_then_someone_edits)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = main(["set", "--hairpin"])
+    assert code == 2 and err.getvalue().count("\n") == 1
+    assert "changed by another program" in err.getvalue()
+    after = ProfileStore().load("home")
+    assert after.client_name == "Edited elsewhere" and not after.hairpin
+
+
+def test_a_failed_new_is_one_line_even_after_making_a_key():
+    assert run("new", "home", *URLS).returncode == 0
+    second = run("new", "home", *URLS)
+    assert_usage_error(second, "already exists")
+    assert "generated" not in second.stderr

@@ -100,22 +100,29 @@ def provider_values(args: argparse.Namespace, current: Profile | None = None) ->
     return given
 
 
-def generate_key_if_needed(profile: Profile, *, key_bits_changed: bool = False) -> Profile:
-    """Provider "new" needs an hmac secret and a key of key_bits; made here if missing."""
+def generate_key_if_needed(profile: Profile, *,
+                           key_bits_changed: bool = False) -> tuple[Profile, str]:
+    """Provider "new" needs an hmac secret and a key of key_bits; made here if missing.
+
+    Returns the profile and a note for stderr ("" when no key was made), to print once the
+    profile is saved: a failed save stays one line.
+    """
     from .core.provider import new_hmac_secret, read_signing_key, with_signing_key
 
     if profile.provider != "new":
-        return profile
+        return profile, ""
     if not profile.hmac_secret:
         profile = profile.with_changes(hmac_secret=new_hmac_secret())
     stale = key_bits_changed and profile.signing_key and (
         read_signing_key(profile.signing_key).bits != profile.key_bits)
-    if not profile.signing_key or stale:
-        profile = with_signing_key(profile)
-        print(f"generated a {profile.key_bits}-bit RSA signing key (key ID "
-              f"{profile.signing_key_id})" + ("; the old key is gone: put the new one into "
-                                              "Authelia" if stale else ""), file=sys.stderr)
-    return profile
+    if profile.signing_key and not stale:
+        return profile, ""
+    profile = with_signing_key(profile)
+    note = (f"generated a {profile.key_bits}-bit RSA signing key (key ID "
+            f"{profile.signing_key_id})")
+    if stale:
+        note += "; the old key is gone: put the new one into Authelia"
+    return profile, note
 
 
 # `set` -------------------------------------------------------------------------------------
@@ -162,11 +169,9 @@ def cmd_set(args: argparse.Namespace) -> int:
 
     store = _store()
     name = _profile_name(store, args.sub_profile)
-    load_with_stamp = getattr(store, "load_with_stamp", None)
-    if load_with_stamp:  # the store's changed-on-disk guard, when it has one
-        before, stamp = load_with_stamp(name)
-    else:
-        before, stamp = store.load(name), None
+    # The stamp makes the save fail (ProfileChangedOnDisk, one line) when another program
+    # (the app, another set) changed the file meanwhile: its change is never lost.
+    before, stamp = store.load_with_stamp(name)
     changes = {field: getattr(args, dest) for dest, field in _SET_FIELDS.items()
                if hasattr(args, dest)}
     changes.update(provider_values(args, before))
@@ -179,18 +184,17 @@ def cmd_set(args: argparse.Namespace) -> int:
                   and f.field not in GENERATED_LATER]
     if new_errors:
         raise UsageError(f"{new_errors[0].field}: {new_errors[0].message}")
-    profile = generate_key_if_needed(profile, key_bits_changed="key_bits" in changes)
+    profile, key_note = generate_key_if_needed(profile, key_bits_changed="key_bits" in changes)
     if profile.digest_algorithm != before.digest_algorithm or not profile.client_secret_digest:
         # Same secret, new format: Authelia's block changes, LibreChat's .env does not.
         profile = profile.with_changes(client_secret_digest=digest.hash(
             profile.client_secret, profile.digest_algorithm))
-    if stamp is not None:
-        store.save(name, profile, expected=stamp)
-    else:
-        store.save(name, profile)
+    store.save(name, profile, expected=stamp)
     changed = [f for f in profile._fields if getattr(profile, f) != getattr(before, f)]
     shown = ", ".join(changed) or "nothing"
     print(f"updated profile {name}: {shown}", file=sys.stderr)
+    if key_note:
+        print(key_note, file=sys.stderr)
     for finding in check_profile(profile, verify_digest=False):
         if finding.severity != "error":
             print(finding, file=sys.stderr)
@@ -209,10 +213,8 @@ def add_write_key_command(commands: Any) -> None:
 
 
 def cmd_write_key(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
     from .cli import EXIT_OK, UsageError, _profile_name, _store
-    from .core.files import write_new_private_file
+    from .core.files import expand_user_path, write_private_file
     from .core.provider import ProviderError, read_signing_key
 
     store = _store()
@@ -226,9 +228,13 @@ def cmd_write_key(args: argparse.Namespace) -> int:
         read_signing_key(profile.signing_key)
     except ProviderError as error:
         raise UsageError(f"profile {name!r}: {error}") from None
-    target = Path(args.path).expanduser()
+    target = args.path
     try:
-        write_new_private_file(target, profile.signing_key)
+        target = expand_user_path(args.path)
+        if target.is_dir():
+            raise UsageError(f"{target} is a directory: add a file name")
+        # exclusive: created only if the name is free, atomically (a hard link).
+        write_private_file(target, profile.signing_key, exclusive=True)
     except FileExistsError:
         raise UsageError(f"{target} already exists: write-key never replaces a file (remove "
                          "it first, or choose another path)") from None
