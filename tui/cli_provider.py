@@ -31,7 +31,7 @@ def add_provider_options(parser: argparse.ArgumentParser, *, for_set: bool = Fal
                              "Authelia has them")
     parser.add_argument("--key-bits", type=int, choices=facts.KEY_BITS, metavar="BITS",
                         **(keep or {"default": facts.DEFAULT_KEY_BITS}),
-                        help="RSA key size: 2048 (default), 3072 or 4096")
+                        help="RSA key size: 2048, 3072 or 4096")
     parser.add_argument("--key-path", metavar="PATH_IN_AUTHELIA", **(keep or {"default": ""}),
                         help="read the key from this file in Authelia's container (default: "
                              "inline)")
@@ -39,7 +39,8 @@ def add_provider_options(parser: argparse.ArgumentParser, *, for_set: bool = Fal
                         help="members of this Authelia group become LibreChat admins")
     parser.add_argument("--consent", choices=facts.CONSENT_CHOICES, metavar="MODE",
                         **(keep or {"default": None}),
-                        help=" | ".join(facts.CONSENT_CHOICES))
+                        help=" | ".join(facts.CONSENT_CHOICES)
+                        + ("" if for_set else f" (default: {facts.DEFAULT_CONSENT})"))
     parser.add_argument("--consent-duration", metavar="D", **(keep or {"default": ""}),
                         help="with --consent pre-configured, e.g. '1 week'")
     parser.add_argument("--ca-file", metavar="HOST_PATH", **(keep or {"default": ""}),
@@ -136,9 +137,11 @@ _SET_FIELDS = {
 }
 
 
-def add_set_command(commands: Any) -> None:
+def add_set_command(commands: Any, example: Any) -> None:
     parser = commands.add_parser("set", help="change fields of a profile; keeps its secrets "
-                                 "and key")
+                                 "and key", **example(
+                                     "set --profile home --admin-group chat-admins --hairpin",
+                                     "set --consent pre-configured --consent-duration '1 week'"))
     parser.add_argument("--profile", metavar="NAME", dest="sub_profile",
                         help="default: the last-used profile")
     s = argparse.SUPPRESS
@@ -152,7 +155,9 @@ def add_set_command(commands: Any) -> None:
     parser.add_argument("--refresh-tokens", action=argparse.BooleanOptionalAction, default=s)
     parser.add_argument("--authelia", choices=facts.SUPPORTED_AUTHELIA, default=s)
     parser.add_argument("--librechat", metavar="VERSION", default=s)
-    parser.add_argument("--digest", metavar="ALGORITHM", choices=list(ALGORITHMS), default=s)
+    parser.add_argument("--digest", metavar="ALGORITHM", choices=list(ALGORITHMS), default=s,
+                        help="client secret digest (the same secret, hashed again): "
+                        + " | ".join(ALGORITHMS))
     parser.add_argument("--button-label", metavar="TEXT", default=s)
     parser.add_argument("--image-url", metavar="URL", default=s)
     add_provider_options(parser, for_set=True)
@@ -204,9 +209,10 @@ def cmd_set(args: argparse.Namespace) -> int:
 # `write-key` -------------------------------------------------------------------------------
 
 
-def add_write_key_command(commands: Any) -> None:
+def add_write_key_command(commands: Any, example: Any) -> None:
     parser = commands.add_parser("write-key", help="write the profile's signing key to PATH "
-                                 "(mode 0600; never replaces a file)")
+                                 "(mode 0600; never replaces a file)", **example(
+                                     "write-key ./authelia/config/secrets/oidc/jwks/rsa.2048.key"))
     parser.add_argument("path", metavar="PATH")
     parser.add_argument("--profile", metavar="NAME", dest="sub_profile",
                         help="default: the last-used profile")

@@ -8,8 +8,19 @@ from . import facts
 from .errors import require_valid
 from .profile import Profile
 
-# id is stable: ticks are stored by id in the profile.
-Step = namedtuple("Step", "id title detail")
+# id is stable: ticks are stored by id in the profile. command is the exact shell command
+# of the step (one or more lines, nothing else on them, so it can be copied and pasted
+# safely), or "" for a step without one; detail is the prose around it.
+Step = namedtuple("Step", "id title detail command", defaults=("",))
+
+# The ids of checklist_steps(), in order: known without a valid profile (`tick` needs them).
+STEP_IDS = ("authelia-provider", "authelia-client", "authelia-restart", "discovery",
+            "librechat-env", "librechat-restart", "login")
+# Steps a profile's options add (see _with_option_steps); tick accepts ALL_STEP_IDS.
+OPTION_STEP_IDS = ("authelia-key-file", "authelia-template-filter", "authelia-provider-new",
+                   "admin-group", "librechat-override", "restart-order", "container-discovery")
+ALL_STEP_IDS = STEP_IDS + OPTION_STEP_IDS
+TROUBLESHOOTING_TITLE = "If login fails, match the log line"
 
 
 def checklist_steps(profile: Profile) -> list[Step]:
@@ -34,18 +45,19 @@ def checklist_steps(profile: Profile) -> list[Step]:
         Step(
             "authelia-restart",
             "Restart Authelia and read its log",
-            "Run: docker compose restart authelia (or systemctl restart authelia). Then "
-            "docker compose logs authelia must show no 'error' line about "
-            "identity_providers.oidc.clients; a configuration error stops Authelia from "
-            "starting.",
+            "Restart Authelia (with systemd: systemctl restart authelia) and read its log: it "
+            "must show no 'error' line about identity_providers.oidc.clients; a configuration "
+            "error stops Authelia from starting.",
+            "docker compose restart authelia\ndocker compose logs --tail 50 authelia",
         ),
         Step(
             "discovery",
             "Check Authelia's discovery document from the LibreChat host",
-            f"Run: curl -fsS {p.discovery_url} . It must answer with JSON whose issuer is "
-            f"{p.auth_url} and whose token_endpoint_auth_methods_supported lists "
-            f"{auth_method}. If curl fails on the certificate, LibreChat will too: add your CA "
-            "with NODE_EXTRA_CA_CERTS in the container's environment.",
+            f"It must answer with JSON whose issuer is {p.auth_url} and whose "
+            f"token_endpoint_auth_methods_supported lists {auth_method}. If curl fails on the "
+            "certificate, LibreChat will too: add your CA with NODE_EXTRA_CA_CERTS in the "
+            "container's environment.",
+            f"curl -fsS {p.discovery_url}",
         ),
         Step(
             "librechat-env",
@@ -58,8 +70,8 @@ def checklist_steps(profile: Profile) -> list[Step]:
         Step(
             "librechat-restart",
             "Recreate the LibreChat container",
-            "Run: docker compose up -d --force-recreate api . A plain restart keeps the old "
-            "environment. docker compose logs api must not show 'OpenID' errors.",
+            "A plain restart keeps the old environment. Its log must not show 'OpenID' errors.",
+            "docker compose up -d --force-recreate api\ndocker compose logs --tail 50 api",
         ),
         Step(
             "login",
@@ -68,20 +80,24 @@ def checklist_steps(profile: Profile) -> list[Step]:
             f"You are sent to {p.auth_url}, sign in ({_policy_words(p)}), accept the consent "
             "screen, and land back in LibreChat signed in as your Authelia user.",
         ),
-        Step(
-            "troubleshoot",
-            "If login fails, match the log line",
-            "Authelia 'invalid_client ... does not allow this method': the client's "
-            f"token_endpoint_auth_method must be {auth_method} for LibreChat "
-            f"{p.librechat_version}. Authelia 'redirect_uri ... does not match': "
-            f"{facts.ENV_DOMAIN_SERVER} is not {p.app_url}. LibreChat 'Unknown authentication "
-            f"strategy \"openid\"': an OPENID_* line or {facts.ENV_SCOPE} is missing from .env. "
-            "Authelia refuses with access_denied: your user does not meet the policy "
-            f"{p.authorization_policy}.",
-        ),
     ]
     steps = _with_option_steps(p, steps)
     return steps
+
+
+def troubleshooting(profile: Profile) -> str:
+    """What to do when login fails: guidance to read, not a step to tick."""
+    p = profile
+    auth_method = p.token_endpoint_auth_method()
+    return (
+        "Authelia 'invalid_client ... does not allow this method': the client's "
+        f"token_endpoint_auth_method must be {auth_method} for LibreChat "
+        f"{p.librechat_version}. Authelia 'redirect_uri ... does not match': "
+        f"{facts.ENV_DOMAIN_SERVER} is not {p.app_url}. LibreChat 'Unknown authentication "
+        f"strategy \"openid\"': an OPENID_* line or {facts.ENV_SCOPE} is missing from .env. "
+        "Authelia refuses with access_denied: your user does not meet the policy "
+        f"{p.authorization_policy}."
+    )
 
 
 def _policy_words(profile: Profile) -> str:
@@ -94,6 +110,25 @@ def _policy_words(profile: Profile) -> str:
 def progress(profile: Profile) -> tuple[int, int]:
     ids = {s.id for s in checklist_steps(profile)}
     return (len(ids & set(profile.checklist)), len(ids))
+
+
+class UnknownStep(ValueError):
+    """A step id that is not one of STEP_IDS; the message lists the valid ones."""
+
+    def __init__(self, step_id: str) -> None:
+        super().__init__(f"there is no checklist step {step_id!r}: use one of "
+                         f"{', '.join(STEP_IDS)} (or, with the options that add them, "
+                         f"{', '.join(OPTION_STEP_IDS)})")
+
+
+def set_step(profile: Profile, step_id: str, done: bool) -> Profile:
+    """The profile with step `step_id` ticked (done) or not; raises UnknownStep."""
+    if step_id not in ALL_STEP_IDS:
+        raise UnknownStep(step_id)
+    ticked = [s for s in profile.checklist if s != step_id]
+    if done:
+        ticked.append(step_id)
+    return profile.with_changes(checklist=tuple(ticked))
 
 
 def toggle_step(profile: Profile, step_id: str) -> Profile:
@@ -112,9 +147,15 @@ def render_checklist(profile: Profile) -> str:
         mark = "x" if step.id in profile.checklist else " "
         lines.append(f"{number}. [{mark}] {step.title}  ({step.id})")
         lines.append(f"   {step.detail}")
+        if step.command:
+            lines.append("   Run:")
+            lines.extend(f"       {line}" for line in step.command.splitlines())
         lines.append("")
     done, total = progress(profile)
     lines.append(f"{done} of {total} steps done")
+    lines.append("")
+    lines.append(f"{TROUBLESHOOTING_TITLE}:")
+    lines.append(f"   {troubleshooting(profile)}")
     return "\n".join(lines) + "\n"
 
 
@@ -159,11 +200,11 @@ def _with_option_steps(p: Profile, steps: list[Step]) -> list[Step]:
                 Step(
                     "authelia-key-file",
                     "Write the signing key where Authelia reads it",
-                    f"Authelia reads the key from {p.key_path} inside its container. On the "
-                    f"Docker host, take the directory mounted at {dirname(p.key_path)} and run: "
-                    f"librechat-authelia write-key HOST_DIR/{basename(p.key_path)} . It writes "
-                    "the key with mode 0600 and never replaces a file; Authelia's user must be "
-                    "able to read it.",
+                    f"Authelia reads the key from {p.key_path} inside its container: on the "
+                    f"Docker host, HOST_DIR is the directory mounted at {dirname(p.key_path)}. "
+                    "write-key writes the key with mode 0600 and never replaces a file; "
+                    "Authelia's user must be able to read it.",
+                    f"librechat-authelia write-key HOST_DIR/{basename(p.key_path)}",
                 ),
                 Step(
                     "authelia-template-filter",
@@ -171,9 +212,9 @@ def _with_option_steps(p: Profile, steps: list[Step]) -> list[Step]:
                     f"The key line is a template: add {facts.ENV_AUTHELIA_CONFIG_FILTERS}="
                     f"{facts.AUTHELIA_TEMPLATE_FILTER} to the environment of the authelia "
                     "service in its docker-compose.yml. Without it Authelia does not start (the "
-                    "line is not YAML). A changed environment needs the container recreated: "
-                    "docker compose up -d --force-recreate authelia (restart keeps the old "
-                    "environment).",
+                    "line is not YAML). A changed environment needs the container recreated "
+                    "(restart keeps the old environment).",
+                    "docker compose up -d --force-recreate authelia",
                 ),
             ]
         steps = _insert(steps, "authelia-provider", provider, replace=True)
@@ -215,13 +256,14 @@ def _with_option_steps(p: Profile, steps: list[Step]) -> list[Step]:
         steps = _insert(steps, "librechat-restart", [Step(
             "container-discovery",
             "Check discovery from inside the LibreChat container",
-            f"Run: docker compose exec api node -e \"fetch('{url}').then(r => r.json())"
-            ".then(d => console.log(d.issuer), e => { console.error(e.cause || e); "
-            f"process.exit(1) }})\" . It must print {p.auth_url}. A certificate error "
+            f"It must print {p.auth_url}. A certificate error "
             "(SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_GET_ISSUER_CERT_LOCALLY) means "
             f"{facts.ENV_NODE_EXTRA_CA_CERTS} is not in the container's environment (recreate "
             f"it, do not restart); ENOTFOUND, ECONNREFUSED or a timeout means the container "
             f"cannot reach {host}.",
+            f"docker compose exec api node -e \"fetch('{url}').then(r => r.json())"
+            ".then(d => console.log(d.issuer), e => { console.error(e.cause || e); "
+            "process.exit(1) })\"",
         )])
 
     if p.provider == "new" or p.key_path or p.ca_file or p.hairpin:
@@ -232,7 +274,8 @@ def _with_option_steps(p: Profile, steps: list[Step]) -> list[Step]:
             "Start Authelia before LibreChat",
             "LibreChat fetches Authelia's discovery document once, when it starts: if Authelia "
             "was down or its provider not configured then, LibreChat has no OpenID login until "
-            f"it is recreated. So Authelia first ({authelia}), wait until "
-            f"curl -fsS {p.discovery_url} answers, then recreate LibreChat (next step).",
+            "it is recreated. So Authelia first, wait until its discovery document answers, "
+            "then recreate LibreChat (next step).",
+            f"{authelia}\ncurl -fsS {p.discovery_url}",
         )], before=True)
     return steps

@@ -65,7 +65,10 @@ def compose_override(profile: Profile) -> dict:
 def authelia_host(profile: Profile) -> str:
     from urllib.parse import urlsplit
 
-    return urlsplit(profile.auth_url).hostname or ""
+    try:
+        return urlsplit(profile.auth_url).hostname or ""
+    except ValueError:  # a malformed URL: the checks report it
+        return ""
 
 
 def _escape_dollars(data):
