@@ -258,7 +258,7 @@ def test_key_path_renders_authelias_template_which_parses_once_expanded():
 
 
 @pytest.mark.parametrize("path", ["config/key.pem", "./key", "/a/b/", '/a/"b', "/a\\b",
-                                  "/a\nb"])
+                                  "/a\nb", "/a/}}/b"])
 def test_a_bad_key_path_is_an_error(path):
     findings = [f for f in check_profile(fake_provider_profile(key_path=path))
                 if f.field == "key_path"]

@@ -232,6 +232,8 @@ def key_path_problem(path: str) -> str | None:
                 f"{facts.EXAMPLE_KEY_PATH}")
     if any(c in path for c in '"\\`') or any(ord(c) < 32 or ord(c) == 127 for c in path):
         return "must not contain quotes, backslashes or control characters"
+    if "{{" in path or "}}" in path:  # it goes inside Authelia's template
+        return "must not contain {{ or }}"
     if path.endswith("/"):
         return "names a directory: add the file name"
     return None
