@@ -79,6 +79,10 @@ def _build_parser() -> argparse.ArgumentParser:
     rand = commands.add_parser("rand", help="a random string")
     rand.add_argument("--length", type=int, default=72, metavar="N")
     rand.add_argument("--charset", choices=["rfc3986", "alphanumeric"], default="rfc3986")
+
+    from .cli_files import add_parsers  # audit, import, apply: the user's own files
+
+    add_parsers(commands)
     return parser
 
 
@@ -247,6 +251,15 @@ def _cmd_rand(args) -> int:
 
 _COMMANDS = {"new": _cmd_new, "list": _cmd_list, "render": _cmd_render, "check": _cmd_check,
              "hash": _cmd_hash, "verify": _cmd_verify, "rand": _cmd_rand}
+
+
+def _cmd_files(args) -> int:
+    from .cli_files import COMMANDS
+
+    return COMMANDS[args.command](args)
+
+
+_COMMANDS.update(audit=_cmd_files, apply=_cmd_files, **{"import": _cmd_files})
 
 
 def _run_app(profile: str | None) -> int:

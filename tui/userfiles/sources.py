@@ -1,0 +1,38 @@
+"""Reading the three inputs of an audit or an import, with one-line errors for bad paths."""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from pathlib import Path
+
+from .audit import Finding
+from .authelia_config import AutheliaConfig, ConfigInputError, read_authelia_config
+from .compose import Compose, read_compose
+from .dotenv import DotEnv, DotEnvError, read_dotenv
+
+# findings: what reading found (a .env that is not text), for the audit to report.
+Sources = namedtuple("Sources", "config env compose findings")
+
+
+def read_env_file(path: str | Path) -> tuple[DotEnv | None, list[Finding]]:
+    """The .env, or (None, [env-unreadable]) when it is not text; missing: ConfigInputError."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise ConfigInputError(f"{path}: is a directory, not a .env file")
+    try:
+        return read_dotenv(path), []
+    except DotEnvError as error:
+        where, _, problem = str(error).rpartition(": ")
+        return None, [Finding("env-unreadable", "error", where, problem,
+                              "save the file as UTF-8 text")]
+    except OSError as error:
+        raise ConfigInputError(f"{path}: cannot be read ({error.strerror or error})") from None
+
+
+def read_sources(config_paths: list[str | Path], env_path: str | Path,
+                 compose_path: str | Path | None = None) -> Sources:
+    compose: Compose | None = read_compose(compose_path) if compose_path else None
+    environment = compose.authelia_environment() if compose else {}
+    config: AutheliaConfig = read_authelia_config(config_paths, environment)
+    env, findings = read_env_file(env_path)
+    return Sources(config, env, compose, findings)
