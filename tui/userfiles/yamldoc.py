@@ -280,9 +280,7 @@ class Editor:
                 for k, v in value.items():
                     changed |= self.set_key(current, k, v)
                 return changed
-            start, end, column = self._key_span(mapping, key)
-            self._check_replaceable(current, start)
-            self._edits.append((start, end, self._emit({key: value}, column)))
+            self.replace_key(mapping, key, value)
             return True
         self._append_to_mapping(mapping, {key: value})
         return True
@@ -308,8 +306,11 @@ class Editor:
         end = self._span_end(start, dash)
         self._edits.append((end, end, self._emit([value], dash)))
 
-    def set_item_key(self, seq: Any, index: int, key: str, value: Any) -> bool:
-        return self.set_key(seq[index], key, value)
+    def set_item(self, seq: Any, index: int, value: Any) -> None:
+        """Replace list item `index` whole."""
+        start, dash = self._item_start(seq, index)
+        self._check_replaceable(seq[index], start)
+        self._edits.append((start, self._span_end(start, dash), self._emit([value], dash)))
 
     def append_document(self, data: dict) -> None:
         """Add top-level keys at the end of the file."""
@@ -318,15 +319,22 @@ class Editor:
         if self.lines and not self.lines[-1].endswith(("\n", "\r")):
             self.lines[-1] += self.nl
         # A document end marker (...) stays last.
-        while end > 0 and self.lines[end - 1].strip() in ("...", ""):
-            end -= 1
+        for index in range(len(self.lines) - 1, -1, -1):
+            stripped = self.lines[index].strip()
+            if stripped == "...":
+                end = index
+            elif stripped:
+                break
         self._edits.append((end, end, lines))
 
     def replace_key(self, mapping: Any, key: str, value: Any) -> None:
         """Replace a key's whole value (no key-by-key merge)."""
         start, end, column = self._key_span(mapping, key)
         self._check_replaceable(mapping[key], start)
-        self._edits.append((start, end, self._emit({key: value}, column)))
+        lines = self._emit({key: value}, column)
+        # The first key of a list item shares its line with the item's dash: keep "- ".
+        lines[0] = self.lines[start][:column] + lines[0][column:]
+        self._edits.append((start, end, lines))
 
     @property
     def changed(self) -> bool:
