@@ -40,7 +40,9 @@ from tui.userfiles.yamldoc import YamlDoc, is_template_token, plain
 
 SECRETS = (FAKE_CLIENT_SECRET, FAKE_SESSION_SECRET, FAKE_DIGEST)
 TEMPLATE = re.compile(r"\{\{.*?\}\}")
-FAKE_PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nAAAA\n-----END RSA PRIVATE KEY-----\n"
+# Stand-ins of the form the schemas ask for (not keys).
+FAKE_PEM = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nAAAA\n"
+            "-----END RSA PRIVATE KEY-----\n")
 FAKE_CERT = "-----BEGIN CERTIFICATE-----\nMIIDazCCAlOgAwIBAgIUf\nAAAA\n-----END CERTIFICATE-----\n"
 
 # Errors apply cannot fix by design: provider essentials need the provider settings (issue 9;
