@@ -274,3 +274,11 @@ def test_cli_text_format_names_code_where_and_fix(capsys):
     out = capsys.readouterr().out
     assert "error: callback-url-absolute" in out and "librechat-broken.env:" in out
     assert "fix: set OPENID_CALLBACK_URL=/oauth/openid/callback" in out
+
+
+def test_readme_documents_every_code():
+    from tests.userfiles_helpers import USERFILES
+
+    readme = (USERFILES.parents[2] / "README.md").read_text()
+    for code, (severity, _) in CODES.items():
+        assert f"| `{code}` | {severity} |" in readme, code
