@@ -160,19 +160,38 @@ def apply_env(text: str, profile: Profile) -> tuple[str, list[str]]:
     return dotenv.set_values(text, env_values(profile)), []
 
 
-def compose_environment(profile: Profile) -> dict[str, str]:
+def _escape_dollars(data: Any) -> Any:
     # Compose interpolates $ in the file itself; $$ is its escape for a literal $.
-    return {k: v.replace("$", "$$") for k, v in env_values(profile).items()}
+    if isinstance(data, str):
+        return data.replace("$", "$$")
+    if isinstance(data, dict):
+        return {k: _escape_dollars(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_escape_dollars(v) for v in data]
+    return data
+
+
+def compose_service(profile: Profile) -> dict[str, Any]:
+    """What the profile puts under services.api, $ escaped: the environment, and with the
+    provider settings (issue 9) the CA file's volume and the hairpin extra_hosts."""
+    from ..core import librechat
+
+    override = getattr(librechat, "compose_override", None)
+    if override is not None:
+        services = override(profile)["services"]
+        return _escape_dollars(next(iter(services.values())))
+    return _escape_dollars({"environment": env_values(profile)})
 
 
 def apply_compose(text: str, profile: Profile, path: str = "compose.yml",
                   ) -> tuple[str, list[str]]:
-    """The compose file with services.api.environment holding the profile's variables."""
+    """The compose file with the profile merged into services.api: environment key by key,
+    list items (volumes, extra_hosts) added when missing, nothing else touched."""
     doc = YamlDoc(text, path)
     notes: list[str] = []
-    environment = compose_environment(profile)
+    service = compose_service(profile)
     root = doc.root
-    wanted = {"services": {API_SERVICE: {"environment": environment}}}
+    wanted = {"services": {API_SERVICE: service}}
     if root is None:
         prefix = text if not text or text.endswith("\n") else text + "\n"
         return prefix + dump_yaml(wanted), notes
@@ -188,23 +207,34 @@ def apply_compose(text: str, profile: Profile, path: str = "compose.yml",
         return editor.result(), notes
     api = services.get(API_SERVICE)
     if not isinstance(api, dict) or not api:
-        _try(notes, editor.set_key, services, API_SERVICE, {"environment": environment})
+        _try(notes, editor.set_key, services, API_SERVICE, service)
         return editor.result(), notes
-    current = api.get("environment")
-    if isinstance(current, list) and current:
-        for key, value in environment.items():
-            index = next((i for i, item in enumerate(current)
-                          if str(item).partition("=")[0].strip() == key), None)
-            if index is None:
-                _try(notes, editor.append_item, current, f"{key}={value}")
-            elif str(current[index]).partition("=")[2] != value:
-                _try(notes, editor.set_item, current, index, f"{key}={value}")
-    elif isinstance(current, dict) and current:
-        for key, value in environment.items():
-            _try(notes, editor.set_key, current, key, value)
-    else:
-        _try(notes, editor.set_key, api, "environment", environment)
+    for key, value in service.items():
+        current = api.get(key)
+        if key == "environment" and isinstance(current, list) and current:
+            _merge_environment_list(editor, notes, current, value)
+        elif isinstance(value, list) and isinstance(current, list) and current:
+            for item in value:
+                if item not in plain(current):
+                    _try(notes, editor.append_item, current, item)
+        elif isinstance(value, dict) and isinstance(current, dict) and current:
+            for name, setting in value.items():
+                _try(notes, editor.set_key, current, name, setting)
+        else:
+            _try(notes, editor.set_key, api, key, value)
     return editor.result(), notes
+
+
+def _merge_environment_list(editor: Editor, notes: list[str], current: Any,
+                            environment: dict[str, str]) -> None:
+    """Compose's list form (- KEY=value): each item set in place, missing ones appended."""
+    for key, value in environment.items():
+        index = next((i for i, item in enumerate(current)
+                      if str(item).partition("=")[0].strip() == key), None)
+        if index is None:
+            _try(notes, editor.append_item, current, f"{key}={value}")
+        elif str(current[index]).partition("=")[2] != value:
+            _try(notes, editor.set_item, current, index, f"{key}={value}")
 
 
 # Checking the result -------------------------------------------------------------------------
