@@ -1,0 +1,78 @@
+"""configuration.yml read with its templates, and edited key by key."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import fake_profile
+from tests.userfiles_helpers import clean_config
+from tui.core.authelia import client_entry
+from tui.userfiles.apply import apply_authelia
+from tui.userfiles.yamldoc import Editor, YamlDoc, YamlDocError, plain
+
+TEMPLATE = '{{ secret "/config/secrets/oidc/jwks/rsa.2048.key" | mindent 10 "|" | msquote }}'
+
+
+def test_unquoted_templates_parse_and_are_known():
+    # FACTS.md: templates are expanded before YAML parsing; such a line is not YAML alone.
+    doc = YamlDoc(f"a:\n  key: {TEMPLATE}\n  b: 1\n{{{{- if env \"X\" }}}}\n  c: 2\n"
+                  "{{- end }}\n")
+    assert doc.is_templated(doc.node(("a", "key")))
+    assert not doc.is_templated(doc.node(("a", "b")))
+    assert doc.template_lines[2] == [TEMPLATE]
+    assert plain(doc.node(("a", "c"))) == 2  # a template-only line is a comment to YAML
+    assert doc.restore(doc.node(("a", "key"))) == TEMPLATE
+
+
+def test_parse_error_names_the_line_and_never_a_value():
+    with pytest.raises(YamlDocError) as error:
+        YamlDoc("a: 1\nsecret: 'fake-top-secret'\nsecret: 'fake-other-secret'\n", "c.yml")
+    assert error.value.line == 3
+    assert "fake-top-secret" not in str(error.value)
+    assert "fake-other-secret" not in str(error.value)
+    assert "'secret' appears twice" in str(error.value)
+
+
+def test_crlf_file_keeps_crlf_and_every_other_line():
+    old = clean_config().replace("\n", "\r\n")
+    profile = fake_profile(client_name="LibreChat (new)")
+    new, _ = apply_authelia(old, profile)
+    old_lines, new_lines = old.split("\r\n"), new.split("\r\n")
+    assert len(old_lines) == len(new_lines) and "\n" not in new.replace("\r\n", "")
+    changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
+    assert changed == [("        client_name: 'LibreChat'",
+                        "        client_name: 'LibreChat (new)'")]
+
+
+def test_dash_on_its_own_line_and_first_key_replaced_keep_the_item():
+    old = ("clients:\n  -\n    client_name: 'old'\n    client_id: 'x'\n"
+           "  - client_name: 'first key'\n    client_id: 'y'\n")
+    doc = YamlDoc(old)
+    editor = Editor(doc)
+    clients = doc.node(("clients",))
+    editor.set_key(clients[1], "client_name", "new")
+    editor.append_item(clients, {"client_id": "z"})
+    new = editor.result()
+    assert plain(YamlDoc(new).root) == {"clients": [
+        {"client_name": "old", "client_id": "x"},
+        {"client_name": "new", "client_id": "y"}, {"client_id": "z"}]}
+    assert new.startswith("clients:\n  -\n    client_name: 'old'\n")
+
+
+def test_merge_key_values_are_overridden_by_an_explicit_key():
+    old = ("base: &base\n  scopes: ['openid']\nlist:\n  - <<: *base\n    client_id: 'c'\n")
+    doc = YamlDoc(old)
+    editor = Editor(doc)
+    editor.set_key(doc.node(("list", 0)), "scopes", ["openid", "email"])
+    new = editor.result()
+    assert new.startswith(old)
+    assert plain(YamlDoc(new).node(("list", 0, "scopes"))) == ["openid", "email"]
+
+
+def test_an_empty_clients_list_gets_the_client():
+    old = "identity_providers:\n  oidc:\n    hmac_secret: 'x'\n    clients: []\n"
+    new, notes = apply_authelia(old, fake_profile())
+    assert notes == []
+    assert plain(YamlDoc(new).node(("identity_providers", "oidc", "clients"))) == [
+        client_entry(fake_profile())]
+    assert new.startswith("identity_providers:\n  oidc:\n    hmac_secret: 'x'\n")
