@@ -282,3 +282,24 @@ def test_readme_documents_every_code():
     readme = (USERFILES.parents[2] / "README.md").read_text()
     for code, (severity, _) in CODES.items():
         assert f"| `{code}` | {severity} |" in readme, code
+
+
+def test_env_missing_names_each_variable(tmp_path):
+    findings = run(tmp_path, env=env_with(("OPENID_SESSION_SECRET", None),
+                                          ("OPENID_ISSUER", "")))
+    messages = [f.message for f in findings if f.code == "env-missing"]
+    assert any(m.startswith("OPENID_SESSION_SECRET is missing") for m in messages)
+    assert any(m.startswith("OPENID_ISSUER is empty") for m in messages)
+
+
+def test_an_empty_pkce_method_is_what_the_438_schema_rejects():
+    # FACTS.md: "pkce_challenge_method: '' is rejected by the v4.38 JSON schema".
+    import jsonschema
+
+    from tests.conftest import schema
+
+    client = {"client_id": "x", "client_secret": FAKE_DIGEST, "scopes": ["openid"],
+              "redirect_uris": ["https://x.example.com/cb"], "pkce_challenge_method": ""}
+    document = {"identity_providers": {"oidc": {"clients": [client]}}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(schema("4.38")).validate(document)
