@@ -76,3 +76,12 @@ def test_an_empty_clients_list_gets_the_client():
     assert plain(YamlDoc(new).node(("identity_providers", "oidc", "clients"))) == [
         client_entry(fake_profile())]
     assert new.startswith("identity_providers:\n  oidc:\n    hmac_secret: 'x'\n")
+
+
+def test_a_client_with_pre_438_keys_is_refused():
+    from tui.userfiles.apply import ApplyError
+
+    old = clean_config().replace("      - client_id: 'fake-client-id-",
+                                 "      - id: 'fake-client-id-")
+    with pytest.raises(ApplyError, match=r"configuration.yml:\d+: .*pre-4.38 key 'id'"):
+        apply_authelia(old, fake_profile(), "configuration.yml")

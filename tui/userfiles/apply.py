@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 TARGETS = ("authelia", "env", "compose")
+_CLIENTS = ("identity_providers", "oidc", "clients")
 
 
 class ApplyError(ValueError):
@@ -151,6 +152,11 @@ def apply_authelia(text: str, profile: Profile, path: str = "configuration.yml",
         else:
             _try(notes, editor.set_key, oidc, "clients", [entry])
     else:
+        old_keys = [k for k in ("id", "secret", "description") if k in clients[index]]
+        if old_keys:
+            raise ApplyError(f"{path}:{doc.line_of((*_CLIENTS, index))}: this client uses the "
+                             f"pre-4.38 key {old_keys[0]!r}; rename id/secret/description to "
+                             "client_id/client_secret/client_name first; nothing written")
         for key, value in entry.items():
             _try(notes, editor.set_key, clients[index], key, value)
     return editor.result(), notes
