@@ -60,10 +60,26 @@ def test_cli_import_saves_and_refuses_to_overwrite(tmp_path, capsys):
             "--librechat", "0.8.7"]
     assert main(args) == 0
     assert ProfileStore().load("home") == fake_profile().with_changes(
-        button_label="Log in with Authelia", image_url="")
+        button_label="Log in with Authelia", image_url="",
+        authelia_config_paths=[str(CONFIG.resolve())], env_path=str(ENV.resolve()))
     err = capsys.readouterr().err
     assert "imported profile home" in err
     for secret in (FAKE_CLIENT_SECRET, FAKE_SESSION_SECRET):
         assert secret not in err
     assert main(args) == 2
     assert main([*args, "--force"]) == 0
+
+
+def test_the_app_can_audit_the_files_a_profile_remembers(tmp_path):
+    import pytest
+
+    from tui.userfiles.authelia_config import ConfigInputError
+    from tui.userfiles.sources import audit_profile_files
+
+    with pytest.raises(ConfigInputError, match="no files to check"):
+        audit_profile_files(fake_profile())
+    profile = fake_profile(authelia_config_paths=[str(CONFIG)], env_path=str(ENV),
+                           compose_path=str(COMPOSE))
+    result = audit_profile_files(profile)
+    assert result.verifications == 1
+    assert [f.code for f in result.findings] == ["value-not-checkable"] * 2

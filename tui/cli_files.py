@@ -65,6 +65,8 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from .cli import EXIT_OK, UsageError, _store
     from .core.store import validate_name
     from .userfiles.importer import import_profile
@@ -74,8 +76,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     if store.exists(args.name) and not args.force:
         raise UsageError(f"profile {args.name!r} already exists: use --force to replace it")
     sources = read_sources(args)
+    paths = {"authelia_config_paths": [str(Path(p).expanduser().resolve())
+                                       for p in args.authelia_config],
+             "env_path": str(Path(args.env).expanduser().resolve()),
+             "compose_path": str(Path(args.compose).expanduser().resolve())
+             if args.compose else ""}
     profile, notes = import_profile(sources.config, sources.env, sources.compose,
-                                    librechat=args.librechat)
+                                    librechat=args.librechat, paths=paths)
     path = store.save(args.name, profile)
     store.set_last_used(args.name)
     print(f"imported profile {args.name} ({path})", file=sys.stderr)

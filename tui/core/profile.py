@@ -47,6 +47,10 @@ _FIELD_DEFAULTS = {
     "authelia_version": facts.DEFAULT_AUTHELIA,
     "librechat_version": facts.DEFAULT_LIBRECHAT,
     "checklist": (),  # ids of ticked steps
+    # The user's own files (issue 10), remembered for audit and "apply to file".
+    "authelia_config_paths": (),  # files or directories, in Authelia's order
+    "env_path": "",
+    "compose_path": "",
 }
 _ProfileFields = namedtuple("_ProfileFields", _FIELD_DEFAULTS, defaults=_FIELD_DEFAULTS.values())
 
@@ -66,7 +70,7 @@ class Profile(_ProfileFields):
         for name in ("image_url", "group"):
             if name in values:
                 values[name] = values[name].strip()
-        for name in ("scopes", "checklist"):
+        for name in ("scopes", "checklist", "authelia_config_paths"):
             if name in values:
                 values[name] = tuple(dict.fromkeys(values[name]))
         return super().__new__(cls, **values)
@@ -132,7 +136,7 @@ def new_profile(*, hash_digest: bool = True, **values: Any) -> Profile:
 
 # File form -------------------------------------------------------------------------------
 
-_TUPLE_FIELDS = {"scopes", "checklist"}
+_TUPLE_FIELDS = {"scopes", "checklist", "authelia_config_paths"}
 
 
 def profile_to_dict(profile: Profile) -> dict[str, Any]:

@@ -37,8 +37,13 @@ def _group_policy(policies: Any, name: str) -> tuple[str, str] | None:
 
 
 def import_profile(config: AutheliaConfig, env: DotEnv | None, compose: Compose | None = None,
-                   *, librechat: str | None = None) -> tuple[Profile, list[str]]:
-    """A profile from the setup, and the notes on what it left out (for the user to fix)."""
+                   *, librechat: str | None = None,
+                   paths: dict[str, Any] | None = None) -> tuple[Profile, list[str]]:
+    """A profile from the setup, and the notes on what it left out (for the user to fix).
+
+    `paths` (authelia_config_paths, env_path, compose_path) is remembered in the profile, so
+    the app can audit the same files and apply to them later.
+    """
     # The audit's reader: .env with Compose over it, and the version from --librechat or
     # the image tag (its findings are not wanted here).
     reader = _Audit(config, env, compose, librechat, verify=False)
@@ -102,6 +107,7 @@ def import_profile(config: AutheliaConfig, env: DotEnv | None, compose: Compose 
     else:
         _client_values(config, client, values, notes)
     _provider_values(config, values, notes)
+    values.update(paths or {})
     return Profile(**values), notes
 
 

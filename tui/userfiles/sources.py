@@ -36,3 +36,20 @@ def read_sources(config_paths: list[str | Path], env_path: str | Path,
     config: AutheliaConfig = read_authelia_config(config_paths, environment)
     env, findings = read_env_file(env_path)
     return Sources(config, env, compose, findings)
+
+
+def audit_profile_files(profile, *, verify: bool = True):
+    """The audit of the files a profile remembers (for the app's Check screen).
+
+    Raises ConfigInputError when the profile remembers no files or one is missing; the
+    digest verification (slow) runs once, so call this from a worker thread.
+    """
+    from .audit import audit
+
+    if not profile.authelia_config_paths or not profile.env_path:
+        raise ConfigInputError("no files to check: set configuration.yml and .env first "
+                               "(or import them)")
+    sources = read_sources(list(profile.authelia_config_paths), profile.env_path,
+                           profile.compose_path or None)
+    return audit(sources.config, sources.env, sources.compose,
+                 librechat=profile.librechat_version, verify=verify, extra=sources.findings)
