@@ -85,3 +85,14 @@ def test_a_client_with_pre_438_keys_is_refused():
                                  "      - id: 'fake-client-id-")
     with pytest.raises(ApplyError, match=r"configuration.yml:\d+: .*pre-4.38 key 'id'"):
         apply_authelia(old, fake_profile(), "configuration.yml")
+
+
+def test_an_item_and_a_key_added_at_the_same_line_keep_their_places():
+    old = "api:\n  image: 'x'\n  extra_hosts:\n    - 'a:1.2.3.4'\n"
+    doc = YamlDoc(old)
+    editor = Editor(doc)
+    editor.set_key(doc.node(("api",)), "volumes", ["/a:/b"])
+    editor.append_item(doc.node(("api", "extra_hosts")), "b:host-gateway")
+    new = editor.result()
+    assert plain(YamlDoc(new).root) == {"api": {"image": "x", "volumes": ["/a:/b"],
+                                                "extra_hosts": ["a:1.2.3.4", "b:host-gateway"]}}

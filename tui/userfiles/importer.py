@@ -106,7 +106,7 @@ def import_profile(config: AutheliaConfig, env: DotEnv | None, compose: Compose 
             notes.append("the client's settings (no client has this OPENID_CLIENT_ID)")
     else:
         _client_values(config, client, values, notes)
-    _provider_values(config, values, notes)
+    _provider_values(config, values, notes, client, compose, env_value)
     values.update(paths or {})
     return Profile(**values), notes
 
@@ -157,24 +157,66 @@ def _client_values(config: AutheliaConfig, client: dict, values: dict, notes: li
         values["refresh_tokens"] = True
 
 
-def _provider_values(config: AutheliaConfig, values: dict, notes: list) -> None:
-    """The provider essentials, when the profile has fields for them (issue 9)."""
+def _provider_values(config: AutheliaConfig, values: dict, notes: list,
+                     client: dict | None = None, compose: Compose | None = None,
+                     env_value=None) -> None:
+    """The provider settings (issue 9), when the profile has fields for them.
+
+    provider "new" (the profile holds hmac_secret and the key) only when both are written
+    in the file; from a template or the environment they stay Authelia's: "existing".
+    """
     fields = Profile._fields
-    if "hmac_secret" not in fields:
+    if "provider" not in fields:
         return
     hmac = config.get((*OIDC, "hmac_secret"))
-    if config.from_environment((*OIDC, "hmac_secret")) or config.is_templated(hmac):
-        notes.append("the hmac secret (it comes from a template or the environment)")
-    elif isinstance(hmac, str) and hmac:
-        values["hmac_secret"] = hmac
     jwks = config.get((*OIDC, "jwks"))
-    if isinstance(jwks, list) and jwks and isinstance(jwks[0], dict):
-        key = jwks[0]
-        if "signing_key_id" in fields and isinstance(key.get("key_id"), str):
+    key = jwks[0] if isinstance(jwks, list) and jwks and isinstance(jwks[0], dict) else {}
+    pem = key.get("key")
+    inline = (isinstance(hmac, str) and hmac and not config.is_templated(hmac)
+              and not config.from_environment((*OIDC, "hmac_secret"))
+              and isinstance(pem, str) and "PRIVATE KEY" in pem
+              and not config.is_templated(pem) and len(jwks) == 1)
+    if inline:
+        values.update(provider="new", hmac_secret=hmac, signing_key=pem.strip() + "\n")
+        if isinstance(key.get("key_id"), str):
             values["signing_key_id"] = key["key_id"]
-        pem = key.get("key")
-        if config.is_templated(pem):
-            notes.append("the signing key (it comes from a template)")
-        elif isinstance(pem, str) and "signing_key" in fields:
-            values["signing_key"] = pem
+    else:
+        values["provider"] = "existing"
+        if hmac or jwks:
+            notes.append("the provider's hmac secret and key (they come from a template, the "
+                         "environment or several keys: the profile leaves them to Authelia)")
+    if isinstance(client, dict):
+        consent = client.get("consent_mode")
+        if isinstance(consent, str) and not config.is_templated(consent):
+            values["consent"] = consent
+        duration = client.get("pre_configured_consent_duration")
+        if isinstance(duration, (str, int)) and not config.is_templated(duration):
+            values["consent_duration"] = str(duration)
+    if env_value is not None:
+        role = env_value("OPENID_ADMIN_ROLE")
+        if role and (env_value("OPENID_ADMIN_ROLE_PARAMETER_PATH") or "") == "groups":
+            values["admin_group"] = role
+        elif role:
+            notes.append("OPENID_ADMIN_ROLE (only a role from the groups claim is carried)")
+    if compose is not None:
+        _compose_values(compose, values)
 
+
+def _compose_values(compose: Compose, values: dict) -> None:
+    from urllib.parse import urlsplit
+
+    service = compose.services.get("api")
+    if not isinstance(service, dict):
+        return
+    ca = compose.service_environment("api").get("NODE_EXTRA_CA_CERTS")
+    volumes = service.get("volumes") if isinstance(service.get("volumes"), list) else []
+    if ca is not None and ca.value:
+        for volume in volumes:
+            if isinstance(volume, dict) and volume.get("target") == ca.value:
+                values["ca_file"] = str(volume.get("source", ""))
+            elif isinstance(volume, str) and volume.split(":")[1:2] == [ca.value]:
+                values["ca_file"] = volume.split(":")[0]
+    host = urlsplit(values.get("auth_url", "")).hostname
+    hosts = service.get("extra_hosts")
+    if host and isinstance(hosts, list) and f"{host}:host-gateway" in [str(h) for h in hosts]:
+        values["hairpin"] = True

@@ -341,7 +341,10 @@ class Editor:
         return bool(self._edits)
 
     def result(self) -> str:
-        edits = sorted(self._edits, key=lambda e: (e[0], e[1]))
+        # Insertions at the same line: the deeper one (an item of an inner list) goes first,
+        # then the keys of the mapping around it.
+        edits = sorted(self._edits,
+                       key=lambda e: (e[0], e[1], -_indent_of(e[2][0]) if e[2] else 0))
         for (_, e1, _), (s2, _, _) in zip(edits, edits[1:], strict=False):
             if s2 < e1:  # one edit per key: a bug here, never the user's input
                 raise YamlEditError(f"{self.doc.path}:{s2 + 1}: two edits overlap")
