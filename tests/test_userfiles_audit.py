@@ -303,3 +303,12 @@ def test_an_empty_pkce_method_is_what_the_438_schema_rejects():
     document = {"identity_providers": {"oidc": {"clients": [client]}}}
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(schema("4.38")).validate(document)
+
+
+def test_compose_env_file_is_read_but_not_the_env_itself(tmp_path):
+    (tmp_path / "extra.env").write_text("OPENID_SCOPE='openid profile email'\n")
+    compose = "services:\n  api:\n    env_file:\n      - .env\n      - extra.env\n"
+    findings = run(tmp_path, compose=compose)
+    overrides = [f for f in findings if f.code == "compose-overrides-env"]
+    assert [f.message.split(",")[0] for f in overrides] == ["Compose sets OPENID_SCOPE"]
+    assert overrides[0].where == f"{tmp_path / 'extra.env'}:1"

@@ -169,7 +169,8 @@ class _Audit:
                 settings[key] = EnvSetting(value, self.env.where(self.env.winner(key).line),
                                            "env")
         if self.compose is not None:
-            for key, setting in self.compose.api_environment().items():
+            same = self.env.path if self.env is not None else None
+            for key, setting in self.compose.api_environment(same).items():
                 if key in settings:
                     self.add("compose-overrides-env", setting.where,
                              f"Compose sets {key}, which wins over .env "

@@ -87,10 +87,16 @@ class Compose:
                 out.append(base / path)
         return out
 
-    def api_environment(self) -> dict[str, EnvSetting]:
-        """What Compose puts into LibreChat's environment: env_file first, environment over it."""
+    def api_environment(self, same_as: Path | None = None) -> dict[str, EnvSetting]:
+        """What Compose puts into LibreChat's environment: env_file first, environment over it.
+
+        An env_file that is the .env itself (`same_as`; LibreChat's own compose file has
+        `env_file: .env`) adds nothing to it and is skipped.
+        """
         out: dict[str, EnvSetting] = {}
         for path in self.env_files():
+            if same_as is not None and path.resolve() == Path(same_as).resolve():
+                continue
             try:
                 env = read_dotenv(path)
             except (OSError, DotEnvError):
