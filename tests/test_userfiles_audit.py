@@ -64,6 +64,7 @@ AUTHELIA_SERVICE = """services:
     environment:
       AUTHELIA_IDENTITY_PROVIDERS_OIDC_HMAC_SECRET_FILE: /secrets/hmac
 """
+AUTHELIA_WITH_TEMPLATES = AUTHELIA_SERVICE + "      X_AUTHELIA_CONFIG_FILTERS: 'template'\n"
 
 # code -> (keyword arguments for run(), expected severity)
 CASES = {
@@ -132,8 +133,9 @@ CASES = {
                                            "      OPENID_SCOPE: 'openid profile email'\n"),
                               "info"),
     "value-not-checkable": (dict(config=without_lines(clean_config(), "    hmac_secret:"),
-                                 compose=AUTHELIA_SERVICE), "info"),
+                                 compose=AUTHELIA_WITH_TEMPLATES), "info"),
     "librechat-version-assumed": (dict(librechat=None), "info"),
+    "template-filter-off": (dict(compose=AUTHELIA_SERVICE), "error"),
 }
 
 
@@ -312,3 +314,12 @@ def test_compose_env_file_is_read_but_not_the_env_itself(tmp_path):
     overrides = [f for f in findings if f.code == "compose-overrides-env"]
     assert [f.message.split(",")[0] for f in overrides] == ["Compose sets OPENID_SCOPE"]
     assert overrides[0].where == f"{tmp_path / 'extra.env'}:1"
+
+
+def test_the_template_filter_on_means_no_finding(tmp_path):
+    findings = run(tmp_path, compose=AUTHELIA_WITH_TEMPLATES)
+    assert "template-filter-off" not in [f.code for f in findings]
+    bad = next(f for f in run(tmp_path, compose=AUTHELIA_SERVICE)
+               if f.code == "template-filter-off")
+    first = next(i for i, line in enumerate(clean_config().splitlines(), 1) if "{{" in line)
+    assert bad.where.endswith(f"configuration.yml:{first}")

@@ -84,6 +84,9 @@ CODES: dict[str, tuple[str, str]] = {
     "value-not-checkable": ("info", "a value from a template, an AUTHELIA_* variable or a "
                             "_FILE secret"),
     "librechat-version-assumed": ("info", "no --librechat and no version in the image tag"),
+    "template-filter-off": ("error", "the configuration has {{ ... }} templates but the "
+                            "Compose file's Authelia service lacks "
+                            "X_AUTHELIA_CONFIG_FILTERS=template"),
 }
 
 # The variables LibreChat's OpenID strategy needs (FACTS.md: How LibreChat builds its login).
@@ -647,6 +650,24 @@ class _Audit:
         self.check_provider(oidc)
         self.check_client(oidc)
         self.check_issuer()
+        self.check_template_filter()
+
+    def check_template_filter(self) -> None:
+        """FACTS.md: templates are expanded only with X_AUTHELIA_CONFIG_FILTERS=template."""
+        config = self.config
+        service = self.compose.authelia_service() if self.compose is not None else None
+        templated = [d for d in config.docs if d.template_lines] if config else []
+        if service is None or not templated:
+            return
+        setting = self.compose.service_environment(service).get("X_AUTHELIA_CONFIG_FILTERS")
+        if setting is not None and (setting.value is None
+                                    or "template" in setting.value.split(",")):
+            return
+        first = templated[0]
+        self.add("template-filter-off", f"{first.path}:{min(first.template_lines)}",
+                 f"this file uses {{{{ ... }}}} templates, but the Compose service {service!r} "
+                 "does not turn Authelia's template filter on: Authelia cannot read it",
+                 f"add X_AUTHELIA_CONFIG_FILTERS: 'template' to services.{service}.environment")
 
 
 def _rsa_bits(key: Any) -> int | None:

@@ -117,6 +117,13 @@ class Compose:
                 return match.group(1)
         return None
 
+    def authelia_service(self) -> str | None:
+        """The name of the service that runs Authelia's image, if this file has one."""
+        for name, service in self.services.items():
+            if isinstance(service, dict) and "authelia/authelia" in str(service.get("image", "")):
+                return str(name)
+        return None
+
     def authelia_environment(self) -> dict[str, str]:
         """AUTHELIA_* variables set on any service (Authelia's container, usually)."""
         out: dict[str, str] = {}
