@@ -313,3 +313,12 @@ def test_cli_asks_on_a_terminal(tmp_path, saved, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", Tty("y\n"))
     assert main(["apply", "env", "--profile", "home", "--file", str(path)]) == 0
     assert "OPENID_CLIENT_ID" in path.read_text()
+
+
+def test_apply_refuses_a_fifo_or_device(tmp_path):
+    fifo = tmp_path / ".env"
+    os.mkfifo(fifo)
+    for target in (fifo, "/dev/null"):
+        with pytest.raises(ApplyError, match="not a regular file"):
+            plan_apply("env", fake_profile(), target)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

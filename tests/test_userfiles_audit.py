@@ -323,3 +323,16 @@ def test_the_template_filter_on_means_no_finding(tmp_path):
                if f.code == "template-filter-off")
     first = next(i for i, line in enumerate(clean_config().splitlines(), 1) if "{{" in line)
     assert bad.where.endswith(f"configuration.yml:{first}")
+
+
+def test_a_fifo_or_device_is_refused_without_opening_it(tmp_path, capsys):
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for args in (["--authelia-config", str(fifo), "--env", str(ENV)],
+                 ["--authelia-config", str(CONFIG), "--env", str(fifo)],
+                 ["--authelia-config", str(CONFIG), "--env", "/dev/null"],
+                 ["--authelia-config", str(CONFIG), "--env", str(ENV), "--compose", str(fifo)]):
+        assert main(["audit", *args]) == 2
+        assert "not a regular file" in capsys.readouterr().err

@@ -29,7 +29,7 @@ from ..core.profile import Profile
 from ..core.yamlio import dump_yaml
 from . import dotenv
 from .audit import Finding, audit
-from .authelia_config import AutheliaConfig
+from .authelia_config import AutheliaConfig, ConfigInputError, require_regular_file
 from .compose import API_SERVICE, Compose
 from .yamldoc import Editor, YamlDoc, YamlDocError, YamlEditError, plain
 
@@ -372,6 +372,11 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
     if path.is_dir():
         raise ApplyError(f"{path} is a directory: name the file")
     real = path.resolve()
+    if real.exists():
+        try:
+            require_regular_file(real)
+        except ConfigInputError as error:
+            raise ApplyError(f"{error}; nothing written") from None
     try:
         old: bytes | None = real.read_bytes()
     except FileNotFoundError:

@@ -11,6 +11,7 @@ secret are kept apart: the audit reports them as not checkable instead of guessi
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from .yamldoc import MISSING, YamlDoc, YamlDocError, is_template_token
@@ -46,8 +47,29 @@ def expand_paths(paths: list[str | Path]) -> list[Path]:
     return out
 
 
+def require_regular_file(path: Path) -> None:
+    """ConfigInputError unless `path` (through symlinks) is a regular file.
+
+    A FIFO, device or socket is never opened: reading a FIFO would hang.
+    """
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise ConfigInputError(f"{path}: no such file or directory") from None
+    except OSError as error:
+        raise ConfigInputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if stat.S_ISDIR(mode):
+        raise ConfigInputError(f"{path}: is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        raise ConfigInputError(f"{path}: not a regular file (a FIFO, device or socket is "
+                               "never read)")
+
+
 def read_text(path: Path) -> str:
     """The file's text; ConfigInputError when it cannot be opened, YamlDocError if not UTF-8."""
+    require_regular_file(path)
     try:
         data = path.read_bytes()
     except OSError as error:

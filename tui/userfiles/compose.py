@@ -11,7 +11,7 @@ import re
 from collections import namedtuple
 from pathlib import Path
 
-from .authelia_config import ConfigInputError, read_text
+from .authelia_config import ConfigInputError, read_text, require_regular_file
 from .dotenv import DotEnvError, read_dotenv
 from .yamldoc import YamlDoc
 
@@ -98,8 +98,9 @@ class Compose:
             if same_as is not None and path.resolve() == Path(same_as).resolve():
                 continue
             try:
+                require_regular_file(path)
                 env = read_dotenv(path)
-            except (OSError, DotEnvError):
+            except (OSError, DotEnvError, ConfigInputError):
                 continue  # reported by whoever reads the file as LibreChat's .env
             for key, value in env.values.items():
                 entry = env.winner(key)
@@ -137,6 +138,4 @@ class Compose:
 def read_compose(path: str | Path) -> Compose:
     """ConfigInputError when missing or unreadable; YamlDocError when it does not parse."""
     path = Path(path).expanduser()
-    if not path.is_file():
-        raise ConfigInputError(f"{path}: no such file")
     return Compose(YamlDoc(read_text(path), path))

@@ -6,7 +6,12 @@ from collections import namedtuple
 from pathlib import Path
 
 from .audit import Finding
-from .authelia_config import AutheliaConfig, ConfigInputError, read_authelia_config
+from .authelia_config import (
+    AutheliaConfig,
+    ConfigInputError,
+    read_authelia_config,
+    require_regular_file,
+)
 from .compose import Compose, read_compose
 from .dotenv import DotEnv, DotEnvError, read_dotenv
 
@@ -17,8 +22,7 @@ Sources = namedtuple("Sources", "config env compose findings")
 def read_env_file(path: str | Path) -> tuple[DotEnv | None, list[Finding]]:
     """The .env, or (None, [env-unreadable]) when it is not text; missing: ConfigInputError."""
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise ConfigInputError(f"{path}: is a directory, not a .env file")
+    require_regular_file(path)
     try:
         return read_dotenv(path), []
     except DotEnvError as error:
