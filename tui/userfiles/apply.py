@@ -401,8 +401,13 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
     changed = new_text != (old_text or "") or old is None
     if changed:
         _check_result(target, old_text, new_text, str(path), profile, notes)
-    secrets = [profile.client_secret, profile.session_secret, profile.client_secret_digest]
-    secrets += [str(getattr(profile, name, "") or "") for name in ("hmac_secret",)]
+    from ..core.profile import is_secret_field
+
+    secrets = [profile.client_secret_digest] + [
+        str(value) for name, value in zip(profile._fields, profile, strict=True)
+        if is_secret_field(name) and isinstance(value, str)]
+    # A PEM key's lines are masked one by one (the diff is shown line by line).
+    secrets += [line for value in secrets for line in value.splitlines() if len(line) >= 16]
     diff = masked_diff(old_text, new_text, str(path), secrets) if changed else ""
     return Plan(target, path, real, old, new_text, diff, notes, changed)
 
