@@ -92,3 +92,17 @@ def test_compose_gets_the_ca_volume_and_hairpin():
     assert api["volumes"][0]["source"] == "/srv/ca.pem"
     assert "NODE_EXTRA_CA_CERTS" in api["environment"]
     assert apply_compose(new, profile) == (new, [])
+
+
+def test_the_diff_shows_neither_the_hmac_secret_nor_the_key(tmp_path):
+    from tui.userfiles.apply import plan_apply
+
+    profile = fake_provider_profile()
+    path = tmp_path / "configuration.yml"
+    path.write_text(CASES["jwks-missing"][0]["config"].replace(
+        '    hmac_secret: {{ secret "/config/secrets/oidc/hmac" | msquote }}\n', ""))
+    plan = plan_apply("authelia", profile, path)
+    assert "+    jwks:" in plan.diff and "+    hmac_secret: ********" in plan.diff
+    assert profile.hmac_secret not in plan.diff
+    for line in profile.signing_key.splitlines()[1:-1]:
+        assert line not in plan.diff
