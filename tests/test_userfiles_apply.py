@@ -322,3 +322,28 @@ def test_apply_refuses_a_fifo_or_device(tmp_path):
         with pytest.raises(ApplyError, match="not a regular file"):
             plan_apply("env", fake_profile(), target)
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+
+
+def test_the_clients_other_redirect_uris_are_kept(tmp_path):
+    old = librechat_client_set(clean_config(), "redirect_uris",
+                               "\n          - 'https://chat.example.org/oauth/openid/callback'")
+    path = tmp_path / "configuration.yml"
+    path.write_text(old)
+    plan = plan_apply("authelia", fake_profile(), path)
+    doc = YamlDoc(plan.new_text)
+    client = next(c for c in doc.node(("identity_providers", "oidc", "clients"))
+                  if c["client_id"] == fake_profile().client_id)
+    assert plain(client["redirect_uris"]) == [fake_profile().redirect_uri,
+                                              "https://chat.example.org/oauth/openid/callback"]
+    write_plan(plan)
+    assert not plan_apply("authelia", fake_profile(), path).changed
+
+
+def test_a_new_clients_list_says_authelia_keeps_one_list():
+    old = clean_config()
+    start = old.index("    clients:\n")
+    old = old[:start] + "...\n"
+    new, notes = apply_authelia(old, fake_profile())
+    assert any("Authelia keeps only the list" in n for n in notes)
+    assert plain(YamlDoc(new).node(("identity_providers", "oidc", "clients"))) == [
+        client_entry(fake_profile())]

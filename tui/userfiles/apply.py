@@ -151,12 +151,20 @@ def apply_authelia(text: str, profile: Profile, path: str = "configuration.yml",
             _try(notes, editor.append_item, clients, entry)
         else:
             _try(notes, editor.set_key, oidc, "clients", [entry])
+            if clients is None:
+                    notes.append(f"{path} had no clients list: if another configuration file has "
+                             "one, Authelia keeps only the list of the file it reads last")
     else:
         old_keys = [k for k in ("id", "secret", "description") if k in clients[index]]
         if old_keys:
             raise ApplyError(f"{path}:{doc.line_of((*_CLIENTS, index))}: this client uses the "
                              f"pre-4.38 key {old_keys[0]!r}; rename id/secret/description to "
                              "client_id/client_secret/client_name first; nothing written")
+        current = clients[index].get("redirect_uris")
+        if isinstance(current, list) and not doc.is_templated(current):
+            # Other redirect URIs of the client (a second hostname) are the user's: kept.
+            entry["redirect_uris"] += [u for u in plain(current)
+                                       if u not in entry["redirect_uris"]]
         for key, value in entry.items():
             _try(notes, editor.set_key, clients[index], key, value)
     return editor.result(), notes
@@ -304,8 +312,14 @@ def _check_client(new: str, path: str, profile: Profile, notes: list[str]) -> No
     if index is None:
         raise ApplyError("the edited file has no client for this profile; nothing written")
     client = clients[index]
+    def matches(key: str, value: Any) -> bool:
+        current = plain(client.get(key))
+        if key == "redirect_uris" and isinstance(current, list):
+            return current[: len(value)] == value  # the user's other URIs follow
+        return current == value
+
     wrong = [key for key, value in client_entry(profile).items()
-             if plain(client.get(key)) != value and not doc.is_templated(client.get(key))]
+             if not matches(key, value) and not doc.is_templated(client.get(key))]
     if wrong and not notes:
         raise ApplyError(f"the edited client's {wrong[0]} is not the profile's; nothing "
                          "written")
