@@ -336,3 +336,10 @@ def test_a_fifo_or_device_is_refused_without_opening_it(tmp_path, capsys):
                  ["--authelia-config", str(CONFIG), "--env", str(ENV), "--compose", str(fifo)]):
         assert main(["audit", *args]) == 2
         assert "not a regular file" in capsys.readouterr().err
+
+
+def test_extra_ca_through_compose_env_file_is_in_the_container_environment(tmp_path):
+    env = env_with(("NODE_EXTRA_CA_CERTS", "/certs/ca.pem"))
+    compose = "services:\n  api:\n    env_file:\n      - .env\n"
+    codes = [f.code for f in run(tmp_path, env=env, compose=compose)]
+    assert "extra-ca-in-dotenv" not in codes

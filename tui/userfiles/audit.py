@@ -241,7 +241,11 @@ class _Audit:
                          f"{entry.key}'s value is cut at '#': dotenv reads only "
                          f"{len(entry.value)} characters of it",
                          f"quote the value: {entry.key}='...'")
-        if env.get("NODE_EXTRA_CA_CERTS") is not None:
+        # Through a Compose `env_file: .env` the variable is in the container's environment
+        # at start, where Node does read it.
+        loaded = self.compose is not None and env.path is not None and any(
+            p.resolve() == env.path.resolve() for p in self.compose.env_files())
+        if env.get("NODE_EXTRA_CA_CERTS") is not None and not loaded:
             self.add("extra-ca-in-dotenv", env.where(env.winner("NODE_EXTRA_CA_CERTS").line),
                      "NODE_EXTRA_CA_CERTS in .env does nothing: Node reads it only at process "
                      "start",
