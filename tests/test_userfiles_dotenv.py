@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import DATA, FAKE_CLIENT_SECRET
 from tui.userfiles.dotenv import (
     HEADER,
+    DotEnvEditError,
     DotEnvError,
     lines_of,
     load_env_values,
@@ -125,3 +126,61 @@ def test_truncated_value_is_rewritten_quoted():
 def test_crlf_file_gets_crlf_lines():
     result = set_values("A=1\r\nB=2\r\n", {"C": "3"})
     assert result.endswith("C='3'\r\n") and "\n\n" not in result.replace("\r\n", "\n\n", 0)
+
+
+# Any .env, any values: the editor's promises hold -------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_KEYS = st.sampled_from(["A", "B", "OPENID_SCOPE", "DOMAIN_SERVER", "x.y-z"])
+_RAW = st.text(alphabet="abc #'\"=:$-_/", max_size=12)
+_LINE = st.one_of(
+    st.builds(lambda k, v: f"{k}={v}", _KEYS, _RAW),
+    st.builds(lambda k, v: f"export {k}='{v}'", _KEYS, st.text(alphabet="ab #\"", max_size=6)),
+    st.builds(lambda k, v: f'{k}="{v}" # note', _KEYS, st.text(alphabet="ab #'", max_size=6)),
+    st.sampled_from(["", "# comment", "  # indented", "not an assignment", "C: 1"]),
+)
+_VALUES = st.dictionaries(_KEYS, st.text(alphabet="ab #'\"=$-/", max_size=10), max_size=3)
+
+
+def test_an_edit_dotenv_would_read_across_an_open_quote_is_refused():
+    # Found by the property test below: line 3's open quote would swallow the rewritten B.
+    with pytest.raises(DotEnvEditError, match="unclosed quote"):
+        set_values('A="\nB="a" # note\nA="', {"B": ""})
+
+
+def _is_subsequence(part, whole):
+    iterator = iter(whole)
+    return all(any(item == other for other in iterator) for item in part)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_LINE, max_size=12), st.sampled_from(["\n", "\r\n"]), st.booleans(), _VALUES)
+def test_set_values_keeps_its_promises(lines, newline, final, values):
+    from tui.core.envfile import env_value_problem
+
+    values = {k: v for k, v in values.items() if env_value_problem(v) is None}
+    text = newline.join(lines) + (newline if final and lines else "")
+    try:
+        result = set_values(text, values)
+    except DotEnvEditError:
+        # Refused only for an open quote: a value that spans lines or starts unclosed.
+        assert any(e.end_line > e.line or (not e.quote and e.value[:1] in "'\"`")
+                   for e in parse_dotenv(text).entries if e.value)
+        return
+    parsed = parse_dotenv(result)
+    for key, value in values.items():
+        assert parsed.get(key) == value
+    assert set_values(result, values) == result  # idempotent
+    before = parse_dotenv(text)
+    touched = {n for e in before.entries if e.key in values
+               for n in range(e.line, e.end_line + 1)}
+    kept = [line for number, line in enumerate(lines_of(text), start=1)
+            if number not in touched and line.endswith(("\n", "\r"))]
+    assert _is_subsequence(kept, lines_of(result))
+    for key, value in before.values.items():
+        if key not in values:
+            assert parsed.get(key) == value  # other keys read the same
+    if result != text:
+        assert result.endswith(("\n", "\r"))

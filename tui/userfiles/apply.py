@@ -412,6 +412,8 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
             new_text, notes = apply_compose(old_text or "", profile, str(path))
     except YamlDocError as error:
         raise ApplyError(f"{error}; fix it first (librechat-authelia audit shows it)") from None
+    except dotenv.DotEnvEditError as error:
+        raise ApplyError(f"{path}: {error}; nothing written") from None
     changed = new_text != (old_text or "") or old is None
     if changed:
         _check_result(target, old_text, new_text, str(path), profile, notes)

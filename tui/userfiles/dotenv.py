@@ -42,6 +42,10 @@ class DotEnvError(ValueError):
     """The file cannot be read as text; the message names the file and the line."""
 
 
+class DotEnvEditError(ValueError):
+    """An edit dotenv would read differently from what was meant (an unclosed quote)."""
+
+
 class Entry(namedtuple("Entry", "key value line end_line quote truncated export")):
     """One assignment. line/end_line are 1-based; quote is ', \", ` or ''.
 
@@ -254,4 +258,23 @@ def set_values(text: str, values: dict[str, str], *, header: str = HEADER,
         if result.strip():
             result += nl
         result += header + nl + nl.join(missing) + nl
+    _check_edit(env, result, values)
     return result
+
+
+def _check_edit(before: DotEnv, result: str, values: dict[str, str]) -> None:
+    """Refuse a result dotenv reads otherwise than meant.
+
+    A quote left open on an earlier line can make dotenv read across the lines that were
+    rewritten or appended; then nothing is written and the user is told where to look.
+    """
+    after = DotEnv(result).values
+    expected = {**before.values, **values}
+    wrong = [k for k, v in expected.items() if after.get(k) != v]
+    if not wrong and set(after) <= set(expected):
+        return
+    spans = [e for e in before.entries
+             if e.end_line > e.line or (not e.quote and e.value[:1] in ("'", '"', "`"))]
+    near = f" (see line {spans[0].line}, {spans[0].key})" if spans else ""
+    raise DotEnvEditError(f"dotenv would read the edited file differently{near}: a value with "
+                          "an unclosed quote runs over several lines; fix it by hand first")
