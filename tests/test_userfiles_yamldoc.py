@@ -96,3 +96,55 @@ def test_an_item_and_a_key_added_at_the_same_line_keep_their_places():
     new = editor.result()
     assert plain(YamlDoc(new).root) == {"api": {"image": "x", "volumes": ["/a:/b"],
                                                 "extra_hosts": ["a:1.2.3.4", "b:host-gateway"]}}
+
+
+# Any profile, applied to the fixture: the result is exactly the intended data ------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.conftest import FAKE_CLIENT_ID  # noqa: E402
+from tui.core.authelia import authorization_policies  # noqa: E402
+
+_PROFILES = st.fixed_dictionaries({
+    "client_id": st.sampled_from([FAKE_CLIENT_ID, "librechat-two"]),
+    "client_name": st.sampled_from(["LibreChat", "Chat", "L'app"]),
+    "group": st.sampled_from(["", "family", "admins"]),
+    "policy": st.sampled_from(["one_factor", "two_factor"]),
+    "refresh_tokens": st.booleans(),
+    "scopes": st.sampled_from([("openid", "profile", "email"), ("openid", "groups")]),
+    "app_url": st.sampled_from(["https://librechat.example.com", "https://chat.example.org"]),
+    "librechat_version": st.sampled_from(["0.7.8", "0.8.7"]),
+})
+
+
+def _expected(old_root, profile):
+    root = plain(old_root)
+    oidc = root["identity_providers"]["oidc"]
+    entry = client_entry(profile)
+    clients = oidc["clients"]
+    for index, client in enumerate(clients):
+        if client["client_id"] == profile.client_id:
+            extra = [u for u in client["redirect_uris"] if u not in entry["redirect_uris"]]
+            clients[index] = {**client, **entry,
+                              "redirect_uris": entry["redirect_uris"] + extra}
+            break
+    else:
+        clients.append(entry)
+    policies = authorization_policies(profile)
+    if policies:
+        oidc["authorization_policies"] = {**oidc.get("authorization_policies", {}), **policies}
+    return root
+
+
+@settings(max_examples=60, deadline=None)
+@given(_PROFILES, st.booleans())
+def test_any_profile_gives_exactly_the_intended_data(changes, crlf):
+    profile = fake_profile(**changes)
+    old = clean_config().replace("\n", "\r\n") if crlf else clean_config()
+    new, notes = apply_authelia(old, profile)
+    assert notes == []
+    assert plain(YamlDoc(new).root) == _expected(YamlDoc(old).root, profile)
+    assert apply_authelia(new, profile) == (new, [])
+    old_lines, new_lines = old.splitlines(True), new.splitlines(True)
+    assert new_lines[:100] == old_lines[:100]  # the head of the file, untouched
