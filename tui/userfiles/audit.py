@@ -89,6 +89,33 @@ CODES: dict[str, tuple[str, str]] = {
                             "X_AUTHELIA_CONFIG_FILTERS=template"),
 }
 
+# code -> the profile field that fixes it, for the app's "jump to the place to fix it".
+# Codes not listed are fixed in the user's files only (apply does it, or by hand).
+PROFILE_FIELD: dict[str, str] = {
+    "client-not-found": "client_id",
+    "client-id-duplicate": "client_id",
+    "client-secret-mismatch": "client_secret",
+    "client-secret-plaintext": "digest_algorithm",
+    "auth-method-mismatch": "librechat_version",
+    "redirect-uri-mismatch": "app_url",
+    "scope-not-allowed": "scopes",
+    "policy-undefined": "group",
+    "refresh-token-without-offline-access": "refresh_tokens",
+    "issuer-mismatch": "auth_url",
+    "issuer-not-https": "auth_url",
+    "domain-server-default": "app_url",
+    "domain-trailing-slash": "app_url",
+    "session-secret-reused": "session_secret",
+    "librechat-version-assumed": "librechat_version",
+    # The provider's fields (issue 9); the app skips a field its Profile does not have.
+    "hmac-secret-missing": "hmac_secret",
+    "jwks-missing": "signing_key",
+    "jwks-no-rs256": "signing_key",
+    "jwks-key-weak": "signing_key",
+    "groups-claim-missing": "admin_group",
+    "extra-ca-in-dotenv": "ca_file",
+}
+
 # The variables LibreChat's OpenID strategy needs (FACTS.md: How LibreChat builds its login).
 REQUIRED_ENV = (facts.ENV_CLIENT_ID, facts.ENV_ISSUER, facts.ENV_SCOPE,
                 facts.ENV_SESSION_SECRET, facts.ENV_CALLBACK_URL)
