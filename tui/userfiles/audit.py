@@ -172,7 +172,7 @@ def _as_list(value: Any) -> list:
     return list(value) if isinstance(value, list) else [value]
 
 
-class _Audit:
+class AuditRun:
     def __init__(self, config: AutheliaConfig | None, env: DotEnv | None,
                  compose: Compose | None, librechat: str | None,
                  verify: bool | Callable[[str, str], bool]) -> None:
@@ -728,7 +728,7 @@ def audit(config: AutheliaConfig | None, env: DotEnv | None, compose: Compose | 
     count its calls); `extra` adds findings made while reading. Raises VersionError for a
     bad `librechat`.
     """
-    run = _Audit(config, env, compose, librechat, verify)
+    run = AuditRun(config, env, compose, librechat, verify)
     run.findings[:0] = extra or []
     run.run()
     findings = sorted(run.findings, key=lambda f: _ORDER[f.severity])

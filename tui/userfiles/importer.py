@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..core import digest, facts
 from ..core.profile import Profile
-from .audit import _Audit
+from .audit import AuditRun
 from .authelia_config import OIDC, AutheliaConfig
 from .compose import Compose
 from .dotenv import DotEnv
@@ -46,7 +46,7 @@ def import_profile(config: AutheliaConfig, env: DotEnv | None, compose: Compose 
     """
     # The audit's reader: .env with Compose over it, and the version from --librechat or
     # the image tag (its findings are not wanted here).
-    reader = _Audit(config, env, compose, librechat, verify=False)
+    reader = AuditRun(config, env, compose, librechat, verify=False)
     notes: list[str] = []
     values: dict[str, Any] = {}
 
