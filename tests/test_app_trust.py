@@ -457,6 +457,7 @@ async def test_the_clipboard_toast_title_agrees_with_its_text(store, monkeypatch
         monkeypatch.setattr(app, "notify",
                             lambda message, title="", **kw: seen.append((title, message)))
         await pilot.press("f5", "c")
+        await settle(pilot)
         title, message = seen[-1]
         assert "copied" not in title.lower() and "sent" in title.lower()
         assert message.startswith("Sent")
@@ -486,3 +487,199 @@ async def test_long_values_can_be_seen_whole(store):
         text = "".join(str(w.render()).replace("\n", "") for w in app.screen.query(".value"))
         assert home_profile().client_secret_digest in text
         assert home_profile().client_id in text
+
+
+# 9. Writing to a file: problems stay in the dialog; Replace, Append or Cancel ------------
+
+async def open_write_dialog(pilot, path: str):
+    from tui.app.dialogs.write import WriteDialog
+
+    await pilot.press("f5")
+    await settle(pilot)
+    await pilot.press("w")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, WriteDialog)
+    pilot.app.screen.query_one("#path", Input).value = path
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def dialog_problem(app) -> str:
+    return str(app.screen.query_one(".dialog-problem").render())
+
+
+async def test_a_missing_folder_is_said_in_the_dialog(store, tmp_path):
+    from tui.app.dialogs.write import WriteDialog
+
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_write_dialog(pilot, str(tmp_path / "nosuch" / "x.env"))
+        assert isinstance(app.screen, WriteDialog)  # still open: the path can be fixed
+        assert "does not exist" in dialog_problem(app)
+        app.screen.query_one("#path", Input).value = ""
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "no file name" in dialog_problem(app)
+        app.screen.query_one("#path", Input).value = "~nosuchuser/x.env"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "nosuchuser" in dialog_problem(app)
+        assert isinstance(app.screen, WriteDialog)
+
+
+async def test_a_folder_gets_the_default_name_and_the_toast_the_full_path(store, tmp_path,
+                                                                        monkeypatch):
+    seen = []
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "notify", lambda message, **kw: seen.append(message))
+        await open_write_dialog(pilot, "~")
+        await settle(pilot)
+        written = tmp_path / "librechat-openid.env"
+        assert written.is_file()
+        assert str(written) in seen[-1]
+        await open_write_dialog(pilot, "$HOME/b.env")
+        await settle(pilot)
+        assert (tmp_path / "b.env").is_file()
+
+
+async def test_an_existing_file_offers_replace_append_cancel(store, tmp_path):
+    from tui.core.librechat import render_env
+
+    target = tmp_path / ".env"
+    target.write_text("KEEP=1")  # no final newline
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_write_dialog(pilot, str(target))
+        assert app.focused.id == "cancel-exists"
+        await pilot.press("enter")  # a stray Enter cancels
+        await pilot.pause()
+        assert target.read_text() == "KEEP=1"
+        await open_write_dialog(pilot, str(target))
+        await pilot.click("#append")
+        await settle(pilot)
+        assert target.read_text() == "KEEP=1\n" + render_env(home_profile())
+        await open_write_dialog(pilot, str(target))
+        await pilot.click("#replace")
+        await settle(pilot)
+        assert target.read_text() == render_env(home_profile())
+
+
+async def test_a_fifo_is_refused_in_the_dialog(store, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_write_dialog(pilot, str(fifo))
+        assert "not a regular file" in dialog_problem(app)
+    assert fifo.exists() and not fifo.is_file()
+
+
+# 11. The checklist: commands on lines of their own, copied with c; guidance is no step ----
+
+async def test_c_copies_the_selected_steps_command(store):
+    from tui.core.checklist import checklist_steps
+
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        steps = checklist_steps(app.profile)
+        index = next(i for i, step in enumerate(steps) if step.command)
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.clipboard == steps[index].command
+        assert not app.clipboard.rstrip().endswith((" .", "."))
+        ids = [item.id for item in app.query("StepItem")]
+        assert "step-troubleshoot" not in ids
+        assert "If login fails" not in " ".join(str(t.render()) for t in app.query(".step-title"))
+        assert "invalid_client" in str(app.query_one("#troubleshooting").render())
+
+
+# 4. Non-ASCII hosts are shown as written (IDNA), look-alikes warned about ---------------
+
+async def test_a_non_ascii_host_is_shown_in_its_idna_form(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        field = app.query_one("#input-app_url", Input)
+        field.value = "https://chät.home.lan"  # as pasted
+        await settle(pilot)
+        assert field.value == "https://chät.home.lan"  # while in the field: as typed
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.profile.app_url == "https://xn--cht-rla.home.lan"
+        assert field.value == app.profile.app_url
+
+
+async def test_a_look_alike_host_is_warned_about(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.query_one("#input-auth_url", Input).value = "https://аuth.home.arpa"  # Cyrillic а
+        await settle(pilot)
+        findings = str(app.query_one("#findings-auth_url").render())
+        assert "!" in findings and "Cyrillic" in findings
+
+
+# 6. The example URLs: warned about, and replaced by typing ------------------------------
+
+async def test_an_example_url_is_warned_about_and_replaced_by_typing(_isolated_config,
+                                                                     fixed_timing,
+                                                                     no_system_clipboard):
+    from conftest import fake_profile
+
+    store = ProfileStore()
+    store.save("home", fake_profile())  # still librechat.example.com / auth.example.com
+    app = LibreChatAutheliaApp(store, "home")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "example value" in str(app.query_one("#findings-app_url").render())
+        assert "example value" in str(app.query_one("#summary").render())
+        await pilot.press(*"https://chat.mine.lan")
+        await settle(pilot)
+        assert app.profile.app_url == "https://chat.mine.lan"
+        await pilot.press("tab")  # to Authelia's URL, still the example
+        await pilot.press(*"https://sso.mine.lan")
+        await settle(pilot)
+        assert app.profile.auth_url == "https://sso.mine.lan"
+        assert "example" not in str(app.query_one("#summary").render())
+
+
+# Issue 8 in the app: names too long, profiles others can read ---------------------------
+
+async def test_a_name_too_long_is_said_in_the_dialog(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "x" * 300
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "long" in str(app.screen.query_one(".dialog-problem").render())
+    assert ProfileStore().names() == ["home"]
+
+
+async def test_a_profile_others_can_read_is_warned_about(store, monkeypatch):
+    import os
+
+    os.chmod(store.path("home"), 0o644)
+    seen = []
+    app = LibreChatAutheliaApp(store)
+    app.notify = lambda message, **kw: seen.append(message)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any("chmod 600" in m for m in seen)

@@ -9,6 +9,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Input, Select, Static
 
 from ...core import facts
+from ...core.hosts import is_example_url
 from ...core.profile import Profile
 from ..state import ViewState
 from ..widgets.field import Field, TickBox
@@ -26,6 +27,7 @@ TEXT_FIELDS = {
     "button_label": ("Login button label", "Log in with Authelia", ""),
     "image_url": ("Login button image URL (optional)", "https://…/logo.png", ""),
 }
+URL_FIELDS = ("app_url", "auth_url")
 OPTIONAL_SCOPES = ("openid", "profile", "email", "groups")
 SELECT_OPTIONS = {
     "policy": [("Two factors (password and 2FA)", "two_factor"),
@@ -80,6 +82,9 @@ class AssumptionsPane(Pane):
         profile = state.profile
         for name in TEXT_FIELDS:
             for widget in self.query(f"#input-{name}").results(Input):
+                if name in URL_FIELDS:
+                    # Still the example URL: typing replaces it rather than appending to it.
+                    widget.select_on_focus = is_example_url(getattr(profile, name))
                 set_input(widget, getattr(profile, name))
         for field in self.query(Field):
             field.show_findings(state.for_field(field.field_name))

@@ -65,6 +65,8 @@ def set_input(widget: Input, value: str) -> None:
         widget.value = value
         if widget.has_focus:
             widget.cursor_position = len(value)
+            if widget.select_on_focus:  # an example value: the next keystroke replaces it
+                widget.select_all()
 
 
 def typed(widget: Input, value: str) -> None:
