@@ -146,6 +146,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_set_command(commands, _example)
     add_write_key_command(commands, _example)
+    from .cli_files import add_parsers  # audit, import, apply: the user's own files
+
+    add_parsers(commands)
     return parser
 
 
@@ -352,6 +355,15 @@ def _cmd_tick(args) -> int:
 _COMMANDS = {"new": _cmd_new, "list": _cmd_list, "render": _cmd_render, "check": _cmd_check,
              "hash": _cmd_hash, "verify": _cmd_verify, "rand": _cmd_rand, "tick": _cmd_tick}
 _COMMANDS.update({"set": cmd_set, "write-key": cmd_write_key})
+
+
+def _cmd_files(args) -> int:
+    from .cli_files import COMMANDS
+
+    return COMMANDS[args.command](args)
+
+
+_COMMANDS.update(audit=_cmd_files, apply=_cmd_files, **{"import": _cmd_files})
 
 
 def _run_app(profile: str | None) -> int:

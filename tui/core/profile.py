@@ -81,6 +81,10 @@ _FIELD_DEFAULTS = {
     "consent_duration": "",  # only for consent pre-configured
     "ca_file": "",  # host path of a private CA certificate for the LibreChat container
     "hairpin": False,  # reach Authelia's public name through the Docker host
+    # The user's own files (issue 10), remembered for audit and "apply to file".
+    "authelia_config_paths": (),  # files or directories, in Authelia's order
+    "env_path": "",
+    "compose_path": "",
 }
 _ProfileFields = namedtuple("_ProfileFields", _FIELD_DEFAULTS, defaults=_FIELD_DEFAULTS.values())
 
@@ -135,7 +139,7 @@ class Profile(_ProfileFields):
                 values[name] = values[name].strip()
         if "image_url" in values:
             values["image_url"] = ascii_host(values["image_url"])
-        for name in ("scopes", "checklist"):
+        for name in ("scopes", "checklist", "authelia_config_paths"):
             if name in values:
                 values[name] = tuple(dict.fromkeys(values[name]))
         return super().__new__(cls, **values)
@@ -226,7 +230,7 @@ def new_profile(*, hash_digest: bool = True, generate_key: bool = True,
 
 # File form -------------------------------------------------------------------------------
 
-_TUPLE_FIELDS = {"scopes", "checklist"}
+_TUPLE_FIELDS = {"scopes", "checklist", "authelia_config_paths"}
 
 
 def profile_to_dict(profile: Profile) -> dict[str, Any]:
