@@ -23,6 +23,7 @@ _NODE_CODES = {
     20: "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
     21: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
 }
+_ISSUER_NOT_LOCAL = 20
 _EXPIRED = {9, 10}
 _NAME_MISMATCH = {62, 64}  # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
 _MISSING_ISSUER = 21
@@ -70,6 +71,32 @@ def _handshake(host: str, port: int, context: ssl.SSLContext, timeout: float):
             return error
 
 
+def _peer_chain_length(host: str, port: int, timeout: float) -> int:
+    """How many certificates the server sends (0 when this Python cannot tell)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection((host, port), timeout=timeout) as sock:
+        sock.settimeout(timeout)
+        with context.wrap_socket(sock, server_hostname=host) as tls:
+            chain = getattr(tls, "get_unverified_chain", None)  # public from Python 3.13
+            if chain is None:
+                chain = getattr(tls._sslobj, "get_unverified_chain", None)
+            return len(chain() or ()) if chain is not None else 0
+
+
+def node_code(verify_code: int, chain_length: int) -> str:
+    """Node's name for OpenSSL's verify error.
+
+    Node reports UNABLE_TO_GET_ISSUER_CERT_LOCALLY as UNABLE_TO_VERIFY_LEAF_SIGNATURE when
+    the server sent only its own certificate (checked against Node by
+    tests/test_doctor_openid_client.py).
+    """
+    if verify_code == _ISSUER_NOT_LOCAL and chain_length == 1:
+        return _NODE_CODES[_MISSING_ISSUER]
+    return _NODE_CODES.get(verify_code, "")
+
+
 def check_tls(host: str, port: int, ca_file: str, timeout: float) -> TlsOutcome:
     where = f"{host}:{port}"
     try:
@@ -82,13 +109,18 @@ def check_tls(host: str, port: int, ca_file: str, timeout: float) -> TlsOutcome:
             system_code = error.verify_code
             error = _handshake(host, port, _context(ca_file), timeout)
             if error is None:
-                node = _NODE_CODES.get(system_code, "UNABLE_TO_VERIFY_LEAF_SIGNATURE")
+                length = _peer_chain_length(host, port, timeout) \
+                    if system_code == _ISSUER_NOT_LOCAL else 0
+                node = node_code(system_code, length) or "an untrusted-certificate error"
                 return TlsOutcome(CA_FILE_ONLY, Finding(
                     "tls-ok", "info",
                     f"{where}: certificate trusted through --ca-file (not by the system "
                     f"store): without that CA LibreChat meets {node}",
                     "make sure LibreChat's container has this CA in NODE_EXTRA_CA_CERTS "
                     "(in the container's environment, not in .env)"), node)
+        length = _peer_chain_length(host, port, timeout) \
+            if error.verify_code == _ISSUER_NOT_LOCAL else 0
+        return _verdict(where, error, bool(ca_file), length)
     except TimeoutError:
         return TlsOutcome(FAILED, Finding(
             "connect-failed", "error",
@@ -105,12 +137,13 @@ def check_tls(host: str, port: int, ca_file: str, timeout: float) -> TlsOutcome:
             "connect-failed", "error", f"{where}: cannot connect ({error.strerror or error})",
             "check that Authelia's reverse proxy listens on this port and that a firewall "
             "lets this machine in"), "")
-    return _verdict(where, error, bool(ca_file))
 
 
-def _verdict(where: str, error: ssl.SSLCertVerificationError, had_ca_file: bool) -> TlsOutcome:
+def _verdict(where: str, error: ssl.SSLCertVerificationError, had_ca_file: bool,
+             chain_length: int) -> TlsOutcome:
     code = error.verify_code
-    node = _NODE_CODES.get(code, "")
+    node = node_code(code, chain_length)
+    leaf_only = node == _NODE_CODES[_MISSING_ISSUER]
     detail = error.verify_message or str(error)
     if code in _EXPIRED:
         return TlsOutcome(UNTRUSTED, Finding(
@@ -125,7 +158,7 @@ def _verdict(where: str, error: ssl.SSLCertVerificationError, had_ca_file: bool)
             "ERR_TLS_CERT_ALTNAME_INVALID)",
             "issue the certificate for Authelia's public host name (the one in "
             "OPENID_ISSUER), or set OPENID_ISSUER to a name the certificate carries"), node)
-    if code == _MISSING_ISSUER and had_ca_file:
+    if leaf_only and had_ca_file:
         return TlsOutcome(UNTRUSTED, Finding(
             "tls-untrusted", "error",
             f"{where}: the server sends no certificate that links its certificate to the "
@@ -133,7 +166,7 @@ def _verdict(where: str, error: ssl.SSLCertVerificationError, had_ca_file: bool)
             _FULL_CHAIN_FIX), node)
     if node:
         fix = _NODE_EXTRA_CA_FIX
-        if code == _MISSING_ISSUER:
+        if leaf_only:
             fix += "; if the CA is public, " + _FULL_CHAIN_FIX
         if had_ca_file:
             fix = ("the CA in --ca-file did not issue this chain: use the right CA file; "
