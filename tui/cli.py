@@ -79,6 +79,10 @@ def _build_parser() -> argparse.ArgumentParser:
     rand = commands.add_parser("rand", help="a random string")
     rand.add_argument("--length", type=int, default=72, metavar="N")
     rand.add_argument("--charset", choices=["rfc3986", "alphanumeric"], default="rfc3986")
+
+    from .cli_doctor import add_parser as add_doctor_parser
+
+    add_doctor_parser(commands)
     return parser
 
 
@@ -247,6 +251,15 @@ def _cmd_rand(args) -> int:
 
 _COMMANDS = {"new": _cmd_new, "list": _cmd_list, "render": _cmd_render, "check": _cmd_check,
              "hash": _cmd_hash, "verify": _cmd_verify, "rand": _cmd_rand}
+
+
+def _cmd_doctor(args) -> int:
+    from .cli_doctor import cmd_doctor
+
+    return cmd_doctor(args)
+
+
+_COMMANDS["doctor"] = _cmd_doctor
 
 
 def _run_app(profile: str | None) -> int:
