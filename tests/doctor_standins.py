@@ -143,6 +143,11 @@ class LibreChatState:
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
+    def setup(self):
+        # As Go's net/http (Authelia) does: no Nagle delay on small writes.
+        self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().setup()
+
     def log_message(self, *args):  # quiet
         pass
 

@@ -11,7 +11,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tui"
 
 
 def test_no_module_in_the_core_or_cli_imports_textual():
-    for path in [*sorted((PACKAGE / "core").rglob("*.py")), PACKAGE / "cli.py"]:
+    for path in [*sorted((PACKAGE / "core").rglob("*.py")), PACKAGE / "cli.py",
+                 *sorted((PACKAGE / "doctor").rglob("*.py")), PACKAGE / "cli_doctor.py"]:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             names = []
@@ -32,6 +33,15 @@ def test_cli_commands_run_without_loading_textual():
         "tui.cli.main(['rand'])\n"
         "assert 'textual' not in sys.modules, 'textual was imported'\n"
         "assert 'passlib' not in sys.modules, 'rand should not load passlib'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_doctor_runs_without_loading_textual():
+    code = (
+        "import sys, tui.doctor, tui.doctor.runner, tui.doctor.tlsprobe, tui.cli_doctor\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

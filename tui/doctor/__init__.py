@@ -7,7 +7,7 @@ in a worker thread and shows each finding as it arrives; the CLI is tui/cli_doct
 from __future__ import annotations
 
 from .findings import CODES, SEVERITIES, Finding, has_errors
-from .run import DEFAULT_TIMEOUT_S, run, run_async, run_deadline
+from .runner import DEFAULT_TIMEOUT_S, run, run_async, run_deadline
 from .target import Target, TargetError, target_from_env, target_from_profile
 
 __all__ = [

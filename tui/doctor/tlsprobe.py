@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import threading
 from collections import namedtuple
 
 from .findings import Finding
@@ -50,11 +51,24 @@ def resolve(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
-def _context(ca_file: str) -> ssl.SSLContext:
-    context = ssl.create_default_context()
-    if ca_file:
-        context.load_verify_locations(cafile=ca_file)
-    return context
+_contexts: dict = {}
+_contexts_lock = threading.Lock()
+
+
+def verify_context(ca_file: str = "") -> ssl.SSLContext:
+    """The system store (plus `ca_file`), made once per process: loading the system store
+    costs tens of milliseconds of CPU, which would otherwise hold up every probe."""
+    import os
+
+    key = (ca_file, os.stat(ca_file).st_mtime_ns if ca_file else 0)
+    with _contexts_lock:
+        context = _contexts.get(key)
+        if context is None:
+            context = ssl.create_default_context()
+            if ca_file:
+                context.load_verify_locations(cafile=ca_file)
+            _contexts[key] = context
+        return context
 
 
 def _handshake(host: str, port: int, context: ssl.SSLContext, timeout: float):
@@ -73,7 +87,7 @@ def _handshake(host: str, port: int, context: ssl.SSLContext, timeout: float):
 
 def _peer_chain_length(host: str, port: int, timeout: float) -> int:
     """How many certificates the server sends (0 when this Python cannot tell)."""
-    context = ssl.create_default_context()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # loads no store: cheap
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     with socket.create_connection((host, port), timeout=timeout) as sock:
@@ -100,24 +114,28 @@ def node_code(verify_code: int, chain_length: int) -> str:
 def check_tls(host: str, port: int, ca_file: str, timeout: float) -> TlsOutcome:
     where = f"{host}:{port}"
     try:
-        error = _handshake(host, port, _context(""), timeout)
-        if error is None:
+        # The context the requests use first: one handshake when the chain is trusted.
+        error = _handshake(host, port, verify_context(ca_file), timeout)
+        if error is None and not ca_file:
             return TlsOutcome(TRUSTED, Finding(
                 "tls-ok", "ok", f"{where}: certificate trusted by the system store and valid "
                 "for the name", ""), "")
-        if ca_file:
-            system_code = error.verify_code
-            error = _handshake(host, port, _context(ca_file), timeout)
-            if error is None:
-                length = _peer_chain_length(host, port, timeout) \
-                    if system_code == _ISSUER_NOT_LOCAL else 0
-                node = node_code(system_code, length) or "an untrusted-certificate error"
-                return TlsOutcome(CA_FILE_ONLY, Finding(
-                    "tls-ok", "info",
-                    f"{where}: certificate trusted through --ca-file (not by the system "
-                    f"store): without that CA LibreChat meets {node}",
-                    "make sure LibreChat's container has this CA in NODE_EXTRA_CA_CERTS "
-                    "(in the container's environment, not in .env)"), node)
+        if error is None:
+            # Trusted with --ca-file: would the system store (and so Node) trust it alone?
+            system_error = _handshake(host, port, verify_context(""), timeout)
+            if system_error is None:
+                return TlsOutcome(TRUSTED, Finding(
+                    "tls-ok", "ok", f"{where}: certificate trusted by the system store and "
+                    "valid for the name", ""), "")
+            code = system_error.verify_code
+            length = _peer_chain_length(host, port, timeout) if code == _ISSUER_NOT_LOCAL else 0
+            node = node_code(code, length) or "an untrusted-certificate error"
+            return TlsOutcome(CA_FILE_ONLY, Finding(
+                "tls-ok", "info",
+                f"{where}: certificate trusted through --ca-file (not by the system "
+                f"store): without that CA LibreChat meets {node}",
+                "make sure LibreChat's container has this CA in NODE_EXTRA_CA_CERTS "
+                "(in the container's environment, not in .env)"), node)
         length = _peer_chain_length(host, port, timeout) \
             if error.verify_code == _ISSUER_NOT_LOCAL else 0
         return _verdict(where, error, bool(ca_file), length)
