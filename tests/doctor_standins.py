@@ -100,6 +100,7 @@ class AutheliaState:
     rate_limited: bool = False
     login_user: str | None = None  # issue codes for this user without a browser
     discovery_status: int = 200
+    echo_token_form: bool = False  # a misbehaving server that quotes the request back
     discovery_location: str = ""  # answer discovery with a redirect there
     requests: list = field(default_factory=list)
     codes: dict = field(default_factory=dict)
@@ -256,6 +257,9 @@ class AutheliaHandler(_Handler):
                                     "error_description": "The authorization server is "
                                     "currently unable to handle the request."},
                               {"Retry-After": "60"})
+        if state.echo_token_form:
+            return self._send(400, {"error": "invalid_request",
+                                    "error_description": f"cannot handle {form}"})
         method, client_id, secret = "none", form.get("client_id", ""), ""
         auth = self.headers.get("authorization", "")
         if auth.lower().startswith("basic "):

@@ -456,3 +456,87 @@ def test_cancel_returns_what_was_found_so_far(pair, ca_file):
         hole.close()
     assert "librechat-unreachable" not in codes(findings)
     assert "discovery-ok" in codes(findings)
+
+
+# Secrets, the public interface, the rules in isolation ------------------------------------
+
+ISSUE_CODES = """dns-failed connect-failed tls-untrusted tls-expired tls-name-mismatch
+discovery-failed discovery-issuer-mismatch discovery-no-s256 discovery-auth-method-unsupported
+jwks-unusable authorize-ok authorize-client-unknown authorize-redirect-mismatch
+authorize-scope-not-allowed token-client-ok token-auth-method-mismatch token-secret-rejected
+token-rate-limited clock-skew librechat-unreachable librechat-openid-disabled
+librechat-server-domain-mismatch librechat-strategy-failed librechat-request-mismatch""".split()
+
+
+def test_the_issues_codes_are_all_there_and_every_code_is_in_the_readme():
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert set(ISSUE_CODES) <= set(CODES)
+    for code in CODES:
+        assert f"`{code}`" in readme, code
+
+
+def test_a_server_quoting_the_secret_back_never_gets_it_into_the_output(pair, ca_file):
+    authelia, _, profile = pair
+    authelia.state.echo_token_form = True
+    finding = only(doctor(profile, ca_file), "token-unexpected")
+    assert "[secret]" in finding.message and FAKE_CLIENT_SECRET not in finding.message
+
+
+def test_a_target_never_shows_its_secret(pair, ca_file):
+    target = target_from_profile(pair[2], ca_file)
+    assert FAKE_CLIENT_SECRET not in repr(target) and "[secret]" in repr(target)
+
+
+def test_http_issuer_on_loopback_gets_the_token_request(ca, ca_file):
+    from doctor_standins import LibreChatHandler, LibreChatState
+
+    authelia = Server(AutheliaHandler, AutheliaState(), None).start()
+    librechat = Server(LibreChatHandler, LibreChatState(), server_context(
+        ca.issue_cert("127.0.0.1"))).start()
+    authelia.state.issuer = authelia.url
+    profile = fake_profile(app_url=librechat.url, auth_url=authelia.url,
+                           librechat_version="0.7.8")
+    configure_pair(authelia, librechat, profile)
+    try:
+        findings = doctor(profile, ca_file)
+    finally:
+        authelia.stop()
+        librechat.stop()
+    assert "token-client-ok" in codes(findings) and "tls-ok" not in codes(findings)
+
+
+@pytest.mark.parametrize("endpoint, refused", [
+    ("https://auth.example.com/api/oidc/token", ""),
+    ("https://auth.example.com:8443/api/oidc/token", "not on the issuer's origin"),
+    ("https://evil.example.net/api/oidc/token", "not on the issuer's origin"),
+    ("http://auth.example.com/api/oidc/token", "not on the issuer's origin"),
+])
+def test_the_secret_goes_only_to_the_issuers_origin_over_https(endpoint, refused):
+    from tui.doctor.runner import token_refusal
+
+    target = target_from_profile(fake_profile(auth_url="https://auth.example.com"))
+    assert (token_refusal(endpoint, target) == "") == (refused == "")
+    assert refused in token_refusal(endpoint, target)
+
+
+def test_plain_http_is_allowed_only_on_loopback():
+    from tui.doctor.runner import token_refusal
+
+    for issuer, allowed in (("http://auth.example.com", False), ("http://127.0.0.1:9091", True),
+                            ("http://localhost:9091", True)):
+        target = target_from_profile(fake_profile(auth_url=issuer))
+        assert (token_refusal(issuer + "/api/oidc/token", target) == "") is allowed, issuer
+
+
+def test_authelia_that_cannot_determine_its_issuer_is_explained():
+    from tui.doctor.answers import classify_authorize
+
+    finding = classify_authorize(
+        500, "", {"error": "server_error", "error_description": "The authorization server "
+                  "encountered an unexpected condition.", "error_hint": "error occurred "
+                  "determining the effective issuer"},
+        issuer="https://auth.example.com", redirect_uri="https://chat.example.com/cb",
+        scopes=("openid",), who="the profile's")
+    assert finding.code == "authorize-failed" and "https" in finding.fix

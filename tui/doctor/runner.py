@@ -49,6 +49,22 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def token_refusal(endpoint: str, target) -> str:
+    """Why the client secret must not go to `endpoint`; empty when it may."""
+    scheme, host, _ = origin(endpoint)
+    if origin(endpoint) != origin(target.issuer):
+        return "the token endpoint is not on the issuer's origin"
+    if scheme != "https" and not (scheme == "http" and _is_loopback(host)):
+        return "the token endpoint is not https (http only on loopback)"
+    if origin(endpoint) == origin(target.app_url):
+        return "the token endpoint is on LibreChat's origin"
+    if not target.client_secret:
+        return "there is no client secret to check"
+    if target.auth_method not in ("client_secret_post", "client_secret_basic"):
+        return f"the auth method {target.auth_method} sends no client secret"
+    return ""
+
+
 def _in_daemon_thread(fn, *args) -> asyncio.Future:
     """fn(*args) in a daemon thread: a hung resolver never holds up the run or the exit."""
     loop = asyncio.get_running_loop()
@@ -332,22 +348,6 @@ class _Run:
             response.status_code, location, None if location else _json(response),
             issuer=self.target.issuer, redirect_uri=redirect_uri, scopes=scopes, who=who)
 
-    def _token_refusal(self, endpoint: str) -> str:
-        """Why the secret must not go to `endpoint`; empty when it may."""
-        target = self.target
-        scheme, host, _ = origin(endpoint)
-        if origin(endpoint) != origin(target.issuer):
-            return "the token endpoint is not on the issuer's origin"
-        if scheme != "https" and not (scheme == "http" and _is_loopback(host)):
-            return "the token endpoint is not https (http only on loopback)"
-        if origin(endpoint) == origin(target.app_url):
-            return "the token endpoint is on LibreChat's origin"
-        if not target.client_secret:
-            return "there is no client secret to check"
-        if target.auth_method not in ("client_secret_post", "client_secret_basic"):
-            return f"the auth method {target.auth_method} sends no client secret"
-        return ""
-
     async def _token(self, client, document, authorize) -> None:
         if not self.token_probe:
             self.emit(Finding("token-probe-skipped", "info",
@@ -356,7 +356,7 @@ class _Run:
             return
         endpoint = document.get("token_endpoint", "")
         refusal = "discovery has no usable token endpoint" if not document.get("_token_ok") \
-            else self._token_refusal(endpoint)
+            else token_refusal(endpoint, self.target)
         if refusal:
             self.emit(Finding("token-probe-skipped", "warning",
                               f"no token request sent: {refusal}; the client secret is not "
