@@ -33,11 +33,12 @@ async def shoot(name: str, keys: list[str]) -> None:
     from conftest import fake_profile, settle
 
     from tui.app import app as app_module
+    from tui.app import digests
     from tui.core.checks import verify_digest_findings
     from tui.core.store import ProfileStore
 
     # The screenshots show a fixed timing, not this machine's.
-    app_module.measure_verification = lambda p: (verify_digest_findings(p), 0.01)
+    digests.measure_verification = lambda p: (verify_digest_findings(p), 0.01)
     store = ProfileStore()
     store.save("homelab", fake_profile(app_url="https://chat.home.example",
                                        auth_url="https://auth.home.example", group="family"))

@@ -63,7 +63,7 @@ def digest_vectors() -> list[tuple[str, str, str]]:
 @pytest.fixture
 def fixed_timing(monkeypatch):
     """One verification 'takes' 0.25 s, so screens and snapshots do not vary."""
-    from tui.app import app as app_module
+    from tui.app import digests as app_module
 
     def measure(profile):
         from tui.core.checks import verify_digest_findings

@@ -474,7 +474,7 @@ async def test_a_key_right_after_a_screen_key_lands_on_the_new_screen(store, tmp
 
 
 async def test_typing_a_secret_does_not_pile_up_digest_checks(store, monkeypatch):
-    from tui.app import app as app_module
+    from tui.app import digests as app_module
 
     measured = []
     original = app_module.measure_verification
@@ -499,7 +499,7 @@ def test_digest_workers_run_at_a_lower_cpu_priority_than_the_ui():
     import sys
     import threading
 
-    from tui.app.app import lower_thread_priority
+    from tui.app.digests import lower_thread_priority
 
     if not sys.platform.startswith("linux"):
         pytest.skip("per-thread nice is a Linux feature")

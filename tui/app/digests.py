@@ -1,0 +1,156 @@
+"""Digest work off the UI thread: hashing the client secret and verifying the digest.
+
+Both are slow by design (Authelia pays the same cost per token request), so they run in
+worker threads at a lower CPU priority; the results come back to the app on its thread.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from functools import partial
+from typing import TYPE_CHECKING
+
+from ..core import digest as core_digest
+from ..core.checks import verify_digest_findings
+from ..core.profile import Profile
+from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED
+
+if TYPE_CHECKING:
+    from .app import LibreChatAutheliaApp
+
+REHASH_DELAY = 0.6  # seconds after the last keystroke in the client secret
+
+
+def lower_thread_priority() -> None:
+    """Let the UI thread win the CPU over a digest worker and the threads it starts.
+
+    argon2id runs one thread per lane (4 by default): on a 2-core homelab box they would
+    otherwise starve the event loop. On Linux, nice applies per thread and is inherited.
+    """
+    try:
+        thread = threading.get_native_id()
+        nice = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(nice + 10, 19))
+    except (AttributeError, OSError):
+        pass  # not Linux, or not allowed: hashing still works, just less politely
+
+
+def measure_verification(profile: Profile) -> tuple[list, float]:
+    """The digest findings for `profile` and how long one verification took."""
+    start = time.perf_counter()
+    findings = verify_digest_findings(profile)
+    return findings, time.perf_counter() - start
+
+
+class DigestJobs:
+    """One verification at a time, the latest hash wins; results kept per (secret, digest)."""
+
+    def __init__(self, app: LibreChatAutheliaApp) -> None:
+        self.app = app
+        self.hashing = False
+        self._generation = 0
+        # (secret, digest) -> (digest findings, seconds for one verification)
+        self._verified: dict[tuple[str, str], tuple[list, float]] = {}
+        self._rehash_timer = None
+        self._verifying = False
+        self._verify_next: Profile | None = None
+
+    def status(self, profile: Profile) -> tuple[str, list, float | None]:
+        """(status word, digest findings, seconds of one verification) for `profile`."""
+        if self.hashing:
+            return HASHING, [], None
+        if not profile.client_secret_digest:
+            return MISSING, [], None
+        cached = self._verified.get((profile.client_secret, profile.client_secret_digest))
+        if cached is None:
+            return CHECKING, [], None
+        findings, seconds = cached
+        return (MISMATCH if findings else VERIFIED), findings, seconds
+
+    def profile_changed(self, profile: Profile) -> None:
+        """Verify a digest not seen before, once the screen has caught up."""
+        key = (profile.client_secret, profile.client_secret_digest)
+        if profile.client_secret_digest and key not in self._verified and not self.hashing:
+            # After the next refresh: the worker's imports would otherwise slow the first paint.
+            self.app.call_after_refresh(self._request_verify, profile)
+
+    # Verification -----------------------------------------------------------------------
+
+    def _request_verify(self, profile: Profile) -> None:
+        """One verification at a time (argon2id may take a GiB each); the latest one wins."""
+        if self._verifying:
+            self._verify_next = profile
+            return
+        self._verifying = True
+        self.app.run_worker(partial(self._verify, profile), thread=True, group="verify",
+                            exit_on_error=False)
+
+    def _verify(self, profile: Profile) -> None:
+        lower_thread_priority()
+        findings, seconds = measure_verification(profile)
+        self.app.call_from_thread(self._verified_done, profile, findings, seconds)
+
+    def _verified_done(self, profile: Profile, findings: list, seconds: float) -> None:
+        self._verified[(profile.client_secret, profile.client_secret_digest)] = (findings,
+                                                                                 seconds)
+        self._verifying = False
+        following, self._verify_next = self._verify_next, None
+        current = self.app.profile
+        if (following is not None and not self.hashing
+                and (current.client_secret, current.client_secret_digest) not in self._verified):
+            self._request_verify(current)
+        self.app.refresh_views()
+
+    # Hashing ----------------------------------------------------------------------------
+
+    def schedule_rehash(self) -> None:
+        """Hash again once the user stops typing the secret; until then, show it is coming."""
+        if self._rehash_timer is not None:
+            self._rehash_timer.stop()
+        self.hashing = True
+        self._rehash_timer = self.app.set_timer(REHASH_DELAY, lambda: self.rehash())
+
+    def rehash(self, params: dict[str, int] | None = None) -> None:
+        """Hash the current client secret with the chosen algorithm in a worker thread."""
+        profile = self.app.profile
+        if not profile.client_secret or profile.digest_algorithm not in core_digest.ALGORITHMS:
+            self.hashing = False  # nothing to hash: the checks say what is missing
+            self.app.refresh_views()
+            return
+        if params is None:
+            params = core_digest.params_for(profile.client_secret_digest,
+                                            profile.digest_algorithm)
+        self._generation += 1
+        self.hashing = True
+        self.app.refresh_views()
+        self.app.run_worker(
+            partial(self._hash, profile.client_secret, profile.digest_algorithm, params,
+                    self._generation),
+            thread=True, group="hash", exit_on_error=False)
+
+    def _hash(self, secret: str, algorithm: str, params: dict[str, int], generation: int) -> None:
+        lower_thread_priority()
+        try:
+            value = core_digest.hash(secret, algorithm, **params)
+        except core_digest.DigestError as error:
+            self.app.call_from_thread(self._hash_failed, str(error), generation)
+            return
+        hashed = Profile(client_secret=secret, client_secret_digest=value)
+        findings, seconds = measure_verification(hashed)
+        self.app.call_from_thread(self._hash_done, secret, value, findings, seconds, generation)
+
+    def _hash_failed(self, message: str, generation: int) -> None:
+        if generation == self._generation:
+            self.hashing = False
+            self.app.notify(message, title="Cannot hash", severity="error")
+            self.app.refresh_views()
+
+    def _hash_done(self, secret: str, value: str, findings: list, seconds: float,
+                   generation: int) -> None:
+        self._verified[(secret, value)] = (findings, seconds)
+        if generation != self._generation:
+            return  # a newer hash was asked for meanwhile
+        self.hashing = False
+        self.app.digest_made(secret, value)
