@@ -124,3 +124,22 @@ def test_a_file_that_is_not_a_certificate_is_bad_input(pair, capsys, tmp_path):
     bogus.write_text("not a certificate\n")
     status, _, err = doctor(capsys, "--ca-file", str(bogus))
     assert status == 2 and "not a PEM certificate file" in err
+
+
+def test_the_spinner_shows_only_on_a_terminal_and_clears_its_line():
+    import io
+    import time
+
+    from tui.cli_doctor import _Spinner
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    for stream, expected in ((io.StringIO(), False), (Terminal(), True)):
+        with _Spinner(stream):
+            time.sleep(0.25)
+        written = stream.getvalue()
+        assert ("checking" in written) is expected
+        if expected:
+            assert written.endswith("\r\x1b[K")

@@ -540,3 +540,24 @@ def test_authelia_that_cannot_determine_its_issuer_is_explained():
         issuer="https://auth.example.com", redirect_uri="https://chat.example.com/cb",
         scopes=("openid",), who="the profile's")
     assert finding.code == "authorize-failed" and "https" in finding.fix
+
+
+def test_a_resolver_that_never_answers_holds_up_nothing(pair, ca_file, monkeypatch):
+    import time
+
+    real = socket.getaddrinfo
+
+    def hanging(host, *args, **kwargs):
+        if str(host).endswith(".hang.test"):
+            time.sleep(4)  # a daemon thread: left behind, finishes on its own
+            raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", hanging)
+    _, _, profile = pair
+    started = time.monotonic()
+    findings = doctor(profile.with_changes(auth_url="https://auth.hang.test",
+                                           app_url="https://chat.hang.test"), timeout=1.0)
+    assert time.monotonic() - started < run_deadline(1.0)
+    assert "no answer within 1 s" in only(findings, "dns-failed").message
+    assert only(findings, "librechat-unreachable").severity == "error"

@@ -20,6 +20,7 @@ import secrets
 import socket
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
@@ -585,6 +586,29 @@ async def run_async(target, *, timeout: float = DEFAULT_TIMEOUT_S, token_probe: 
     return run.findings
 
 
+class _DaemonExecutor(ThreadPoolExecutor):
+    """The loop's default executor (httpx resolves names in it), with daemon threads that
+    nobody waits for: a resolver that never answers holds up neither the run nor the exit.
+    """
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = Future()
+
+        def work():
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as error:  # handed to the awaiting coroutine
+                future.set_exception(error)
+
+        threading.Thread(target=work, daemon=True, name="doctor-executor").start()
+        return future
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        pass
+
+
 def run(target, *, timeout: float = DEFAULT_TIMEOUT_S, token_probe: bool = True,
         on_finding=None, cancel: threading.Event | None = None, resolver=None) -> list[Finding]:
     """run_async in its own event loop, for a CLI or a worker thread.
@@ -593,6 +617,7 @@ def run(target, *, timeout: float = DEFAULT_TIMEOUT_S, token_probe: bool = True,
     """
     findings: list[Finding] = []
     loop = asyncio.new_event_loop()
+    loop.set_default_executor(_DaemonExecutor(max_workers=1))
 
     async def main():
         task = asyncio.ensure_future(run_async(
