@@ -116,6 +116,7 @@ class _Run:
         self.discovery: asyncio.Future = loop.create_future()  # dict, or None on failure
         self.issuer_state = ""  # "dns", "tls", "connect", "discovery", "ok"
         self.tls: tlsprobe.TlsOutcome | None = None
+        self.tls_done: asyncio.Future = loop.create_future()  # None, or the outcome
 
     # Output ------------------------------------------------------------------------------
 
@@ -147,8 +148,9 @@ class _Run:
         try:
             await self._authelia(client)
         finally:
-            if not self.discovery.done():
-                self.discovery.set_result(None)
+            for future in (self.discovery, self.tls_done):
+                if not future.done():
+                    future.set_result(None)
 
     async def _authelia(self, client) -> None:
         target = self.target
@@ -225,6 +227,8 @@ class _Run:
                 f"{self.timeout:g} s", "check that Authelia's proxy is running"), "")
         self.tls = outcome
         self.emit(outcome.finding)
+        if not self.tls_done.done():
+            self.tls_done.set_result(outcome)
         return outcome
 
     def _discovery_document(self, response: httpx.Response):
@@ -508,10 +512,12 @@ class _Run:
             "LibreChat's own"))
 
     async def _wait_discovery(self):
+        return await self._wait(self.discovery)
+
+    async def _wait(self, future):
+        remaining = self.deadline - asyncio.get_running_loop().time()
         try:
-            return await asyncio.wait_for(asyncio.shield(self.discovery),
-                                          max(0.05, self.deadline -
-                                              asyncio.get_running_loop().time()))
+            return await asyncio.wait_for(asyncio.shield(future), max(0.05, remaining))
         except asyncio.TimeoutError:
             return None
 
@@ -520,6 +526,7 @@ class _Run:
         seen = "Unknown authentication strategy \"openid\"" if "Unknown authentication" in text \
             else f"answered {response.status_code} without a redirect"
         await self._wait_discovery()
+        await self._wait(self.tls_done)  # the likely cause depends on the TLS verdict
         likely = self._likely_inside_cause()
         discovery = self.target.discovery_url
         self.emit(Finding(
