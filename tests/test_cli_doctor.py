@@ -109,7 +109,7 @@ def test_a_wrong_secret_in_env_is_named(pair, ca_file, capsys, tmp_path):
     (["--timeout", "0"], "--timeout must be more than 0"),
     (["--timeout", "soon"], "invalid float value"),
     (["--format", "xml"], "invalid choice"),
-    (["--ca-file", "/nonexistent/ca.pem"], "--ca-file /nonexistent/ca.pem"),
+    (["--ca-file", "/nonexistent/ca.pem"], "CA file /nonexistent/ca.pem: No such file"),
     (["--env", "/nonexistent/.env"], "--env /nonexistent/.env"),
     (["--profile", "nobody"], "nobody"),
 ])

@@ -49,8 +49,6 @@ def _target(args):
         store = _store()
         profile = store.load(_profile_name(store, args.sub_profile))
         ca_file = ca_file or getattr(profile, "ca_file", "") or ""
-    if ca_file:
-        _check_ca_file(ca_file)
     if args.env is None:
         return target_from_profile(profile, ca_file)
     from .userfiles.dotenv import read_dotenv
@@ -60,17 +58,6 @@ def _target(args):
     except OSError as error:
         raise _bad(f"--env {args.env}: {error.strerror or error}") from None
     return target_from_env(values, base=profile, ca_file=ca_file)
-
-
-def _check_ca_file(path: str) -> None:
-    import ssl
-
-    try:
-        ssl.create_default_context().load_verify_locations(cafile=path)
-    except ssl.SSLError:  # an OSError too: first
-        raise _bad(f"--ca-file {path}: not a PEM certificate file") from None
-    except OSError as error:
-        raise _bad(f"--ca-file {path}: {error.strerror or error}") from None
 
 
 class _Spinner:

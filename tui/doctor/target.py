@@ -48,7 +48,23 @@ def _strip_discovery(issuer: str) -> str:
         else issuer
 
 
+def check_ca_file(path: str) -> None:
+    """A CA file must load as PEM certificates: a bad one is bad input, not a finding."""
+    import ssl
+
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except ssl.SSLError:  # an OSError too: first
+        raise TargetError(f"CA file {path}: not a PEM certificate file") from None
+    except OSError as error:
+        raise TargetError(f"CA file {path}: {error.strerror or error}") from None
+
+
 def target_from_profile(profile, ca_file: str = "") -> Target:
+    """`ca_file` defaults to the profile's own (its `ca_file` setting, when it has one)."""
+    ca_file = ca_file or getattr(profile, "ca_file", "") or ""
+    if ca_file:
+        check_ca_file(ca_file)
     target = Target(
         app_url=profile.app_url, issuer=_strip_discovery(profile.auth_url),
         client_id=profile.client_id, client_secret=profile.client_secret,
@@ -84,6 +100,8 @@ def target_from_env(values: dict[str, str], *, base=None, ca_file: str = "") -> 
         raise TargetError(f"the .env file sets no {facts.ENV_ISSUER}")
     scope = get(facts.ENV_SCOPE, " ".join(base.effective_scopes) if base is not None else "")
     callback = get(facts.ENV_CALLBACK_URL, facts.CALLBACK_PATH)
+    if ca_file:
+        check_ca_file(ca_file)
     method = get(_ENV_AUTH_METHOD)
     if not method:
         method = base.token_endpoint_auth_method() if base is not None \
