@@ -521,6 +521,15 @@ def test_the_secret_goes_only_to_the_issuers_origin_over_https(endpoint, refused
     assert refused in token_refusal(endpoint, target)
 
 
+def test_the_secret_never_goes_to_librechats_origin():
+    from tui.doctor.runner import token_refusal
+
+    target = target_from_profile(fake_profile(app_url="https://example.com",
+                                              auth_url="https://example.com/authelia"))
+    refusal = token_refusal("https://example.com/authelia/api/oidc/token", target)
+    assert "LibreChat's origin" in refusal
+
+
 def test_plain_http_is_allowed_only_on_loopback():
     from tui.doctor.runner import token_refusal
 
