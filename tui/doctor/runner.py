@@ -588,6 +588,8 @@ async def run_async(target, *, timeout: float = DEFAULT_TIMEOUT_S, token_probe: 
         done, pending = await asyncio.wait(tasks, timeout=run_deadline(timeout) + 0.5)
         for task in pending:
             task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=1.0)
         for task in done:
             task.result()  # a bug in a probe is a bug: let it surface
     return run.findings
