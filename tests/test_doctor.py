@@ -570,3 +570,18 @@ def test_a_resolver_that_never_answers_holds_up_nothing(pair, ca_file, monkeypat
     assert time.monotonic() - started < run_deadline(1.0)
     assert "no answer within 1 s" in only(findings, "dns-failed").message
     assert only(findings, "librechat-unreachable").severity == "error"
+
+
+def test_an_http_issuer_off_loopback_is_named_and_gets_no_secret(pair, ca_file, monkeypatch):
+    _, _, profile = pair
+    real = socket.getaddrinfo
+
+    def no_such_name(host, *args, **kwargs):  # no query leaves this machine
+        if host == "authelia":
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_name)
+    findings = doctor(profile.with_changes(auth_url="http://authelia:9091"), ca_file)
+    assert "http://authelia:9091" in only(findings, "issuer-not-https").message
+    assert "dns-failed" in codes(findings)

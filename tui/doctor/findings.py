@@ -48,6 +48,7 @@ CODES = {
     "clock-ok": "this machine's clock and Authelia's agree",
     "librechat-config-ok": "LibreChat offers the OpenID login on the profile's URL",
     "librechat-request-ok": "LibreChat's authorization request matches the profile",
+    "issuer-not-https": "OPENID_ISSUER is a plain http:// URL on another host than this one",
 }
 
 

@@ -157,6 +157,14 @@ class _Run:
         parts = urlsplit(target.issuer)
         host = parts.hostname or ""
         port = parts.port or (443 if parts.scheme == "https" else 80)
+        if parts.scheme == "http" and not _is_loopback(host):
+            self.emit(Finding(
+                "issuer-not-https", "error",
+                f"OPENID_ISSUER is {target.issuer}: openid-client 6 (LibreChat 0.7.9 and "
+                "newer) refuses http:// issuers, and Authelia answers only requests that "
+                "arrive as https for its cookie domain (no client secret is sent over it)",
+                "set OPENID_ISSUER to Authelia's public https URL (like "
+                "https://auth.example.com), never the container's http://authelia:9091"))
         # Discovery starts at once; the resolver's verdict only decides what a failure means.
         discovery = asyncio.ensure_future(self._request(client, "GET", target.discovery_url))
         try:
