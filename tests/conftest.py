@@ -31,6 +31,15 @@ def fake_profile(**changes) -> Profile:
     ).with_changes(**changes)
 
 
+# A homelab's own URLs: the app warns about the example ones (example.com) a new profile has.
+HOME_URLS = {"app_url": "https://chat.home.arpa", "auth_url": "https://auth.home.arpa"}
+
+
+def home_profile(**changes) -> Profile:
+    """The fake profile with a homelab's URLs: what the app's tests open."""
+    return fake_profile(**{**HOME_URLS, **changes})
+
+
 @pytest.fixture
 def profile() -> Profile:
     return fake_profile()
@@ -86,11 +95,11 @@ def no_system_clipboard(monkeypatch):
 
 @pytest.fixture
 def store(_isolated_config, fixed_timing, no_system_clipboard):
-    """A store holding the fake profile 'home', last used."""
+    """A store holding the fake profile 'home' (home_profile()), last used."""
     from tui.core.store import ProfileStore
 
     store = ProfileStore()
-    store.save("home", fake_profile())
+    store.save("home", home_profile())
     store.set_last_used("home")
     return store
 
@@ -108,4 +117,9 @@ async def settle(pilot) -> None:
     busy = [w for w in pilot.app.workers if w.group != "dialog" and w.is_running]
     if busy:  # an empty list would mean "all workers" to wait_for_complete
         await pilot.app.workers.wait_for_complete(busy)
+    digests = getattr(pilot.app, "digests", None)
+    for _ in range(400):  # digest threads (tui/app/digests.py): at most ~20 s
+        if digests is None or not digests.busy:
+            break
+        await pilot.pause(0.05)
     await pilot.pause()

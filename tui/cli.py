@@ -182,7 +182,13 @@ def _cmd_new(args) -> int:
         raise UsageError(f"{errors[0].field}: {errors[0].message}")
     profile = profile.with_changes(
         client_secret_digest=digest.hash(profile.client_secret, profile.digest_algorithm))
-    path = store.save(args.name, profile)
+    from .core.store import ProfileExists
+
+    try:  # exclusive unless --force: of two `new` at once, exactly one creates
+        path = store.save(args.name, profile, overwrite=args.force)
+    except ProfileExists:
+        raise UsageError(
+            f"profile {args.name!r} already exists: use --force to replace it") from None
     store.set_last_used(args.name)
     print(f"created profile {args.name} ({path})", file=sys.stderr)
     for finding in findings:
@@ -224,7 +230,10 @@ def _cmd_check(args) -> int:
     findings = check_profile(store.load(name))
     for finding in findings:
         print(finding)
-    if not findings:
+    permission_warnings = store.permission_warnings(name)
+    for warning in permission_warnings:
+        print(f"warning: {warning}")
+    if not findings and not permission_warnings:
         print(f"profile {name}: no problems found")
     return EXIT_FAILED if has_errors(findings) else EXIT_OK
 

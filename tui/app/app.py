@@ -13,7 +13,8 @@ from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Header
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Footer, Header, Input
 
 from ..core.checks import check_profile
 from ..core.profile import Profile, new_profile
@@ -21,11 +22,14 @@ from ..core.store import ProfileStore, StoreError
 from ..resources import stylesheet
 from .commands import AppCommands
 from .digests import DigestJobs
-from .panes.base import Pane
+from .panes.base import Pane, typed
 from .session import DEFAULT_PROFILE_NAME, ProfileSession
 from .startup import release_collector
-from .state import ViewState
+from .state import MISMATCH, ViewState
 from .widgets.panebar import PaneBar
+
+FIELD_NAMES = {"client_id": "client ID", "client_secret": "client secret",
+               "session_secret": "session secret"}
 
 # id, tab title, function key, alt+letter alias, pane class. Function keys and alt+letter
 # reach the app through SSH and tmux, and no text field uses them; alt+digit does not
@@ -37,6 +41,9 @@ PANES = [
     ("env", "LibreChat env", "f5", "alt+l", "snippets:EnvPane"),
     ("checklist", "Checklist", "f6", "alt+c", "checklist:ChecklistPane"),
 ]
+# The pane bar's names when the full ones do not fit (below 80 columns).
+SHORT_TITLES = {"assumptions": "Setup", "secrets": "Secrets", "authelia": "Authelia",
+                "env": "Env", "checklist": "Steps"}
 
 
 class MainScreen(Screen):
@@ -58,12 +65,16 @@ class LibreChatAutheliaApp(App[None]):
     CSS_PATH = [stylesheet("app.tcss")]
     TITLE = "LibreChat ⇄ Authelia"
     COMMANDS = App.COMMANDS | {AppCommands}
+    # Below 80 columns the pane bar shortens its names and dialogs stack their buttons.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (80, "-wide")]
     BINDINGS = [
         *(Binding(f"{f_key},{alt_key}", f"show_pane('{pane_id}')", f"Go to {title}",
                   show=False, priority=True, id=f"pane-{pane_id}")
           for pane_id, title, f_key, alt_key, _ in PANES),
         Binding("ctrl+s", "save", "Save", priority=True, id="save"),
         Binding("ctrl+o", "profiles", "Profiles", priority=True, id="profiles"),
+        Binding("ctrl+b", "revert", "Revert", show=False, priority=True, id="revert",
+                tooltip="Revert to saved: drop every unsaved change"),
         Binding("f1", "help", "Help", priority=True, id="help"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
@@ -77,6 +88,8 @@ class LibreChatAutheliaApp(App[None]):
         self.panes_ready = False
         self.state = ViewState(Profile())
         self._save_when_hashed = False  # the very first run saves once the digest is ready
+        # Problems of fields that are not in the profile (the digest cost being typed).
+        self.field_problems: dict[str, list] = {}
 
     # Layout -----------------------------------------------------------------------------
 
@@ -85,7 +98,8 @@ class LibreChatAutheliaApp(App[None]):
 
         yield Header()
         first = PANES[0][0]
-        yield PaneBar([(pane_id, f_key, title) for pane_id, title, f_key, *_ in PANES],
+        yield PaneBar([(pane_id, f_key, title, SHORT_TITLES[pane_id])
+                       for pane_id, title, f_key, *_ in PANES],
                       active=first, id="pane-bar")
         with ContentSwitcher(id="panes", initial=f"pane-{first}"):
             # Only the first pane is built before the first screen is drawn.
@@ -154,13 +168,24 @@ class LibreChatAutheliaApp(App[None]):
         self.digests.profile_changed(profile)
         self.refresh_views()
 
-    def update_profile(self, **changes) -> None:
-        """The user edited fields: change them in the profile."""
-        if all(getattr(self.profile, k) == v for k, v in changes.items()):
-            return  # e.g. a widget reporting the value it was just given
-        if "client_secret" in changes:
-            self.digests.schedule_rehash()  # first, so no check of the outdated digest starts
-        self.set_profile(self.profile.with_changes(**changes))
+    def update_profile(self, origin: Widget | None = None, /, **changes) -> None:
+        """The user edited `origin` (a field): change the profile to match.
+
+        That field keeps the user's text while they type; every other one shows the result.
+        """
+        if not all(getattr(self.profile, k) == v for k, v in changes.items()):
+            if "client_secret" in changes:
+                self.digests.schedule_rehash()  # first: no check of the outdated digest starts
+            self.set_profile(self.profile.with_changes(**changes))
+        if isinstance(origin, Input) and len(changes) == 1:
+            (name,) = changes
+            typed(origin, getattr(self.profile, name))
+
+    def replace_profile(self, profile: Profile) -> None:
+        """Another profile altogether (opened, new, reverted): no digest work of the old one
+        may land in it."""
+        self.digests.cancel_pending()
+        self.set_profile(profile)
 
     def show_title(self) -> None:
         self.sub_title = f"{self.profile_name}{'  ● unsaved changes' if self.dirty else ''}"
@@ -173,7 +198,19 @@ class LibreChatAutheliaApp(App[None]):
         # Only the pane on screen is redrawn now; the others when they are shown.
         self._stale_panes.update(pane_id for pane_id, *_ in PANES)
         self._update_pane(self.active_pane_id())
-        self.query_one("#summary").show(findings)
+        self.show_summary()
+
+    def show_summary(self) -> None:
+        extra = [f for problems in self.field_problems.values() for f in problems]
+        self.query_one("#summary").show(extra + self.state.findings)
+
+    def set_field_problems(self, field: str, findings: list) -> None:
+        """Findings of a field the profile does not hold: counted in the summary too."""
+        if findings:
+            self.field_problems[field] = findings
+        else:
+            self.field_problems.pop(field, None)
+        self.show_summary()
 
     @property
     def hashing(self) -> bool:
@@ -201,7 +238,36 @@ class LibreChatAutheliaApp(App[None]):
         self.set_profile(self.profile.with_changes(**{field: makers[field]()}))
         if field == "client_secret":
             self.rehash()
-        self.notify(f"New {field.replace('_', ' ')} generated. Save with ctrl+s.")
+        self.notify(f"New {FIELD_NAMES[field]} generated. Save with ctrl+s.")
+
+    @work(exclusive=True, group="dialog")
+    async def regenerate_secrets(self) -> None:
+        """Both secrets at once, after a confirmation: Authelia and LibreChat both change."""
+        from .dialogs.confirm import ConfirmDialog
+
+        sure = await self.push_screen_wait(ConfirmDialog(
+            "Make a new client secret and session secret? Authelia's configuration and "
+            "LibreChat's .env then both need the new values.", "New secrets", danger=True))
+        if sure:
+            self.regenerate("client_secret")
+            self.regenerate("session_secret")
+
+    @work(exclusive=True, group="dialog")
+    async def action_revert(self) -> None:
+        """Back to the profile as saved, after a confirmation."""
+        from .dialogs.confirm import ConfirmDialog
+
+        saved = self.session.saved
+        if saved is None or not self.dirty:
+            self.notify("Nothing to revert: the profile is as saved." if saved is not None
+                        else "Nothing to revert to: this profile was never saved.")
+            return
+        sure = await self.push_screen_wait(ConfirmDialog(
+            f"Drop every unsaved change and go back to {self.profile_name} as saved?",
+            "Revert", danger=True))
+        if sure:
+            self.replace_profile(saved)
+            self.notify(f"Back to {self.profile_name} as saved.")
 
     def tick_step(self, step_id: str) -> None:
         """Tick a step and store the tick at once, leaving other unsaved edits unsaved."""
@@ -221,7 +287,9 @@ class LibreChatAutheliaApp(App[None]):
         """The requested profile, else the last used, else any, else a new saved one."""
         if requested:
             if not self.session.store.exists(requested):
-                self.show_fresh_profile(requested, save=True)
+                # Shown, not saved: the user is asked first (a typo must not create one).
+                self.show_fresh_profile(requested, save=False)
+                self.ask_about_missing_profile(requested)
                 return
             candidates: Iterable[str] = [requested]
         else:
@@ -236,8 +304,28 @@ class LibreChatAutheliaApp(App[None]):
         first_run = not self.session.store.names()
         self.show_fresh_profile(self.session.unused_name(DEFAULT_PROFILE_NAME), save=first_run)
 
+    @work(exclusive=True, group="dialog")
+    async def ask_about_missing_profile(self, name: str) -> None:
+        from .dialogs.confirm import MissingProfileDialog
+
+        answer = await self.push_screen_wait(MissingProfileDialog(name))
+        if answer == "create":
+            self.save_when_ready()
+        elif answer == "quit":
+            self.exit()
+        else:
+            self.open_initial_profile(None)
+            self.call_later(self.action_profiles)
+
+    def save_when_ready(self) -> None:
+        """Save now, or as soon as the digest being made is ready."""
+        if self.digests.hashing:
+            self._save_when_hashed = True
+        else:
+            self.action_save()
+
     def open_profile(self, name: str) -> None:
-        self.set_profile(self.session.open(name))
+        self.replace_profile(self.session.open(name))
 
     def show_fresh_profile(self, name: str, save: bool = False) -> None:
         """A complete new profile at once; its digest is computed in a worker.
@@ -247,22 +335,34 @@ class LibreChatAutheliaApp(App[None]):
         """
         self._save_when_hashed = save
         self.session.start(name, new_profile(hash_digest=False))
-        self.set_profile(self.session.profile)
+        self.replace_profile(self.session.profile)
         self.rehash()
 
     def action_save(self) -> bool:
+        if self.digests.hashing:
+            self._save_when_hashed = True
+            self.notify("Saving as soon as the digest of the client secret is ready.")
+            return False
+        saved = self.session.saved
+        if self.state.digest_status == MISMATCH and (
+                saved is None or saved.client_secret != self.profile.client_secret):
+            # Never a new secret with a digest that was not made from it.
+            self.notify("The digest was not made from this client secret: fix the secret on "
+                        "Secrets (it is hashed again by itself).", title="Not saved",
+                        severity="error", timeout=15)
+            return False
         try:
             self.session.save()
         except StoreError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
             return False
         self.show_title()
-        self.notify(f"Saved profile {self.profile_name} ({self.session.path()}).")
+        self.notify(f"Saved profile {self.profile_name} to\n{self.session.path()}")
         return True
 
     def save_as(self, name: str, profile: Profile) -> bool:
         self.session.start(name, profile)
-        self.set_profile(profile)
+        self.replace_profile(profile)
         return self.action_save()
 
     async def settle_unsaved(self, what: str) -> bool:
@@ -285,15 +385,51 @@ class LibreChatAutheliaApp(App[None]):
         self.query_one("#pane-bar", PaneBar).active = pane_id
         self._update_pane(pane_id)
         pane = self.query_one(f"#pane-{pane_id}", Pane)
-        # Focus the pane's first control so its keys work at once.
-        target = next((w for w in pane.query("*") if w.focusable), pane)
-        # At once, not deferred like Widget.focus(): the next key must land in this pane.
-        self.screen.set_focus(target)
+        # Back to the control the user left, else the first: at once, not deferred like
+        # Widget.focus(), so the next key lands in this pane; scrolled into sight once the
+        # pane is laid out, so that key never lands out of sight.
+        target = pane.focus_target()
+        self.screen.set_focus(target, scroll_visible=False)
+        self.call_after_refresh(self._scroll_into_view, target)
+
+    def _scroll_into_view(self, widget: Widget) -> None:
+        if widget.is_attached and widget is self.focused:
+            self.screen.scroll_to_widget(widget, animate=False)
 
     def action_help(self) -> None:
         from .dialogs.help import HelpScreen
 
         self.push_screen(HelpScreen(self.key_rows()))
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Stop on an unexpected error without Textual's report of local variables.
+
+        Textual's report prints every frame's locals, the profile's secrets among them;
+        this keeps its bookkeeping (exit code, the error for run_test) and prints
+        crash.crash_report instead.
+        """
+        from .crash import crash_report
+
+        self._return_code = 1
+        if self._exception is None:
+            self._exception = error
+            self._exception_event.set()
+        profile = self.session.profile
+        secrets = [v for k, v in profile._asdict().items()
+                   if isinstance(v, str) and (k.endswith("_secret") or k.endswith("_key"))]
+        self._exit_renderables.append(crash_report(error, secrets))
+        self._close_messages_no_wait()
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Keys are written one way everywhere, as the bindings and the README spell them."""
+        return binding.key_display or binding.key
+
+    def get_system_commands(self, screen: Screen):
+        # Ours name Quit and the keys once (asking about unsaved changes); the theme,
+        # screenshot and the like stay.
+        for command in super().get_system_commands(screen):
+            if command.title not in ("Quit", "Keys"):
+                yield command
 
     def key_rows(self) -> list[tuple[str, str, str]]:
         """Every key, read from the bindings so the help never drifts from them."""
@@ -315,7 +451,11 @@ class LibreChatAutheliaApp(App[None]):
                              ("Authelia, LibreChat env", SnippetPane),
                              ("Checklist", pane_class("checklist")),
                              ("Profiles dialog", ProfilesDialog)):
-            rows += [(where, keys(b), does(b)) for b in owner.BINDINGS]
+            seen = set()
+            for b in owner.BINDINGS:
+                if b.key not in seen:  # one row for a key whose label changes (reveal/hide)
+                    seen.add(b.key)
+                    rows.append((where, keys(b), does(b)))
         return rows
 
     @work(exclusive=True, group="dialog")

@@ -7,8 +7,10 @@ import os
 from textual.app import App
 
 
-def copy_text(app: App, text: str) -> str:
-    """Send `text` by OSC 52 and try the system clipboard; return what to tell the user.
+def copy_text(app: App, text: str) -> tuple[bool, str]:
+    """Send `text` by OSC 52 and try the system clipboard.
+
+    Returns whether the system clipboard took it, and what to tell the user.
 
     OSC 52 travels through SSH to the terminal on the user's desk; whether that terminal
     accepts it cannot be known from here, so the message says "sent", not "copied".
@@ -23,9 +25,9 @@ def copy_text(app: App, text: str) -> str:
     except Exception:  # pyperclip raises its own errors, or anything a backend throws
         system_ok = False
     if system_ok:
-        return "Copied to the system clipboard (and sent to your terminal by OSC 52)."
+        return True, "Copied to the system clipboard (and sent to your terminal by OSC 52)."
     message = "Sent to your terminal's clipboard (OSC 52)."
     if os.environ.get("TMUX"):
         message += " Inside tmux, it needs: set -s set-clipboard on."
     message += " If nothing arrives, press w to write it to a file."
-    return message
+    return False, message

@@ -1,7 +1,10 @@
 """Digest work off the UI thread: hashing the client secret and verifying the digest.
 
 Both are slow by design (Authelia pays the same cost per token request), so they run in
-worker threads at a lower CPU priority; the results come back to the app on its thread.
+threads of their own at a lower CPU priority; the results come back to the app on its
+thread. They are daemon threads, not Textual thread workers: those run in asyncio's
+default executor, which the interpreter joins at exit, so quitting would wait for a
+running digest (minutes for a large cost).
 """
 
 from __future__ import annotations
@@ -9,12 +12,12 @@ from __future__ import annotations
 import os
 import threading
 import time
-from functools import partial
 from typing import TYPE_CHECKING
 
 from ..core import digest as core_digest
 from ..core.checks import verify_digest_findings
 from ..core.profile import Profile
+from ..core.secretgen import MAX_LENGTH as MAX_SECRET_LENGTH
 from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED
 
 if TYPE_CHECKING:
@@ -56,6 +59,41 @@ class DigestJobs:
         self._rehash_timer = None
         self._verifying = False
         self._verify_next: Profile | None = None
+        self._threads: set[threading.Thread] = set()
+
+    @property
+    def busy(self) -> bool:
+        """A digest is being made or checked (tests wait for this)."""
+        return any(t.is_alive() for t in self._threads) or self._rehash_timer is not None
+
+    def _start(self, job, *args) -> None:
+        def run() -> None:
+            lower_thread_priority()
+            try:
+                job(*args)
+            finally:
+                self._threads.discard(threading.current_thread())
+
+        thread = threading.Thread(target=run, name=f"digest-{job.__name__}", daemon=True)
+        self._threads.add(thread)
+        thread.start()
+
+    def _reply(self, callback, *args) -> None:
+        """Hand a result to the app's thread; dropped when the app has already closed."""
+        if not self.app.is_running:
+            return  # the app quit while this thread was working: nobody is waiting
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass  # the app quit while this thread was working: nobody is waiting
+
+    def cancel_pending(self) -> None:
+        """Forget digest work asked for the profile on screen: another one replaces it."""
+        if self._rehash_timer is not None:
+            self._rehash_timer.stop()
+            self._rehash_timer = None
+        self._generation += 1  # a hash still running is dropped when it ends
+        self.hashing = False
 
     def status(self, profile: Profile) -> tuple[str, list, float | None]:
         """(status word, digest findings, seconds of one verification) for `profile`."""
@@ -84,13 +122,11 @@ class DigestJobs:
             self._verify_next = profile
             return
         self._verifying = True
-        self.app.run_worker(partial(self._verify, profile), thread=True, group="verify",
-                            exit_on_error=False)
+        self._start(self._verify, profile)
 
     def _verify(self, profile: Profile) -> None:
-        lower_thread_priority()
         findings, seconds = measure_verification(profile)
-        self.app.call_from_thread(self._verified_done, profile, findings, seconds)
+        self._reply(self._verified_done, profile, findings, seconds)
 
     def _verified_done(self, profile: Profile, findings: list, seconds: float) -> None:
         self._verified[(profile.client_secret, profile.client_secret_digest)] = (findings,
@@ -112,11 +148,19 @@ class DigestJobs:
         self.hashing = True
         self._rehash_timer = self.app.set_timer(REHASH_DELAY, lambda: self.rehash())
 
+
     def rehash(self, params: dict[str, int] | None = None) -> None:
         """Hash the current client secret with the chosen algorithm in a worker thread."""
+        if self._rehash_timer is not None:
+            self._rehash_timer.stop()
+            self._rehash_timer = None
         profile = self.app.profile
-        if not profile.client_secret or profile.digest_algorithm not in core_digest.ALGORITHMS:
-            self.hashing = False  # nothing to hash: the checks say what is missing
+        if (not profile.client_secret or len(profile.client_secret) > MAX_SECRET_LENGTH
+                or profile.digest_algorithm not in core_digest.ALGORITHMS):
+            # Nothing that can be hashed: the checks say what is missing or wrong, and the
+            # old digest stays marked as not matching (so it is never saved with it).
+            self._generation += 1
+            self.hashing = False
             self.app.refresh_views()
             return
         if params is None:
@@ -125,21 +169,21 @@ class DigestJobs:
         self._generation += 1
         self.hashing = True
         self.app.refresh_views()
-        self.app.run_worker(
-            partial(self._hash, profile.client_secret, profile.digest_algorithm, params,
-                    self._generation),
-            thread=True, group="hash", exit_on_error=False)
+        self._start(self._hash, profile.client_secret, profile.digest_algorithm, params,
+                    self._generation)
 
     def _hash(self, secret: str, algorithm: str, params: dict[str, int], generation: int) -> None:
-        lower_thread_priority()
         try:
             value = core_digest.hash(secret, algorithm, **params)
         except core_digest.DigestError as error:
-            self.app.call_from_thread(self._hash_failed, str(error), generation)
+            self._reply(self._hash_failed, str(error), generation)
+            return
+        except Exception as error:  # a library's own refusal: never "hashing" for ever
+            self._reply(self._hash_failed, f"{type(error).__name__} while hashing", generation)
             return
         hashed = Profile(client_secret=secret, client_secret_digest=value)
         findings, seconds = measure_verification(hashed)
-        self.app.call_from_thread(self._hash_done, secret, value, findings, seconds, generation)
+        self._reply(self._hash_done, secret, value, findings, seconds, generation)
 
     def _hash_failed(self, message: str, generation: int) -> None:
         if generation == self._generation:

@@ -17,8 +17,8 @@ def copy_snippet(app: LibreChatAutheliaApp, text: str | None, title: str) -> Non
         app.notify("Nothing to copy: the profile has errors (see the message).",
                    severity="error")
         return
-    message = copy_text(app, text)
-    app.notify(message, title=f"{title} copied")
+    copied, message = copy_text(app, text)
+    app.notify(message, title=f"{title} {'copied' if copied else 'sent to your terminal'}")
 
 
 async def write_snippet_to_file(app: LibreChatAutheliaApp, text: str | None,

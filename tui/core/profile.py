@@ -23,7 +23,11 @@ class ProfileFormatError(ValueError):
 
 def normalise_url(url: str) -> str:
     """Trim spaces and trailing slashes: LibreChat joins DOMAIN_SERVER and the path as strings."""
-    return url.strip().rstrip("/")
+    while True:  # "x/ /" -> "x": normalising twice must change nothing (the file round-trip)
+        trimmed = url.strip().rstrip("/")
+        if trimmed == url:
+            return trimmed
+        url = trimmed
 
 
 # Field name -> default. A namedtuple, not a dataclass: `dataclasses` and `typing` would
@@ -50,6 +54,36 @@ _FIELD_DEFAULTS = {
 }
 _ProfileFields = namedtuple("_ProfileFields", _FIELD_DEFAULTS, defaults=_FIELD_DEFAULTS.values())
 
+# A rule, not a list: a field added later (hmac_secret, signing_key) is masked too.
+_SECRET_SUFFIXES = ("_secret", "_key", "_key_pem", "_password")
+_SECRET_WORDS = ("private", "password")
+MASK = "<hidden>"
+
+
+def is_secret_field(name: str) -> bool:
+    """True for a field whose value is a secret: never shown in reprs, messages or logs."""
+    return name.endswith(_SECRET_SUFFIXES) or any(word in name for word in _SECRET_WORDS)
+
+
+def _masked_items(items: Any) -> str:
+    return ", ".join(
+        f"{key}={MASK if value and is_secret_field(key) else repr(value)}" for key, value in items
+    )
+
+
+class _MaskedDict(dict):
+    """A plain dict for code; its repr hides secrets, since tracebacks print locals."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "{" + ", ".join(
+            f"{key!r}: {MASK if value and is_secret_field(key) else repr(value)}"
+            for key, value in self.items()
+        ) + "}"
+
+    __str__ = __repr__
+
 
 class Profile(_ProfileFields):
     """One deployment's settings; immutable, normalised on construction."""
@@ -73,6 +107,14 @@ class Profile(_ProfileFields):
 
     def with_changes(self, **changes: Any) -> Profile:
         return Profile(**{**self._asdict(), **changes})
+
+    def __repr__(self) -> str:
+        return f"Profile({_masked_items(zip(self._fields, self, strict=True))})"
+
+    __str__ = __repr__
+
+    def _asdict(self) -> dict[str, Any]:
+        return _MaskedDict(zip(self._fields, self, strict=True))
 
     # Derived values: computed here once so renderers, checks and the checklist agree.
 
@@ -151,6 +193,10 @@ def profile_from_dict(data: Any) -> Profile:
         raise ProfileFormatError(
             f"version is {version!r}; this program reads profile version {PROFILE_FORMAT_VERSION}"
         )
+    odd_keys = [key for key in data if not isinstance(key, str)]
+    if odd_keys:
+        raise ProfileFormatError(
+            f"setting names must be text, found {_kind(odd_keys[0])} ({odd_keys[0]!r})")
     known = Profile._fields
     unknown = sorted(set(data) - set(known) - {"version"})
     if unknown:

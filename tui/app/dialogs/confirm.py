@@ -115,3 +115,35 @@ class UnsavedDialog(Dialog[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class MissingProfileDialog(Dialog[str]):
+    """`librechat-authelia --profile NAME` for a NAME with no profile: 'create', 'choose'
+    (another one) or 'quit'. Nothing is written unless the user creates it."""
+
+    BINDINGS = [Binding("escape", "choose", "Choose another")]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.profile_name = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"There is no profile named {self.profile_name}.",
+                         classes="dialog-question", markup=False)
+            yield Static("Create it with fresh secrets, choose another profile, or quit "
+                         "without writing anything.", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"Create {self.profile_name}", id="create", variant="primary",
+                             compact=True)
+                yield Button("Choose another", id="choose", compact=True)
+                yield Button("Quit", id="quit", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#choose", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "choose")
+
+    def action_choose(self) -> None:
+        self.dismiss("choose")

@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 from ...core import facts
 from ...core.profile import Profile
 from ..state import ViewState
-from ..widgets.field import Field
+from ..widgets.field import Field, TickBox
 from .base import Pane, new_select, set_input, set_select
 
 TEXT_FIELDS = {
@@ -56,10 +56,10 @@ class AssumptionsPane(Pane):
         yield self._select_field("Authorization policy", "policy", profile.policy)
         yield self._text_field("group")
         yield Field("Scopes", Horizontal(
-            *(Checkbox(scope, scope in profile.scopes, id=f"scope-{scope}")
+            *(TickBox(scope, scope in profile.scopes, id=f"scope-{scope}")
               for scope in OPTIONAL_SCOPES),
             id="scope-boxes"), "scopes")
-        yield Field("Refresh tokens", Checkbox("Allow refresh tokens (adds offline_access)",
+        yield Field("Refresh tokens", TickBox("Allow refresh tokens (adds offline_access)",
                                                profile.refresh_tokens,
                                                id="input-refresh_tokens"), "refresh_tokens")
         yield self._select_field("Authelia version", "authelia_version",
@@ -102,13 +102,13 @@ class AssumptionsPane(Pane):
         name = (event.input.id or "").removeprefix("input-")
         if name in TEXT_FIELDS:
             event.stop()
-            self.main_app.update_profile(**{name: event.value})
+            self.main_app.update_profile(event.input, **{name: event.value})
 
     def on_select_changed(self, event: Select.Changed) -> None:
         name = (event.select.id or "").removeprefix("input-")
         if name in ("policy", "authelia_version") and isinstance(event.value, str):
             event.stop()
-            self.main_app.update_profile(**{name: event.value})
+            self.main_app.update_profile(event.select, **{name: event.value})
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
