@@ -84,12 +84,10 @@ def fixed_timing(monkeypatch):
 
 @pytest.fixture
 def no_system_clipboard(monkeypatch):
-    import pyperclip
+    """No clipboard command runs: as on a server reached over SSH."""
+    from tui.core import sysclipboard
 
-    def fail(text):
-        raise pyperclip.PyperclipException("no clipboard here")
-
-    monkeypatch.setattr(pyperclip, "copy", fail)
+    monkeypatch.setattr(sysclipboard, "copy_to_system", lambda text, **kw: None)
     monkeypatch.delenv("TMUX", raising=False)
 
 

@@ -9,9 +9,10 @@ from conftest import FAKE_CLIENT_SECRET, home_profile, settle
 from textual.widgets import Input, TextArea
 
 from tui.app.app import LibreChatAutheliaApp
-from tui.app.dialogs.confirm import ConfirmDialog, NameDialog, UnsavedDialog
+from tui.app.dialogs.confirm import ConfirmDialog, UnsavedDialog
 from tui.app.dialogs.help import HelpScreen
 from tui.app.dialogs.profiles import ProfilesDialog
+from tui.app.dialogs.write import WriteDialog
 from tui.core import digest
 from tui.core.authelia import render_client_block, render_client_entry
 from tui.core.librechat import render_compose, render_env
@@ -220,7 +221,7 @@ async def test_copy_puts_exactly_the_snippet_on_the_clipboard(store, pane, toggl
 
 
 async def test_copy_says_what_really_happened(store, monkeypatch):
-    import pyperclip
+    from tui.core import sysclipboard
 
     messages = []
     app = LibreChatAutheliaApp(store)
@@ -229,10 +230,12 @@ async def test_copy_says_what_really_happened(store, monkeypatch):
         monkeypatch.setattr(app, "notify", lambda message, **kw: messages.append(message))
         monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
         await pilot.press("f5", "c")
+        await settle(pilot)
         assert "OSC 52" in messages[-1] and "set -s set-clipboard on" in messages[-1]
         assert "write it to a file" in messages[-1]
-        monkeypatch.setattr(pyperclip, "copy", lambda text: None)
+        monkeypatch.setattr(sysclipboard, "copy_to_system", lambda text, **kw: "xclip")
         await pilot.press("c")
+        await settle(pilot)
         assert messages[-1].startswith("Copied to the system clipboard")
 
 
@@ -339,11 +342,11 @@ async def test_write_snippet_never_overwrites_without_asking(store, tmp_path):
         await settle(pilot)
         await pilot.press("f5", "w")
         await pilot.pause()
-        assert isinstance(app.screen, NameDialog)
+        assert isinstance(app.screen, WriteDialog)
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.query_one("#exists-buttons").display
         await pilot.press("escape")
         await pilot.pause()
         assert target.read_text() == "precious\n"
@@ -469,7 +472,7 @@ async def test_a_key_right_after_a_screen_key_lands_on_the_new_screen(store, tmp
         await settle(pilot)
         await pilot.press("f5", "w")
         await pilot.pause()
-        assert isinstance(app.screen, NameDialog)
+        assert isinstance(app.screen, WriteDialog)
         assert app.profile == home_profile()
 
 

@@ -457,6 +457,7 @@ async def test_the_clipboard_toast_title_agrees_with_its_text(store, monkeypatch
         monkeypatch.setattr(app, "notify",
                             lambda message, title="", **kw: seen.append((title, message)))
         await pilot.press("f5", "c")
+        await settle(pilot)
         title, message = seen[-1]
         assert "copied" not in title.lower() and "sent" in title.lower()
         assert message.startswith("Sent")
@@ -486,3 +487,96 @@ async def test_long_values_can_be_seen_whole(store):
         text = "".join(str(w.render()).replace("\n", "") for w in app.screen.query(".value"))
         assert home_profile().client_secret_digest in text
         assert home_profile().client_id in text
+
+
+# 9. Writing to a file: problems stay in the dialog; Replace, Append or Cancel ------------
+
+async def open_write_dialog(pilot, path: str):
+    from tui.app.dialogs.write import WriteDialog
+
+    await pilot.press("f5")
+    await settle(pilot)
+    await pilot.press("w")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, WriteDialog)
+    pilot.app.screen.query_one("#path", Input).value = path
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def dialog_problem(app) -> str:
+    return str(app.screen.query_one(".dialog-problem").render())
+
+
+async def test_a_missing_folder_is_said_in_the_dialog(store, tmp_path):
+    from tui.app.dialogs.write import WriteDialog
+
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_write_dialog(pilot, str(tmp_path / "nosuch" / "x.env"))
+        assert isinstance(app.screen, WriteDialog)  # still open: the path can be fixed
+        assert "does not exist" in dialog_problem(app)
+        app.screen.query_one("#path", Input).value = ""
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "no file name" in dialog_problem(app)
+        app.screen.query_one("#path", Input).value = "~nosuchuser/x.env"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "nosuchuser" in dialog_problem(app)
+        assert isinstance(app.screen, WriteDialog)
+
+
+async def test_a_folder_gets_the_default_name_and_the_toast_the_full_path(store, tmp_path,
+                                                                        monkeypatch):
+    seen = []
+    monkeypatch.setenv("HOME", str(tmp_path))
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "notify", lambda message, **kw: seen.append(message))
+        await open_write_dialog(pilot, "~")
+        await settle(pilot)
+        written = tmp_path / "librechat-openid.env"
+        assert written.is_file()
+        assert str(written) in seen[-1]
+        await open_write_dialog(pilot, "$HOME/b.env")
+        await settle(pilot)
+        assert (tmp_path / "b.env").is_file()
+
+
+async def test_an_existing_file_offers_replace_append_cancel(store, tmp_path):
+    from tui.core.librechat import render_env
+
+    target = tmp_path / ".env"
+    target.write_text("KEEP=1")  # no final newline
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_write_dialog(pilot, str(target))
+        assert app.focused.id == "cancel-exists"
+        await pilot.press("enter")  # a stray Enter cancels
+        await pilot.pause()
+        assert target.read_text() == "KEEP=1"
+        await open_write_dialog(pilot, str(target))
+        await pilot.click("#append")
+        await settle(pilot)
+        assert target.read_text() == "KEEP=1\n" + render_env(home_profile())
+        await open_write_dialog(pilot, str(target))
+        await pilot.click("#replace")
+        await settle(pilot)
+        assert target.read_text() == render_env(home_profile())
+
+
+async def test_a_fifo_is_refused_in_the_dialog(store, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_write_dialog(pilot, str(fifo))
+        assert "not a regular file" in dialog_problem(app)
+    assert fifo.exists() and not fifo.is_file()

@@ -5,17 +5,25 @@ from conftest import fake_profile
 
 from tui.core.checks import check_profile, has_errors
 
+# The conftest's fake profile keeps the example URLs, which now get a warning of their own;
+# these tests start from a profile with a deployment's own URLs.
+OWN_URLS = {"app_url": "https://chat.home.lan", "auth_url": "https://auth.home.lan"}
+
+
+def own_profile(**changes):
+    return fake_profile(**{**OWN_URLS, **changes})
+
 
 def findings(**changes):
-    return {(f.severity, f.field) for f in check_profile(fake_profile(**changes))}
+    return {(f.severity, f.field) for f in check_profile(own_profile(**changes))}
 
 
 def messages(**changes):
-    return " | ".join(f.message for f in check_profile(fake_profile(**changes)))
+    return " | ".join(f.message for f in check_profile(own_profile(**changes)))
 
 
-def test_the_fake_profile_is_clean():
-    assert check_profile(fake_profile()) == []
+def test_a_profile_with_its_own_urls_is_clean():
+    assert check_profile(own_profile()) == []
 
 
 @pytest.mark.parametrize(
@@ -31,7 +39,7 @@ def test_the_fake_profile_is_clean():
          ("warning", "auth_url")),
         ({"auth_url": "https://auth.example.com/.well-known/openid-configuration"},
          ("error", "auth_url")),
-        ({"auth_url": "https://librechat.example.com"}, ("error", "auth_url")),
+        ({"auth_url": "https://chat.home.lan"}, ("error", "auth_url")),
         ({"image_url": "ftp://x"}, ("error", "image_url")),
         ({"client_id": "a" * 101}, ("error", "client_id")),
         ({"client_id": "lib/rechat"}, ("error", "client_id")),
@@ -83,7 +91,170 @@ def test_stored_digest_must_verify_the_stored_secret():
 
 
 def test_plaintext_digest_that_matches_only_warns():
-    profile = fake_profile()
+    profile = own_profile()
     found = check_profile(profile.with_changes(
         client_secret_digest="$plaintext$" + profile.client_secret))
     assert [f.severity for f in found] == ["warning"]
+
+
+def test_a_digest_over_the_cost_cap_is_an_error_without_verifying_it(monkeypatch):
+    from passlib.context import CryptContext
+
+    monkeypatch.setattr(CryptContext, "verify", lambda *a, **k: pytest.fail("hashed"))
+    for value in ("$2b$31$" + "a" * 53,
+                  "$6$rounds=999999999$saltsaltsaltsalt$" + "a" * 86,
+                  "$pbkdf2-sha512$4294967295$ZmFrZXNhbHRmYWtlc2FsdA$" + "a" * 86):
+        found = check_profile(own_profile(client_secret_digest=value))
+        assert [(f.severity, f.field) for f in found] == [("error", "client_secret_digest")]
+        assert "over this tool's cap" in found[0].message
+
+
+def test_a_client_secret_over_4096_characters_is_an_error_naming_the_limit():
+    found = check_profile(fake_profile(client_secret="s" * 4097))
+    assert ("error", "client_secret") in {(f.severity, f.field) for f in found}
+    assert any("at most 4096" in f.message for f in found)
+    assert not any("s" * 100 in f.message for f in found)
+
+
+# Values that cannot go anywhere (issue 8): every field, one error each.
+
+STRING_FIELDS = ["app_url", "auth_url", "client_id", "client_name", "client_secret",
+                 "session_secret", "client_secret_digest", "digest_algorithm", "policy",
+                 "group", "button_label", "image_url", "authelia_version", "librechat_version"]
+BAD_CHARACTERS = {
+    "lone surrogate": "\udcff",  # what surrogateescape makes of the byte 0xff in argv
+    "NEL": "\x85", "line separator": "\u2028", "paragraph separator": "\u2029",
+    "newline": "\n", "vertical tab": "\x0b",
+}
+
+
+@pytest.mark.parametrize("field", STRING_FIELDS)
+@pytest.mark.parametrize("char", list(BAD_CHARACTERS.values()), ids=list(BAD_CHARACTERS))
+def test_a_character_no_value_may_hold_is_one_error_in_every_field(field, char):
+    value = getattr(own_profile(), field)
+    # in the middle of the value, so neither strip() nor a URL check can drop it
+    value = value[:3] + char + value[3:] if value else "a" + char + "b"
+    found = [f for f in check_profile(own_profile(**{field: value})) if f.field == field]
+    assert [f.severity for f in found] == ["error"], found
+    expected = "not valid UTF-8" if char == "\udcff" else f"U+{ord(char):04X}"
+    assert expected in found[0].message
+
+
+@pytest.mark.parametrize("field", ["scopes", "checklist"])
+def test_list_fields_are_checked_too(field):
+    found = check_profile(own_profile(**{field: ("openid", "a\u2028b")}))
+    assert ("error", field) in {(f.severity, f.field) for f in found}
+
+
+def test_a_backslash_in_an_http_image_url_is_an_error_beside_the_warning():
+    found = check_profile(own_profile(image_url="http://img.example.com/a\\b.png"))
+    kinds = [(f.severity, f.field) for f in found]
+    assert ("error", "image_url") in kinds and ("warning", "image_url") in kinds
+    assert any("backslash" in f.message for f in found)
+
+
+def test_a_url_env_problem_is_an_error_for_every_url_field():
+    for field in ("app_url", "auth_url", "image_url"):
+        url = getattr(own_profile(), field) + "/a\\b"
+        assert ("error", field) in findings(**{field: url}), field
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("client_name", "Libre{{ env \"X\" }}Chat"), ("group", "family}}"),
+     ("app_url", "https://chat.home.lan/{{x}}"), ("client_secret_digest", "$plaintext${{x}}")],
+)
+def test_authelia_template_syntax_is_refused_where_configuration_yml_gets_the_value(
+        field, value):
+    found = [f for f in check_profile(own_profile(**{field: value})) if f.field == field]
+    assert any(f.severity == "error" and "template" in f.message for f in found), found
+
+
+def test_template_syntax_is_fine_where_only_env_gets_the_value():
+    assert not has_errors(check_profile(own_profile(button_label="Log in {{ here }}")))
+
+
+# Messages name the right example (issue 7).
+
+def test_an_empty_url_suggests_an_example_of_its_own_kind():
+    assert "like https://chat.example.com" in messages(app_url="")
+    assert "like https://auth.example.com" in messages(auth_url="")
+
+
+def test_a_bad_version_gives_examples_of_its_own_product():
+    librechat = messages(librechat_version="latest")
+    assert "not a LibreChat version" in librechat
+    assert "0.8.7" in librechat and "v0.8.8-rc1" in librechat and "4.39" not in librechat
+    authelia = messages(authelia_version="newest")
+    assert "not an Authelia version" in authelia
+    assert "4.39" in authelia and "v4.39.20" in authelia and "0.8" not in authelia
+
+
+def test_client_id_is_spelled_one_way_in_every_message():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "tui"
+    sources = [*(root / "core").glob("*.py"), *root.glob("cli*.py")]
+    for source in sources:
+        for spelling in re.findall(r"client[ -]id\b", source.read_text(), re.IGNORECASE):
+            assert spelling in ("client ID", "Client ID", "client-id"), (source, spelling)
+
+
+# Example domains and international host names (issue 7).
+
+@pytest.mark.parametrize("field", ["app_url", "auth_url"])
+@pytest.mark.parametrize("url", ["https://librechat.example.com", "https://auth.example.com",
+                                 "https://example.org", "https://sso.home.example.net",
+                                 "https://chat.example"])
+def test_an_example_domain_is_a_warning(field, url):
+    other = {"app_url": "https://x.home.lan", "auth_url": "https://y.home.lan"}
+    found = check_profile(own_profile(**{**other, field: url}))
+    assert [(f.severity, f.field, f.message) for f in found] == [
+        ("warning", field, "still the example value: enter your own URL")]
+
+
+def test_example_url_helper():
+    from tui.core.hosts import is_example_url
+
+    assert is_example_url("https://librechat.example.com")
+    assert is_example_url("https://EXAMPLE.COM/")
+    assert not is_example_url("https://myexample.com")
+    assert not is_example_url("https://example.com.evil.lan")
+    assert not is_example_url("not a url")
+
+
+def test_a_non_ascii_host_is_written_in_idna_form_once_in_the_core():
+    from tui.core.hosts import unicode_host
+    from tui.core.profile import Profile, normalise_url
+
+    assert normalise_url("https://chät.home.lan/") == "https://xn--cht-rla.home.lan"
+    assert normalise_url("https://Straße.home.lan") == "https://xn--strae-oqa.home.lan"  # UTS 46
+    assert normalise_url("https://user@chät.home.lan:8443") == (
+        "https://user@xn--cht-rla.home.lan:8443")
+    profile = Profile(app_url="https://chät.home.lan", image_url="https://bïld.lan/a.png")
+    assert profile.app_url == "https://xn--cht-rla.home.lan"
+    assert profile.redirect_uri == "https://xn--cht-rla.home.lan/oauth/openid/callback"
+    assert profile.image_url == "https://xn--bld-zma.lan/a.png"
+    assert unicode_host(profile.app_url) == "chät.home.lan"
+    assert unicode_host("https://chat.home.lan") is None
+    found = check_profile(own_profile(app_url="https://chät.home.lan"))
+    assert [(f.severity, f.field) for f in found] == [("info", "app_url")]
+    assert "chät.home.lan is written as xn--cht-rla.home.lan" in found[0].message
+
+
+def test_a_host_with_no_idna_form_is_an_error_finding_not_an_exception():
+    for url in ("https://a\u200db.home.lan", "https://\u0663a.lan", "https://xn--a.lan"):
+        found = check_profile(own_profile(app_url=url))
+        errors = [f for f in found if f.field == "app_url" and f.severity == "error"]
+        assert errors and "IDNA" in errors[0].message, (url, found)
+
+
+def test_a_mixed_script_look_alike_host_is_a_warning():
+    # "аpple.com" with a Cyrillic а (U+0430)
+    found = check_profile(own_profile(auth_url="https://\u0430pple.com"))
+    warnings = [f for f in found if f.severity == "warning" and f.field == "auth_url"]
+    assert warnings and "mixes Cyrillic and Latin letters" in warnings[0].message
+    # one script per label is not a look-alike by itself
+    assert not any(f.severity == "warning" for f in check_profile(
+        own_profile(auth_url="https://\u0447\u0430\u0442.home.lan")))

@@ -92,7 +92,7 @@ def test_not_a_digest(value):
     [("md5", {}, "unknown digest algorithm"),
      ("pbkdf2-sha512", {"iterations": 10}, "between"),
      ("pbkdf2-sha512", {"memory": 10}, "takes iterations"),
-     ("argon2id", {"memory": 16, "parallelism": 4}, "8 KiB per lane"),
+     ("argon2id", {"memory": 16, "parallelism": 4}, "between 32 and .* 8 KiB per lane"),
      ("bcrypt", {"cost": "12"}, "whole number")],
 )
 def test_bad_parameters_say_what_is_wrong(algorithm, params, message):
@@ -115,3 +115,119 @@ def test_params_for_keeps_a_chosen_cost_and_defaults_a_new_algorithm():
     assert digest.params_for(value, "pbkdf2-sha512") == {"iterations": 1000, "salt_size": 16}
     assert digest.params_for(value, "argon2id") == digest.ALGORITHMS["argon2id"].defaults
     assert digest.params_for("", "bcrypt") == {"cost": 12}
+
+
+# Cost caps (issue 8): a digest over a cap is refused from its parameters alone.
+
+SALT = "c2FsdHNhbHRzYWx0c2FsdA"
+COSTLY = {
+    "bcrypt cost 31": "$2b$31$" + "a" * 53,
+    "sha512crypt 999999999 rounds": "$6$rounds=999999999$saltsaltsaltsalt$" + "a" * 86,
+    "argon2id 2 GiB x 100": f"$argon2id$v=19$m=2097152,t=100,p=4${SALT}$" + "a" * 43,
+    "argon2id 4 GiB": f"$argon2id$v=19$m=4194304,t=1,p=4${SALT}$" + "a" * 43,
+    "pbkdf2 2^32-1 iterations": "$pbkdf2-sha512$4294967295$ZmFrZXNhbHRmYWtlc2FsdA$"
+    "IauqXRbUrEQUl6yk6GQN0ttEhgwH15NklcBHl02vujbKcZJ19oqrAAB.jd4HOAx7bNyvg3gwI6XHUkWdg94boA",
+    "scrypt ln=22": f"$scrypt$ln=22,r=8,p=1${SALT}$" + "a" * 43,
+    "sha256crypt 999999999 rounds": "$5$rounds=999999999$saltsaltsaltsalt$" + "a" * 43,
+}
+
+
+@pytest.fixture
+def no_hashing(monkeypatch):
+    """Any attempt to verify through passlib fails the test."""
+    from passlib.context import CryptContext
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a capped digest was hashed")
+
+    monkeypatch.setattr(CryptContext, "verify", refuse)
+
+
+@pytest.mark.parametrize("value", list(COSTLY.values()), ids=list(COSTLY))
+def test_a_digest_over_the_cap_is_refused_before_any_hashing(value, no_hashing):
+    with pytest.raises(digest.DigestTooCostly, match="over this tool's cap of"):
+        digest.verify("x", value)
+    assert "too costly" in digest.cost_problem(value)
+
+
+def test_the_cap_names_the_limit():
+    assert "bcrypt cost is 31, over this tool's cap of 17" in digest.cost_problem(
+        COSTLY["bcrypt cost 31"])
+    assert "argon2id memory is 4194304, over this tool's cap of 2097152" in (
+        digest.cost_problem(COSTLY["argon2id 4 GiB"]))
+    assert "iterations is 100, over this tool's cap of 5" in digest.cost_problem(
+        COSTLY["argon2id 2 GiB x 100"])
+
+
+def test_authelias_own_vectors_are_all_within_the_caps():
+    for _algorithm, _password, value in VECTORS:
+        assert digest.cost_problem(value) is None, value
+
+
+@pytest.mark.parametrize(
+    ("algorithm", "params"),
+    [("bcrypt", {"cost": 18}), ("pbkdf2-sha512", {"iterations": 10_000_001}),
+     ("sha512crypt", {"iterations": 10_000_001}), ("argon2id", {"memory": 2 * 2**20 + 1}),
+     ("argon2id", {"memory": 65536, "iterations": 161}), ("scrypt", {"ln": 21}),
+     ("scrypt", {"ln": 20, "block_size": 8, "parallelism": 3})],
+)
+def test_hash_refuses_a_cost_over_the_cap(algorithm, params):
+    with pytest.raises(digest.DigestError, match="under about 10 s"):
+        digest.hash("x", algorithm, **params)
+
+
+def test_caps_are_well_above_authelias_defaults():
+    for name, spec in digest.ALGORITHMS.items():
+        low, high = digest.cost_range(name)
+        default = spec.defaults[spec.cost_param]
+        assert low <= default <= high
+        if spec.cost_param in ("ln", "cost"):  # exponents: +3 is 8x the work
+            assert high >= default + 3, name
+        else:
+            assert high >= 8 * default, name
+
+
+def test_cost_range_is_the_rule_check_params_applies():
+    # argon2id memory: 8 KiB per lane; the stated range and the refusal agree.
+    assert digest.cost_range("argon2id", {"parallelism": 1})[0] == 8
+    digest.check_params("argon2id", {"memory": 8, "parallelism": 1})
+    low, high = digest.cost_range("argon2id", {"parallelism": 4})
+    assert low == 32
+    with pytest.raises(digest.DigestError) as refused:
+        digest.check_params("argon2id", {"memory": 8})
+    assert str(refused.value).startswith(
+        digest.range_message("argon2id", "memory", low, high, 8))
+    digest.check_params("argon2id", {"memory": low})
+    digest.check_params("argon2id", {"memory": high})
+    with pytest.raises(digest.DigestError, match=f"between {low} and {high}"):
+        digest.check_params("argon2id", {"memory": high + 1})
+    # the range follows the other parameters: more passes, less memory
+    assert digest.cost_range("argon2id", {"iterations": 10})[1] == digest.ARGON2_MAX_WORK // 10
+    for algorithm in digest.ALGORITHMS:
+        low, high = digest.cost_range(algorithm)
+        param = digest.ALGORITHMS[algorithm].cost_param
+        digest.check_params(algorithm, {param: high})
+        with pytest.raises(digest.DigestError, match=f"between {low} and {high}"):
+            digest.check_params(algorithm, {param: high + 1})
+
+
+def test_overlong_secret_is_refused_with_the_limit():
+    assert digest.MAX_SECRET_LENGTH == 4096
+    digest.hash("x" * 4096, "pbkdf2-sha512", iterations=1000)
+    with pytest.raises(digest.DigestError, match="at most 4096"):
+        digest.hash("x" * 4097, "pbkdf2-sha512", iterations=1000)
+    with pytest.raises(digest.DigestError, match="at most 4096") as refused:
+        digest.verify("x" * 4097, digest.hash("x", "pbkdf2-sha512", iterations=1000))
+    assert not isinstance(refused.value, digest.NotADigest)
+
+
+# A $2a$ digest whose salt sets bcrypt's unused padding bits, as other implementations
+# write them: bcrypt ignores the bits, passlib warns about them on stderr.
+BCRYPT_2A_PADDED = "$2a$04$1l1WP4/tz6/NUdsHLZZjLf7ZqKhbOYyTdg3LOfkgYpA6ygD6Z3WYC"
+
+
+def test_2a_digest_with_padding_bits_verifies_without_a_warning(recwarn):
+    assert digest.verify("password", BCRYPT_2A_PADDED)
+    assert not digest.verify("passwort", BCRYPT_2A_PADDED)
+    assert digest.identify(BCRYPT_2A_PADDED) == ("bcrypt", {"cost": 4})
+    assert not [w for w in recwarn if "padding bits" in str(w.message)]

@@ -29,60 +29,116 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message} (see {self.prog} --help)")
 
 
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Every option's default in its help, and epilogs (the examples) kept as written."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        default = action.default
+        if default in (None, False, "", argparse.SUPPRESS) or "default:" in text:
+            return text
+        return f"{text} (default: %(default)s)"
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        import textwrap
+
+        # not at hyphens: URLs and names like authelia-restart stay whole
+        text = " ".join(text.split())
+        return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)
+
+
+def _example(*lines: str) -> dict:
+    return {"epilog": "example:\n" + "\n".join(f"  {PROG} {line}" for line in lines),
+            "formatter_class": _Help}
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Generate Authelia's OpenID Connect client for LibreChat and LibreChat's "
         ".env, from a saved profile. Without a command, opens the terminal app.",
+        **_example("--profile home", "new home --app-url https://chat.home.lan "
+                   "--auth-url https://auth.home.lan", "render authelia --profile home"),
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument("--profile", metavar="NAME", help="profile to open in the app")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    new = commands.add_parser("new", help="create a profile with fresh secrets")
-    new.add_argument("name", metavar="NAME")
+    new = commands.add_parser("new", help="create a profile with fresh secrets", **_example(
+        "new home --app-url https://chat.home.lan --auth-url https://auth.home.lan"))
+    new.add_argument("name", metavar="NAME", help="profile name: letters, digits, - _ .")
     new.add_argument("--app-url", required=True, metavar="URL", help="LibreChat's public URL")
     new.add_argument("--auth-url", required=True, metavar="URL", help="Authelia's URL")
-    new.add_argument("--client-id", metavar="ID", help="default: 72 random characters")
-    new.add_argument("--client-name", metavar="N", default=facts.DEFAULT_CLIENT_NAME)
-    new.add_argument("--policy", choices=facts.POLICIES, default=facts.DEFAULT_POLICY)
+    new.add_argument("--client-id", metavar="ID",
+                     help="the client ID (default: 72 random characters)")
+    new.add_argument("--client-name", metavar="N", default=facts.DEFAULT_CLIENT_NAME,
+                     help="the client's name on Authelia's consent screen")
+    new.add_argument("--policy", choices=facts.POLICIES, default=facts.DEFAULT_POLICY,
+                     help="Authelia authorization policy")
     new.add_argument("--group", metavar="G", default="",
                      help="allow only members of this Authelia group")
     new.add_argument("--refresh-tokens", action="store_true",
                      help="allow refresh tokens (adds the offline_access scope)")
-    new.add_argument("--authelia", choices=facts.SUPPORTED_AUTHELIA, default=facts.DEFAULT_AUTHELIA)
-    new.add_argument("--librechat", metavar="VERSION", default=facts.DEFAULT_LIBRECHAT)
+    new.add_argument("--authelia", choices=facts.SUPPORTED_AUTHELIA, default=facts.DEFAULT_AUTHELIA,
+                     help="Authelia version")
+    new.add_argument("--librechat", metavar="VERSION", default=facts.DEFAULT_LIBRECHAT,
+                     help="LibreChat version, like 0.8.7 or v0.8.8-rc1")
     new.add_argument("--digest", metavar="ALGORITHM", choices=list(ALGORITHMS),
-                     default=DEFAULT_ALGORITHM)
-    new.add_argument("--button-label", metavar="TEXT", default=facts.DEFAULT_BUTTON_LABEL)
-    new.add_argument("--image-url", metavar="URL", default=facts.DEFAULT_IMAGE_URL)
+                     default=DEFAULT_ALGORITHM,
+                     help="client secret digest: " + " | ".join(ALGORITHMS))
+    new.add_argument("--button-label", metavar="TEXT", default=facts.DEFAULT_BUTTON_LABEL,
+                     help="LibreChat's login button text")
+    new.add_argument("--image-url", metavar="URL", default=facts.DEFAULT_IMAGE_URL,
+                     help="LibreChat's login button image")
     new.add_argument("--force", action="store_true", help="replace an existing profile")
 
-    commands.add_parser("list", help="list saved profiles")
+    commands.add_parser("list", help="list saved profiles", **_example("list"))
 
-    render = commands.add_parser("render", help="print a snippet")
-    render.add_argument("what", choices=list(_RENDERERS), metavar="WHAT",
-                        help=" | ".join(_RENDERERS))
+    render = commands.add_parser("render", help="print a snippet", **_example(
+        "render env --profile home > openid.env"))
+    render.add_argument("what", choices=list(_RENDERERS), metavar="WHAT", nargs="?",
+                        help="the snippet: " + " | ".join(_RENDERERS))
     render.add_argument("--profile", metavar="NAME", dest="sub_profile",
-                        help="default: the last-used profile")
+                        help="the profile (default: the last-used profile)")
 
-    check = commands.add_parser("check", help="list findings; exit 1 if any error")
-    check.add_argument("--profile", metavar="NAME", dest="sub_profile")
+    check = commands.add_parser("check", help="list findings; exit 1 if any error",
+                                **_example("check --profile home"))
+    check.add_argument("--profile", metavar="NAME", dest="sub_profile",
+                       help="the profile (default: the last-used profile)")
 
-    hash_ = commands.add_parser("hash", help="digest of the secret on stdin")
+    hash_ = commands.add_parser(
+        "hash", help="digest of the secret on stdin (prompted for, without echo, on a "
+        "terminal)", **_example("hash --algorithm argon2id < secret.txt"))
     hash_.add_argument("--algorithm", choices=list(ALGORITHMS), default=DEFAULT_ALGORITHM,
                        metavar="A", help=" | ".join(ALGORITHMS))
 
-    verify = commands.add_parser("verify", help="exit 0 if DIGEST matches the secret on stdin")
-    verify.add_argument("digest", metavar="DIGEST")
+    verify = commands.add_parser(
+        "verify", help="exit 0 if the digest matches the secret on stdin, 1 if not",
+        description="Says 'match' or 'no match' on stderr. With --digest-stdin, the first\n"
+        "line of standard input is the digest and the second the secret: use it for a\n"
+        "$plaintext$ digest, which holds the secret itself and would show in the process\n"
+        "list as an argument.",
+        **_example("verify '$pbkdf2-sha512$310000$...' < secret.txt",
+                   "verify --digest-stdin < digest-and-secret.txt"))
+    verify.add_argument("digest", metavar="DIGEST", nargs="?",
+                        help="the digest (or use --digest-stdin)")
+    verify.add_argument("--digest-stdin", action="store_true",
+                        help="read the digest from the first line of stdin, the secret from "
+                        "the second")
 
-    rand = commands.add_parser("rand", help="a random string")
-    rand.add_argument("--length", type=int, default=72, metavar="N")
-    rand.add_argument("--charset", choices=["rfc3986", "alphanumeric"], default="rfc3986")
+    rand = commands.add_parser("rand", help="a random string", **_example(
+        "rand --length 64 --charset alphanumeric"))
+    rand.add_argument("--length", type=int, default=72, metavar="N", help="how many characters")
+    rand.add_argument("--charset", choices=["rfc3986", "alphanumeric"], default="rfc3986",
+                      help="rfc3986 is A-Z a-z 0-9 - . _ ~")
+
+    from .cli_tick import add_tick_parser
+
+    add_tick_parser(commands, _example)
 
     from .cli_doctor import add_parser as add_doctor_parser
 
-    add_doctor_parser(commands)
+    add_doctor_parser(commands, _example)
     return parser
 
 
@@ -145,16 +201,6 @@ def _profile_name(store, name: str | None) -> str:
     raise UsageError(f"several profiles exist ({', '.join(names)}): choose one with --profile")
 
 
-def _read_secret() -> str:
-    data = sys.stdin.read()
-    secret = data[:-1] if data.endswith("\n") else data
-    secret = secret[:-1] if secret.endswith("\r") else secret
-    if not secret:
-        raise UsageError("no secret on standard input (pipe it in; secrets are never taken "
-                         "from the command line)")
-    return secret
-
-
 def _cmd_new(args) -> int:
     from .core import digest
     from .core.checks import check_profile
@@ -199,7 +245,11 @@ def _cmd_new(args) -> int:
 def _cmd_list(args) -> int:
     store = _store()
     last = store.last_used()
-    for name in store.names():
+    names = store.names()
+    if not names:
+        print(f"{PROG}: there are no profiles yet in {store.profiles_dir}: create one with "
+              f"'{PROG} new NAME --app-url URL --auth-url URL'", file=sys.stderr)
+    for name in names:
         print(f"{name}{'  (last used)' if name == last else ''}")
     return EXIT_OK
 
@@ -207,6 +257,9 @@ def _cmd_list(args) -> int:
 def _cmd_render(args) -> int:
     from .core.errors import ProfileInvalid
 
+    if args.what is None:
+        raise UsageError(f"render what? one of: {', '.join(_RENDERERS)} "
+                         f"(like '{PROG} render env')")
     store = _store()
     name = _profile_name(store, args.sub_profile)
     profile = store.load(name)
@@ -239,16 +292,27 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_hash(args) -> int:
+    from .cli_io import read_secret
     from .core import digest
 
-    print(digest.hash(_read_secret(), args.algorithm))
+    print(digest.hash(read_secret(), args.algorithm))
     return EXIT_OK
 
 
 def _cmd_verify(args) -> int:
+    from .cli_io import read_digest_and_secret, read_secret
     from .core import digest
 
-    return EXIT_OK if digest.verify(_read_secret(), args.digest) else EXIT_FAILED
+    if args.digest_stdin == (args.digest is not None):
+        raise UsageError("give the digest as DIGEST or on stdin with --digest-stdin (one of "
+                         "the two)")
+    if args.digest_stdin:
+        value, secret = read_digest_and_secret()
+    else:
+        value, secret = args.digest, read_secret()
+    matches = digest.verify(secret, value)
+    print("match" if matches else "no match", file=sys.stderr)
+    return EXIT_OK if matches else EXIT_FAILED
 
 
 def _cmd_rand(args) -> int:
@@ -258,8 +322,16 @@ def _cmd_rand(args) -> int:
     return EXIT_OK
 
 
+def _cmd_tick(args) -> int:
+    from .cli_tick import check_step, tick
+
+    check_step(args.step)  # an unknown id is the first thing to say
+    store = _store()
+    return tick(store, _profile_name(store, args.sub_profile), args.step, undo=args.undo)
+
+
 _COMMANDS = {"new": _cmd_new, "list": _cmd_list, "render": _cmd_render, "check": _cmd_check,
-             "hash": _cmd_hash, "verify": _cmd_verify, "rand": _cmd_rand}
+             "hash": _cmd_hash, "verify": _cmd_verify, "rand": _cmd_rand, "tick": _cmd_tick}
 
 
 def _cmd_doctor(args) -> int:
@@ -280,12 +352,27 @@ def _run_app(profile: str | None) -> int:
     return run(profile)
 
 
+def _run_command(args) -> int:
+    """Run a command with a stdout whose write errors are one line (exit 2), not a
+    traceback: `> /dev/full` (ENOSPC at the final flush), `>&-` (no stdout at all)."""
+    from .cli_io import GuardedStdout
+
+    real = sys.stdout
+    sys.stdout = GuardedStdout(real)
+    try:
+        status = _COMMANDS[args.command](args)
+        sys.stdout.flush()
+        return status
+    finally:
+        sys.stdout = real
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
         if args.command is None:
             return _run_app(args.profile)
-        return _COMMANDS[args.command](args)
+        return _run_command(args)
     # StoreError, DigestError, VersionError and the rest of the core's input errors are
     # ValueErrors: each becomes one line on stderr, never a traceback.
     except (UsageError, ValueError) as error:

@@ -16,9 +16,15 @@ MAX_TIMEOUT_S = 300.0
 _MARKS = {"error": "✗", "warning": "!", "info": "i", "ok": "✓"}
 
 
-def add_parser(commands) -> None:
+def add_parser(commands, example) -> None:
+    """`example(*lines)` gives the epilog and formatter every command's help uses."""
     doctor = commands.add_parser(
-        "doctor", help="check the running Authelia and LibreChat; exit 1 if any error")
+        "doctor", help="check the running Authelia and LibreChat; exit 1 if any error",
+        description="Asks the running Authelia and LibreChat, from outside and without a\n"
+        "browser login, the questions that decide a login, and names the cause and the fix.\n"
+        "The client secret goes only to Authelia's token endpoint, in one request.",
+        **example("doctor --ca-file /etc/ssl/private-ca.pem",
+                  "doctor --env /opt/librechat/.env --format json"))
     doctor.add_argument("--profile", metavar="NAME", dest="sub_profile",
                         help="default: the last-used profile")
     doctor.add_argument("--env", metavar="PATH",
@@ -26,11 +32,12 @@ def add_parser(commands) -> None:
     doctor.add_argument("--ca-file", metavar="PATH",
                         help="a CA certificate (PEM) that Authelia's certificate chains to")
     doctor.add_argument("--timeout", metavar="SECONDS", type=float, default=None,
-                        help="per request (default 5); the whole run ends within "
+                        help="per request (default: 5); the whole run ends within "
                         "2 x SECONDS + 1")
     doctor.add_argument("--no-token-probe", action="store_true",
                         help="send no token request (the secret and auth method go unchecked)")
-    doctor.add_argument("--format", choices=["text", "json"], default="text")
+    doctor.add_argument("--format", choices=["text", "json"], default="text",
+                        help="text: a line per check, then causes and fixes")
 
 
 def _bad(message: str):

@@ -18,7 +18,7 @@ from textual.widgets import ContentSwitcher, Footer, Header, Input
 
 from ..core.checks import check_profile
 from ..core.profile import Profile, new_profile
-from ..core.store import ProfileStore, StoreError
+from ..core.store import ProfileChangedOnDisk, ProfileStore, StoreError
 from ..resources import stylesheet
 from .commands import AppCommands
 from .digests import DigestJobs
@@ -276,6 +276,9 @@ class LibreChatAutheliaApp(App[None]):
         self.set_profile(toggle_step(self.profile, step_id))
         try:
             self.session.store_checklist()
+        except ProfileChangedOnDisk as error:
+            self.resolve_changed_on_disk(error)
+            return
         except StoreError as error:
             self.notify(str(error), title="Cannot save the tick", severity="error")
             return
@@ -285,6 +288,14 @@ class LibreChatAutheliaApp(App[None]):
 
     def open_initial_profile(self, requested: str | None) -> None:
         """The requested profile, else the last used, else any, else a new saved one."""
+        try:
+            self._open_initial_profile(requested)
+        except StoreError as error:  # the profiles directory itself cannot be read
+            self.notify(str(error), title="Cannot read the profiles", severity="error",
+                        timeout=20)
+            self.show_fresh_profile(requested or DEFAULT_PROFILE_NAME, save=False)
+
+    def _open_initial_profile(self, requested: str | None) -> None:
         if requested:
             if not self.session.store.exists(requested):
                 # Shown, not saved: the user is asked first (a typo must not create one).
@@ -338,7 +349,7 @@ class LibreChatAutheliaApp(App[None]):
         self.replace_profile(self.session.profile)
         self.rehash()
 
-    def action_save(self) -> bool:
+    def action_save(self, replace_changed: bool = False) -> bool:
         if self.digests.hashing:
             self._save_when_hashed = True
             self.notify("Saving as soon as the digest of the client secret is ready.")
@@ -352,13 +363,40 @@ class LibreChatAutheliaApp(App[None]):
                         severity="error", timeout=15)
             return False
         try:
-            self.session.save()
+            self.session.save(replace_changed=replace_changed)
+        except ProfileChangedOnDisk as error:
+            self.resolve_changed_on_disk(error)
+            return False
         except StoreError as error:
             self.notify(str(error), title="Not saved", severity="error", timeout=15)
             return False
         self.show_title()
         self.notify(f"Saved profile {self.profile_name} to\n{self.session.path()}")
         return True
+
+    @work(exclusive=True, group="dialog")
+    async def resolve_changed_on_disk(self, error: ProfileChangedOnDisk) -> None:
+        """Someone else changed the open profile's file: the user decides, nothing is lost."""
+        from .dialogs.confirm import ChangedOnDiskDialog, NameDialog
+
+        answer = await self.push_screen_wait(ChangedOnDiskDialog(error.name, error.deleted))
+        if answer == "reload":
+            try:
+                self.open_profile(error.name)
+            except StoreError as failure:
+                self.notify(str(failure), title="Cannot reload", severity="error")
+                return
+            self.notify(f"Reloaded {error.name} from disk.")
+        elif answer == "keep":
+            self.action_save(replace_changed=True)
+        elif answer == "new":
+            name = await self.push_screen_wait(NameDialog(
+                "Save what you see as a new profile named", self.session.unused_name(
+                    f"{error.name}-mine"), self.check_new_name))
+            if name:
+                self.save_as(name, self.profile)
+        else:
+            self.notify("Not saved: the file on disk is left as it is.")
 
     def save_as(self, name: str, profile: Profile) -> bool:
         self.session.start(name, profile)
@@ -469,7 +507,11 @@ class LibreChatAutheliaApp(App[None]):
         from .profile_actions import carry_out
 
         store = self.session.store
-        names = store.names()
+        try:
+            names = store.names()
+        except StoreError as error:
+            self.notify(str(error), title="Cannot read the profiles", severity="error")
+            return
         problems = {}
         for name in names:
             try:
@@ -488,10 +530,11 @@ class LibreChatAutheliaApp(App[None]):
             return str(error)
         return None
 
-    def copy_snippet(self, text: str | None, title: str) -> None:
+    @work(group="clipboard")
+    async def copy_snippet(self, text: str | None, title: str) -> None:
         from .snippet_actions import copy_snippet
 
-        copy_snippet(self, text, title)
+        await copy_snippet(self, text, title)
 
     @work(exclusive=True, group="dialog")
     async def write_snippet(self, text: str | None, default_name: str) -> None:

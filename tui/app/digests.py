@@ -15,7 +15,7 @@ import time
 from typing import TYPE_CHECKING
 
 from ..core import digest as core_digest
-from ..core.checks import verify_digest_findings
+from ..core.checks import Finding, verify_digest_findings
 from ..core.profile import Profile
 from ..core.secretgen import MAX_LENGTH as MAX_SECRET_LENGTH
 from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED
@@ -43,7 +43,12 @@ def lower_thread_priority() -> None:
 def measure_verification(profile: Profile) -> tuple[list, float]:
     """The digest findings for `profile` and how long one verification took."""
     start = time.perf_counter()
-    findings = verify_digest_findings(profile)
+    try:
+        findings = verify_digest_findings(profile)
+    except Exception as error:  # a library's own refusal (e.g. a secret over its size limit)
+        findings = [Finding("error", "client_secret_digest",
+                            f"the digest cannot be checked against this client secret "
+                            f"({type(error).__name__}): fix the secret")]
     return findings, time.perf_counter() - start
 
 
@@ -161,6 +166,7 @@ class DigestJobs:
             # old digest stays marked as not matching (so it is never saved with it).
             self._generation += 1
             self.hashing = False
+            self.profile_changed(profile)  # the old digest is checked against the new secret
             self.app.refresh_views()
             return
         if params is None:

@@ -6,12 +6,14 @@ import unicodedata
 from collections import namedtuple
 from urllib.parse import urlsplit
 
-from . import digest, facts
+from . import digest, facts, hosts
 from .envfile import env_value_problem
 from .profile import Profile
 from .versions import Version, VersionError
 
 SEVERITIES = ("error", "warning", "info")
+
+EXAMPLE_URL_MESSAGE = "still the example value: enter your own URL"
 
 
 class Finding(namedtuple("Finding", "severity field message")):
@@ -42,12 +44,21 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _url_problem(url: str) -> tuple[str | None, str, str]:
+# The example each URL field's messages suggest.
+URL_EXAMPLES = {"app_url": "https://chat.example.com", "auth_url": "https://auth.example.com",
+                "image_url": "https://chat.example.com/images/login.png"}
+
+
+def _url_problem(url: str, example: str = URL_EXAMPLES["auth_url"]
+                 ) -> tuple[str | None, str, str]:
     """(problem, scheme, host) of a URL that should be an absolute http(s) root."""
     if not url:
-        return ("is empty: enter the full URL, like https://auth.example.com", "", "")
+        return (f"is empty: enter the full URL, like {example}", "", "")
     if any(c.isspace() or unicodedata.category(c) == "Cc" for c in url):
         return ("contains spaces or control characters", "", "")
+    problem = hosts.host_problem(url)
+    if problem:
+        return (f"cannot work: {problem}", "", "")
     try:
         parts = urlsplit(url)
         host = parts.hostname or ""
@@ -65,7 +76,7 @@ def _url_problem(url: str) -> tuple[str | None, str, str]:
 
 def _check_urls(profile: Profile, librechat: Version | None) -> list[Finding]:
     out = []
-    problem, scheme, host = _url_problem(profile.app_url)
+    problem, scheme, host = _url_problem(profile.app_url, URL_EXAMPLES["app_url"])
     if problem:
         out.append(Finding("error", "app_url", f"LibreChat's URL {problem}"))
     elif scheme == "http" and not _is_loopback(host):
@@ -96,9 +107,25 @@ def _check_urls(profile: Profile, librechat: Version | None) -> list[Finding]:
     if not problem and profile.app_url == profile.auth_url:
         out.append(Finding("error", "auth_url",
                            "Authelia and LibreChat need different URLs (usually two subdomains)"))
+    for field in ("app_url", "auth_url", "image_url"):
+        url = getattr(profile, field)
+        if not url or findings_for(out, field):
+            continue
+        if field != "image_url" and hosts.is_example_url(url):
+            out.append(Finding("warning", field, EXAMPLE_URL_MESSAGE))
+        for label in hosts.mixed_script_labels(url):
+            out.append(Finding("warning", field,
+                               f"the host name part {label!r} mixes "
+                               f"{' and '.join(hosts.scripts_of(label))} letters: it may be a "
+                               "look-alike of another name; check that you typed it yourself"))
+        shown = hosts.unicode_host(url)
+        if shown:
+            out.append(Finding("info", field,
+                               f"the host {shown} is written as {hosts.host_of(url)}, its "
+                               "IDNA form, which browsers and LibreChat send"))
 
     if profile.image_url:
-        problem, scheme, _ = _url_problem(profile.image_url)
+        problem, scheme, _ = _url_problem(profile.image_url, URL_EXAMPLES["image_url"])
         if problem:
             out.append(Finding("error", "image_url", f"the button image URL {problem}"))
         elif scheme == "http":
@@ -131,6 +158,9 @@ def _check_secret(value: str, field: str, label: str) -> list[Finding]:
     problem = env_value_problem(value)
     if problem:
         out.append(Finding("error", field, f"the {label} {problem}; generate a new one"))
+    elif field == "client_secret" and digest.secret_problem(value):
+        out.append(Finding("error", field,
+                           f"the {label} {digest.secret_problem(value)}; generate a new one"))
     if len(value) < facts.RECOMMENDED_SECRET_LENGTH:
         out.append(Finding("warning", field,
                            f"the {label} has {len(value)} characters; use at least "
@@ -148,6 +178,9 @@ def _check_digest_format(profile: Profile) -> list[Finding]:
         return [Finding("warning", "client_secret_digest",
                         "a plaintext client secret in Authelia is deprecated: use a digest "
                         f"such as {digest.DEFAULT_ALGORITHM}")]
+    problem = digest.cost_problem(value)
+    if problem:
+        return [Finding("error", "client_secret_digest", problem)]
     return []
 
 
@@ -160,9 +193,13 @@ def verify_digest_findings(profile: Profile) -> list[Finding]:
     value = profile.client_secret_digest
     if not value:
         return []
+    if digest.secret_problem(profile.client_secret):
+        return []  # the client secret's own finding says why it cannot be hashed
     try:
         matches = digest.verify(profile.client_secret, value)
-    except digest.NotADigest as error:
+    except digest.DigestTooCostly as error:
+        return [Finding("error", "client_secret_digest", str(error))]
+    except digest.DigestError as error:
         return [Finding("error", "client_secret_digest", f"{error}: generate the digest again")]
     if matches:
         return []
@@ -171,10 +208,15 @@ def verify_digest_findings(profile: Profile) -> list[Finding]:
                     "answer invalid_client): generate the digest again")]
 
 
+AUTHELIA_VERSION_EXAMPLES = "4.39 or v4.39.20"
+LIBRECHAT_VERSION_EXAMPLES = "0.8.7 or v0.8.8-rc1"
+
+
 def _check_versions(profile: Profile) -> tuple[list[Finding], Version | None]:
     out: list[Finding] = []
     try:
-        authelia = Version.parse(profile.authelia_version)
+        authelia = Version.parse(profile.authelia_version, what="an Authelia version",
+                                 examples=AUTHELIA_VERSION_EXAMPLES)
     except VersionError as error:
         out.append(Finding("error", "authelia_version", str(error)))
     else:
@@ -189,7 +231,8 @@ def _check_versions(profile: Profile) -> tuple[list[Finding], Version | None]:
                                "knows; the block is written for 4.39"))
     librechat = None
     try:
-        librechat = Version.parse(profile.librechat_version)
+        librechat = Version.parse(profile.librechat_version, what="a LibreChat version",
+                                  examples=LIBRECHAT_VERSION_EXAMPLES)
     except VersionError as error:
         out.append(Finding("error", "librechat_version", str(error)))
     else:
@@ -216,14 +259,13 @@ def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Findi
         findings.append(Finding("error", "digest_algorithm",
                                 f"unknown digest algorithm {profile.digest_algorithm!r}: use "
                                 f"one of {', '.join(digest.ALGORITHMS)}"))
-    if verify_digest:
+    if verify_digest and not any(f.severity == "error" for f in
+                                 findings_for(findings, "client_secret_digest")):
         findings += verify_digest_findings(profile)
 
     if profile.policy not in facts.POLICIES:
         findings.append(Finding("error", "policy",
                                 f"the policy must be one of {', '.join(facts.POLICIES)}"))
-    if profile.group and any(unicodedata.category(c) == "Cc" for c in profile.group):
-        findings.append(Finding("error", "group", "the group name contains control characters"))
 
     if "openid" not in profile.scopes:
         findings.append(Finding("error", "scopes",
@@ -240,12 +282,76 @@ def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Findi
     elif not profile.button_label.strip():
         findings.append(Finding("info", "button_label",
                                 "no button label: LibreChat shows its default text"))
-    if any(unicodedata.category(c) == "Cc" for c in profile.client_name):
-        findings.append(Finding("error", "client_name",
-                                "the client name contains control characters"))
+    # A value that cannot go into .env is an error even when the field already has a
+    # warning (an http:// image URL with a backslash): rendering it would fail.
     for field, value in (("app_url", profile.app_url), ("auth_url", profile.auth_url),
                          ("image_url", profile.image_url)):
         problem = env_value_problem(value)
-        if problem and not findings_for(findings, field):
+        if problem and not any(f.severity == "error" for f in findings_for(findings, field)):
             findings.append(Finding("error", field, f"the URL {problem}"))
+    for field in YAML_FIELDS:
+        values = getattr(profile, field)
+        for value in values if isinstance(values, tuple) else (values,):
+            if "{{" in value or "}}" in value:
+                findings.append(Finding(
+                    "error", field,
+                    f"the {FIELD_LABELS[field]} contains {{{{ or }}}}, which Authelia expands "
+                    "as a template when its template filter is on: remove them"))
+                break
+    # A character no field may hold replaces every other finding of its field: nothing
+    # else about such a value matters until it is retyped.
+    bad = character_problems(profile)
+    if bad:
+        findings = [Finding("error", field, f"the {FIELD_LABELS[field]} {problem}")
+                    for field, problem in bad.items()] + [
+            f for f in findings if f.field not in bad]
     return findings
+
+
+# What each field is called in messages.
+FIELD_LABELS = {
+    "app_url": "LibreChat URL", "auth_url": "Authelia URL", "client_id": "client ID",
+    "client_name": "client name", "client_secret": "client secret",
+    "client_secret_digest": "digest", "digest_algorithm": "digest algorithm",
+    "session_secret": "session secret", "policy": "policy", "group": "group name",
+    "scopes": "scopes", "refresh_tokens": "refresh tokens setting",
+    "button_label": "button label", "image_url": "button image URL",
+    "authelia_version": "Authelia version", "librechat_version": "LibreChat version",
+    "checklist": "checklist",
+}
+
+# Fields whose values are written into Authelia's configuration.yml.
+YAML_FIELDS = ("app_url", "client_id", "client_name", "client_secret_digest", "policy",
+               "group", "scopes")
+
+
+def character_problem(value: str) -> str | None:
+    """Why `value` cannot be any field's value, whatever the field, or None.
+
+    A lone surrogate is what Python makes of bytes that are not UTF-8 in a command-line
+    argument; it cannot be written to a file. Control characters (NEL, U+0085, among them)
+    and the line and paragraph separators U+2028/U+2029 break a value across lines in .env,
+    YAML or a terminal.
+    """
+    for char in value:
+        category = unicodedata.category(char)
+        if category == "Cs":
+            return "contains bytes that are not valid UTF-8: retype it"
+        if category in ("Cc", "Zl", "Zp"):
+            return (f"contains a line break or control character (U+{ord(char):04X}): "
+                    "a value is one line of text")
+    return None
+
+
+def character_problems(profile: Profile) -> dict[str, str]:
+    """Field -> problem for each field holding a character no value may hold."""
+    out = {}
+    for field, values in profile._asdict().items():
+        if isinstance(values, bool):
+            continue
+        for value in values if isinstance(values, tuple) else (values,):
+            problem = character_problem(value) if isinstance(value, str) else None
+            if problem:
+                out[field] = problem
+                break
+    return out

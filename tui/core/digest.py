@@ -21,54 +21,173 @@ class NotADigest(DigestError):
 
 
 # cost_param is the parameter that sets the work factor, shown and tuned in the app;
-# limits maps a parameter to its (lowest, highest) allowed value.
+# limits maps a parameter to its (lowest, highest) allowed value. The highest values of
+# the cost parameters are the caps described below.
 Algorithm = namedtuple("Algorithm", "name label defaults cost_param limits")
 
+# A client secret longer than this is refused: passlib refuses to hash or verify a password
+# over 4096 bytes (its PasswordSizeError, a guard against denial of service), and a
+# generated secret has 72 characters.
+MAX_SECRET_LENGTH = 4096
+
+# Cost caps. Authelia verifies the digest on every token request and this tool verifies it
+# on every check, so a digest that takes minutes (bcrypt cost 31, sha512crypt with 999999999
+# rounds, argon2id with 2 GiB) would hang both. Each cap sits a little under the cost at
+# which one verification takes about 10 s on a typical machine, which is 8x to 30x
+# Authelia's defaults (those aim at about 0.5 s). Measured on this project's 2-core
+# development machine (Python 3.11, OpenSSL's PBKDF2 through hashlib, argon2-cffi, bcrypt,
+# passlib's sha-crypt) by tests/benchmarks/bench_digest_caps.py, which prints today's figures:
+# the cost that takes 10 s, then the cap and its time.
+#   pbkdf2-sha512/384  15M / 19M iterations   cap 10M     (about 5 to 7 s)
+#   pbkdf2-sha256/224/sha1  33M to 41M        cap 25M     (about 6 to 8 s)
+#   argon2id   11M to 14M KiB x passes        cap memory x iterations <= 10 GiB-passes
+#              (10485760 KiB; e.g. m=1048576 t=10, about 8 s) and memory <= 2 GiB (the
+#              largest in Authelia's own test digests, m=2097152 t=1, which must verify)
+#   scrypt     2^ln x r x p of 26M to 32M     cap 2^24 (about 6 s), memory 128 x r x 2^ln
+#              <= 1 GiB (so ln <= 20 with r=8)
+#   bcrypt     cost 17.4                      cap 17      (about 7.5 s)
+#   sha512crypt 15M rounds, sha256crypt 22M   cap 10M     (about 7 s and 4.5 s)
+# Above a cap a digest is refused with a message naming the limit; its parameters are read
+# from the digest string before any hashing work is done.
+PBKDF2_MAX = {"pbkdf2-sha512": 10_000_000, "pbkdf2-sha384": 10_000_000,
+              "pbkdf2-sha256": 25_000_000, "pbkdf2-sha224": 25_000_000,
+              "pbkdf2-sha1": 25_000_000}
+ARGON2_MAX_MEMORY = 2 * 1024 * 1024  # KiB: 2 GiB
+ARGON2_MAX_WORK = 10 * 1024 * 1024  # memory (KiB) x iterations
+SCRYPT_MAX_WORK = 2**24  # 2^ln x block_size x parallelism
+SCRYPT_MAX_MEMORY = 1024**3  # bytes: 128 x block_size x 2^ln
+BCRYPT_MAX_COST = 17
+SHACRYPT_MAX_ROUNDS = 10_000_000
+
+
+def _pbkdf2(name: str, label: str, iterations: int) -> Algorithm:
+    return Algorithm(name, label, {"iterations": iterations, "salt_size": 16}, "iterations",
+                     {"iterations": (1000, PBKDF2_MAX[name]), "salt_size": (8, 64)})
+
+
+_ARGON2_LIMITS = {
+    "iterations": (1, ARGON2_MAX_WORK // 8), "memory": (8, ARGON2_MAX_MEMORY),
+    "parallelism": (1, 64), "salt_size": (8, 64),
+}
 
 # Authelia's defaults (FACTS.md, "Digest formats and Authelia's default parameters").
 ALGORITHMS: dict[str, Algorithm] = {
     a.name: a
     for a in (
-        Algorithm(
-            "pbkdf2-sha512", "PBKDF2-SHA512", {"iterations": 310000, "salt_size": 16},
-            "iterations", {"iterations": (1000, 100_000_000), "salt_size": (8, 64)},
-        ),
-        Algorithm(
-            "pbkdf2-sha384", "PBKDF2-SHA384", {"iterations": 280000, "salt_size": 16},
-            "iterations", {"iterations": (1000, 100_000_000), "salt_size": (8, 64)},
-        ),
-        Algorithm(
-            "pbkdf2-sha256", "PBKDF2-SHA256", {"iterations": 700000, "salt_size": 16},
-            "iterations", {"iterations": (1000, 100_000_000), "salt_size": (8, 64)},
-        ),
-        Algorithm(
-            "pbkdf2-sha224", "PBKDF2-SHA224", {"iterations": 900000, "salt_size": 16},
-            "iterations", {"iterations": (1000, 100_000_000), "salt_size": (8, 64)},
-        ),
-        Algorithm(
-            "pbkdf2-sha1", "PBKDF2-SHA1", {"iterations": 1600000, "salt_size": 16},
-            "iterations", {"iterations": (1000, 100_000_000), "salt_size": (8, 64)},
-        ),
+        _pbkdf2("pbkdf2-sha512", "PBKDF2-SHA512", 310000),
+        _pbkdf2("pbkdf2-sha384", "PBKDF2-SHA384", 280000),
+        _pbkdf2("pbkdf2-sha256", "PBKDF2-SHA256", 700000),
+        _pbkdf2("pbkdf2-sha224", "PBKDF2-SHA224", 900000),
+        _pbkdf2("pbkdf2-sha1", "PBKDF2-SHA1", 1600000),
         Algorithm(
             "argon2id", "Argon2id",
             {"iterations": 3, "memory": 65536, "parallelism": 4, "salt_size": 16},
-            "memory",
-            {
-                "iterations": (1, 100), "memory": (8, 4 * 1024 * 1024),
-                "parallelism": (1, 64), "salt_size": (8, 64),
-            },
+            "memory", _ARGON2_LIMITS,
         ),
         Algorithm(
             "scrypt", "scrypt", {"ln": 16, "block_size": 8, "parallelism": 1}, "ln",
-            {"ln": (1, 22), "block_size": (1, 32), "parallelism": (1, 32)},
+            {"ln": (1, 20), "block_size": (1, 32), "parallelism": (1, 32)},
         ),
-        Algorithm("bcrypt", "bcrypt", {"cost": 12}, "cost", {"cost": (4, 31)}),
+        Algorithm("bcrypt", "bcrypt", {"cost": 12}, "cost", {"cost": (4, BCRYPT_MAX_COST)}),
         Algorithm(
             "sha512crypt", "SHA512-crypt", {"iterations": 50000}, "iterations",
-            {"iterations": (1000, 999_999_999)},
+            {"iterations": (1000, SHACRYPT_MAX_ROUNDS)},
         ),
     )
 }
+
+# Digests this tool verifies (Authelia reads them) but does not make: their caps only.
+_VERIFY_ONLY_LIMITS = {
+    "argon2i": _ARGON2_LIMITS, "argon2d": _ARGON2_LIMITS,
+    "sha256crypt": {"iterations": (1000, SHACRYPT_MAX_ROUNDS)},
+}
+
+
+def _family(algorithm: str) -> str:
+    return "argon2" if algorithm.startswith("argon2") else algorithm
+
+
+def param_range(algorithm: str, param: str, params: dict[str, int] | None = None
+                ) -> tuple[int, int]:
+    """The (lowest, highest) value `param` may take, given the other parameters.
+
+    Some limits depend on each other (argon2 memory needs 8 KiB per lane and its work is
+    memory x iterations; scrypt's memory and work grow with ln, block_size and
+    parallelism), so the range is computed with `params` (merged over the defaults).
+    """
+    spec = ALGORITHMS.get(algorithm)
+    limits = spec.limits if spec else _VERIFY_ONLY_LIMITS.get(algorithm, {})
+    merged = {**(spec.defaults if spec else {}), **(params or {})}
+    low, high = limits.get(param, (1, 2**31 - 1))
+    family = _family(algorithm)
+    if family == "argon2":
+        if param == "memory":
+            low = max(low, 8 * merged.get("parallelism", 1))
+            high = min(high, ARGON2_MAX_WORK // max(1, merged.get("iterations", 1)))
+        elif param == "iterations":
+            high = min(high, ARGON2_MAX_WORK // max(1, merged.get("memory", 1)))
+        elif param == "parallelism":
+            high = min(high, max(1, merged.get("memory", 8) // 8))
+    elif family == "scrypt":
+        ln, r, p = merged.get("ln", 1), merged.get("block_size", 1), merged.get("parallelism", 1)
+        if param == "ln":
+            while high > low and (2**high * r * p > SCRYPT_MAX_WORK
+                                  or 128 * r * 2**high > SCRYPT_MAX_MEMORY):
+                high -= 1
+        elif param == "block_size":
+            high = min(high, SCRYPT_MAX_WORK // (2**ln * p), SCRYPT_MAX_MEMORY // (128 * 2**ln))
+        elif param == "parallelism":
+            high = min(high, SCRYPT_MAX_WORK // (2**ln * r))
+    return (low, max(high, 0))
+
+
+def cost_range(algorithm: str, params: dict[str, int] | None = None) -> tuple[int, int]:
+    """The range of the algorithm's cost parameter (the one the app lets the user tune)."""
+    return param_range(algorithm, ALGORITHMS[algorithm].cost_param, params)
+
+
+def range_message(algorithm: str, param: str, low: int, high: int, value: object) -> str:
+    """The one wording of an out-of-range parameter, used by the CLI, the checks and the app."""
+    return f"{algorithm} {param} must be between {low} and {high}, not {value}"
+
+
+def _param_problem(algorithm: str, merged: dict[str, int], *, lower_bounds: bool
+                   ) -> str | None:
+    # The fixed limits first (argon2 memory over 2 GiB is the problem, not the iterations
+    # that would fit beside it), then the ones that depend on each other.
+    spec = ALGORITHMS.get(algorithm)
+    limits = spec.limits if spec else _VERIFY_ONLY_LIMITS.get(algorithm, {})
+    keys = sorted(merged, key=lambda k: merged[k] <= limits.get(k, (0, 2**63))[1])
+    for key in keys:
+        value = merged[key]
+        low, high = param_range(algorithm, key, merged)
+        if value > limits.get(key, (0, 2**63))[1]:
+            high = limits[key][1]
+        if lower_bounds and not low <= value <= high:
+            message = range_message(algorithm, key, low, high, value)
+            if value > high:
+                message += _CAP_NOTE.get(_family(algorithm), _CAP_NOTE[""])
+            elif _family(algorithm) == "argon2" and key == "memory":
+                message += " (at least 8 KiB per lane: 8 x parallelism)"
+            return message
+        if value > high:
+            return (f"its {algorithm} {key} is {value}, over this tool's cap of {high}"
+                    + _CAP_NOTE.get(_family(algorithm), _CAP_NOTE[""]))
+    return None
+
+
+_CAP_NOTE = {
+    "": " (the cap keeps one verification under about 10 s)",
+    "argon2": f" (the caps keep one verification under about 10 s: memory at most "
+              f"{ARGON2_MAX_MEMORY} KiB, memory x iterations at most {ARGON2_MAX_WORK})",
+    "scrypt": f" (the caps keep one verification under about 10 s: 2^ln x block_size x "
+              f"parallelism at most {SCRYPT_MAX_WORK}, memory 128 x block_size x 2^ln at "
+              "most 1 GiB)",
+}
+
+
+class DigestTooCostly(DigestError):
+    """A digest whose parameters exceed the caps: verifying it would take too long."""
 
 
 def check_params(algorithm: str, params: dict[str, int]) -> dict[str, int]:
@@ -86,12 +205,44 @@ def check_params(algorithm: str, params: dict[str, int]) -> dict[str, int]:
     for key, value in merged.items():
         if isinstance(value, bool) or not isinstance(value, int):
             raise DigestError(f"{algorithm} {key} must be a whole number, not {value!r}")
-        low, high = spec.limits.get(key, (1, 2**31))
-        if not low <= value <= high:
-            raise DigestError(f"{algorithm} {key} must be between {low} and {high}, not {value}")
-    if algorithm == "argon2id" and merged["memory"] < 8 * merged["parallelism"]:
-        raise DigestError("argon2id memory must be at least 8 KiB per lane (8 x parallelism)")
+    problem = _param_problem(algorithm, merged, lower_bounds=True)
+    if problem:
+        raise DigestError(problem)
     return merged
+
+
+def cost_problem(value: str) -> str | None:
+    """Why verifying digest `value` would cost too much, from its parameters alone.
+
+    Reads the parameters from the string (no hashing); None for a digest within the caps,
+    for plaintext, and for anything that is not a digest (verify() reports that).
+    """
+    try:
+        algorithm, params = identify(value)
+    except DigestError:
+        return None
+    if algorithm == "plaintext":
+        return None
+    problem = _param_problem(algorithm, params, lower_bounds=False)
+    if problem:
+        return f"the digest is too costly to verify: {problem}; make it again with a lower cost"
+    return None
+
+
+def secret_problem(secret: str) -> str | None:
+    """Why `secret` cannot be hashed (to follow "the client secret ..."), or None."""
+    if len(secret) > MAX_SECRET_LENGTH:
+        return (f"has {len(secret)} characters; at most {MAX_SECRET_LENGTH} can be hashed "
+                "(72 random ones are plenty)")
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in secret):
+        return "contains bytes that are not valid UTF-8"
+    return None
+
+
+def _check_secret(secret: str) -> None:
+    problem = secret_problem(secret)
+    if problem:
+        raise DigestError(f"the secret {problem}")
 
 
 @cache
@@ -135,6 +286,7 @@ def hash(secret: str, algorithm: str = DEFAULT_ALGORITHM, **params: int) -> str:
     """The digest of `secret` in Authelia's format, with Authelia's defaults for `params`."""
     if not secret:
         raise DigestError("there is no secret to hash")
+    _check_secret(secret)
     merged = check_params(algorithm, params)
     if algorithm == "bcrypt" and len(secret.encode()) > 72:
         raise DigestError("bcrypt uses only the first 72 bytes of a secret: pick another algorithm")
@@ -157,6 +309,26 @@ def _context():
             ph.pbkdf2_sha1, ph.argon2, ph.scrypt, ph.bcrypt, ph.sha512_crypt, ph.sha256_crypt,
         ]
     )
+
+
+def _bcrypt_padding_cleared(digest: str) -> str:
+    """A bcrypt digest with the unused padding bits of its salt and hash cleared.
+
+    Digests made elsewhere (often $2a$) may set those bits. bcrypt ignores them, and so does
+    passlib, but only after printing a multi-line PasslibHashWarning; clearing them first is
+    what passlib does itself, without the warning (a warnings filter is process-wide and
+    not thread-safe, and the app verifies in a thread).
+    """
+    if len(digest) != 60 or not digest.startswith(("$2a$", "$2b$", "$2y$", "$2x$")):
+        return digest
+    from passlib.utils.binary import bcrypt64
+
+    try:
+        salt = bcrypt64.repair_unused(digest[7:29])
+        checksum = bcrypt64.repair_unused(digest[29:])
+    except (ValueError, TypeError):
+        return digest
+    return digest[:7] + salt + checksum
 
 
 def _plain_value(digest: str) -> str | None:
@@ -185,9 +357,10 @@ def identify(digest: str) -> tuple[str, dict[str, int]]:
     if not digest.startswith("$"):
         raise NotADigest(_not_a_digest(digest))  # without loading passlib
     try:
+        digest = _bcrypt_padding_cleared(digest)
         handler = _context().identify(digest, resolve=True, required=True)
         parsed = handler.from_string(digest)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         raise NotADigest(_not_a_digest(digest)) from None
     name = handler.name
     if name.startswith("pbkdf2"):
@@ -235,13 +408,23 @@ def _not_a_digest(digest: str) -> str:
 
 
 def verify(secret: str, digest: str) -> bool:
-    """Whether `digest` was made from `secret`. Raises NotADigest for anything else."""
+    """Whether `digest` was made from `secret`.
+
+    Raises NotADigest for anything that is not a digest, DigestTooCostly (before any hashing
+    work) for a digest over the caps, and DigestError for a secret that cannot be hashed.
+    """
+    _check_secret(secret)
     plain = _plain_value(digest)
     if plain is not None:
         import hmac
 
         return hmac.compare_digest(plain.encode(), secret.encode())
+    problem = cost_problem(digest)
+    if problem:
+        raise DigestTooCostly(problem)
     try:
-        return _context().verify(secret, digest)
-    except (ValueError, TypeError):
+        return _context().verify(secret, _bcrypt_padding_cleared(digest))
+    except MemoryError:
+        raise DigestError("there is not enough memory to verify this digest") from None
+    except (ValueError, TypeError, OverflowError):
         raise NotADigest(_not_a_digest(digest)) from None

@@ -22,12 +22,29 @@ class ProfileFormatError(ValueError):
 
 
 def normalise_url(url: str) -> str:
-    """Trim spaces and trailing slashes: LibreChat joins DOMAIN_SERVER and the path as strings."""
+    """Trim spaces and trailing slashes: LibreChat joins DOMAIN_SERVER and the path as strings.
+
+    A non-ASCII host is written in its IDNA form (`https://chät.home.lan` becomes
+    `https://xn--cht-rla.home.lan`), as Node and browsers send it; see hosts.py. A host with
+    no IDNA form is kept as typed, and the checks say why it cannot work.
+    """
     while True:  # "x/ /" -> "x": normalising twice must change nothing (the file round-trip)
         trimmed = url.strip().rstrip("/")
         if trimmed == url:
-            return trimmed
+            return ascii_host(trimmed)
         url = trimmed
+
+
+def ascii_host(url: str) -> str:
+    """`url` with its host in IDNA form when it has one, else unchanged."""
+    if url.isascii():
+        return url
+    from .hosts import HostError, to_ascii_url
+
+    try:
+        return to_ascii_url(url)
+    except HostError:
+        return url
 
 
 # Field name -> default. A namedtuple, not a dataclass: `dataclasses` and `typing` would
@@ -100,6 +117,8 @@ class Profile(_ProfileFields):
         for name in ("image_url", "group"):
             if name in values:
                 values[name] = values[name].strip()
+        if "image_url" in values:
+            values["image_url"] = ascii_host(values["image_url"])
         for name in ("scopes", "checklist"):
             if name in values:
                 values[name] = tuple(dict.fromkeys(values[name]))

@@ -6,7 +6,7 @@ import re
 from collections import namedtuple
 
 _VERSION = re.compile(
-    r"^v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-.]?(alpha|beta|rc)\.?(\d*))?$", re.IGNORECASE
+    r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-.]?(alpha|beta|rc)\.?(\d*))?", re.IGNORECASE
 )
 _PRE_RANK = {"alpha": 0, "beta": 1, "rc": 2}
 _RELEASE = 3
@@ -23,12 +23,11 @@ class Version(namedtuple("Version", "major minor patch pre_rank pre_number",
     __slots__ = ()
 
     @classmethod
-    def parse(cls, text: str) -> Version:
-        match = _VERSION.match(text.strip())
+    def parse(cls, text: str, *, what: str = "a version",
+              examples: str = "0.8.7, v0.8.8-rc1 or 4.39") -> Version:
+        match = _VERSION.fullmatch(text.strip())
         if not match:
-            raise VersionError(
-                f"{text!r} is not a version: write it like 0.8.7, v0.8.8-rc1 or 4.39"
-            )
+            raise VersionError(f"{text!r} is not {what}: write it like {examples}")
         major, minor, patch, pre, pre_number = match.groups()
         rank = _PRE_RANK[pre.lower()] if pre else _RELEASE
         return cls(int(major), int(minor), int(patch or 0), rank, int(pre_number or 0))

@@ -1,0 +1,41 @@
+"""`librechat-authelia tick STEP [--profile NAME] [--undo]`: tick a checklist step by the id
+`render checklist` prints, saved at once."""
+
+from __future__ import annotations
+
+import sys
+
+from .core.checklist import STEP_IDS, UnknownStep, set_step
+
+
+def add_tick_parser(commands, example) -> None:
+    tick = commands.add_parser(
+        "tick", help="tick a checklist step (the ids 'render checklist' prints)",
+        **example("tick discovery --profile home", "tick discovery --undo"))
+    tick.add_argument("step", metavar="STEP", help="one of " + " | ".join(STEP_IDS))
+    tick.add_argument("--profile", metavar="NAME", dest="sub_profile",
+                      help="the profile (default: the last-used profile)")
+    tick.add_argument("--undo", action="store_true", help="untick the step instead")
+
+
+def check_step(step_id: str) -> None:
+    if step_id not in STEP_IDS:
+        raise UnknownStep(step_id)
+
+
+def tick(store, name: str, step_id: str, *, undo: bool = False) -> int:
+    """Tick (or with undo, untick) `step_id` in profile `name`; 0, with a line on stderr."""
+    check_step(step_id)
+    profile = store.load(name)
+    done = step_id in profile.checklist
+    if done != undo:
+        state = "not ticked" if undo else "already ticked"
+        print(f"step {step_id} is {state} in profile {name}: nothing to do", file=sys.stderr)
+        return 0
+    profile = set_step(profile, step_id, not undo)
+    store.save(name, profile)
+    count = len(set(profile.checklist) & set(STEP_IDS))
+    verb = "unticked" if undo else "ticked"
+    print(f"{verb} {step_id} in profile {name} ({count} of {len(STEP_IDS)} steps done)",
+          file=sys.stderr)
+    return 0
