@@ -149,6 +149,9 @@ def _build_parser() -> argparse.ArgumentParser:
     from .cli_files import add_parsers  # audit, import, apply: the user's own files
 
     add_parsers(commands)
+    from .cli_doctor import add_parser as add_doctor_parser
+
+    add_doctor_parser(commands, _example)
     return parser
 
 
@@ -364,6 +367,15 @@ def _cmd_files(args) -> int:
 
 
 _COMMANDS.update(audit=_cmd_files, apply=_cmd_files, **{"import": _cmd_files})
+
+
+def _cmd_doctor(args) -> int:
+    from .cli_doctor import cmd_doctor
+
+    return cmd_doctor(args)
+
+
+_COMMANDS["doctor"] = _cmd_doctor
 
 
 def _run_app(profile: str | None) -> int:
