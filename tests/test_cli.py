@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -308,15 +310,24 @@ def test_hash_on_a_terminal_prompts_without_echo():
                 return
             output += chunk
 
+    status = None
     try:
         read(b"Enter: ")
         assert b"type the secret, then Enter: " in output
         os.write(fd, b"hunter2\n")
         read(None)
     finally:
-        _, status = os.waitpid(pid, 0)
+        for _ in range(100):  # at most 10 s, then the child is ended
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            status = None
         os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0
+    assert status is not None and os.waitstatus_to_exitcode(status) == 0
     assert b"hunter2" not in output  # not echoed
     digest = "$pbkdf2-sha256$" + output.split(b"$pbkdf2-sha256$", 1)[1].split()[0].decode()
     assert run("verify", digest, stdin="hunter2").returncode == 0
