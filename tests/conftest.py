@@ -22,13 +22,60 @@ FAKE_DIGEST = (
 )
 
 
+FAKE_HMAC_SECRET = "fakeHmacSecret" + "H" * 50
+
+
 def fake_profile(**changes) -> Profile:
+    # provider "existing": the client alone, as every profile rendered before issue 9.
     return Profile(
+        provider="existing",
         client_id=FAKE_CLIENT_ID,
         client_secret=FAKE_CLIENT_SECRET,
         client_secret_digest=FAKE_DIGEST,
         session_secret=FAKE_SESSION_SECRET,
     ).with_changes(**changes)
+
+
+@cache
+def session_signing_key() -> tuple[str, str]:
+    """One real RSA 2048 key (PEM, key_id) per test session: generation is slow.
+
+    Never print it, and keep it out of test ids and snapshots.
+    """
+    from tui.core.provider import new_signing_key
+
+    return new_signing_key(2048)
+
+
+def masked(value):
+    """`value` with every PEM key replaced by its digest: compare keys without printing them."""
+    import hashlib
+
+    if isinstance(value, str) and "PRIVATE KEY" in value:
+        return f"<key sha256:{hashlib.sha256(value.encode()).hexdigest()[:16]}>"
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    if hasattr(value, "_fields"):  # a Profile
+        return masked(dict(zip(value._fields, value, strict=True)))
+    if isinstance(value, (list, tuple)):
+        return type(value)(masked(v) for v in value)
+    return value
+
+
+def fake_provider_profile(**changes) -> Profile:
+    """A provider "new" profile with the session's key and a fixed fake hmac secret."""
+    pem, key_id = session_signing_key()
+    return fake_profile(provider="new", hmac_secret=FAKE_HMAC_SECRET, signing_key=pem,
+                        signing_key_id=key_id).with_changes(**changes)
+
+
+# A homelab's own URLs: the app warns about the example ones (example.com) a new profile has.
+HOME_URLS = {"app_url": "https://chat.home.arpa", "auth_url": "https://auth.home.arpa"}
+
+
+def home_profile(**changes) -> Profile:
+    """The fake profile with a homelab's URLs: what the app's tests open."""
+    return fake_profile(**{**HOME_URLS, **changes})
 
 
 @pytest.fixture
@@ -75,22 +122,20 @@ def fixed_timing(monkeypatch):
 
 @pytest.fixture
 def no_system_clipboard(monkeypatch):
-    import pyperclip
+    """No clipboard command runs: as on a server reached over SSH."""
+    from tui.core import sysclipboard
 
-    def fail(text):
-        raise pyperclip.PyperclipException("no clipboard here")
-
-    monkeypatch.setattr(pyperclip, "copy", fail)
+    monkeypatch.setattr(sysclipboard, "copy_to_system", lambda text, **kw: None)
     monkeypatch.delenv("TMUX", raising=False)
 
 
 @pytest.fixture
 def store(_isolated_config, fixed_timing, no_system_clipboard):
-    """A store holding the fake profile 'home', last used."""
+    """A store holding the fake profile 'home' (home_profile()), last used."""
     from tui.core.store import ProfileStore
 
     store = ProfileStore()
-    store.save("home", fake_profile())
+    store.save("home", home_profile())
     store.set_last_used("home")
     return store
 
@@ -108,4 +153,8 @@ async def settle(pilot) -> None:
     busy = [w for w in pilot.app.workers if w.group != "dialog" and w.is_running]
     if busy:  # an empty list would mean "all workers" to wait_for_complete
         await pilot.app.workers.wait_for_complete(busy)
+    for _ in range(400):  # digest and key threads (tui/app/background.py): at most ~20 s
+        if not getattr(pilot.app, "background_busy", False):
+            break
+        await pilot.pause(0.05)
     await pilot.pause()

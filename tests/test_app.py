@@ -5,13 +5,14 @@ from __future__ import annotations
 import stat
 
 import pytest
-from conftest import FAKE_CLIENT_SECRET, fake_profile, settle
+from conftest import FAKE_CLIENT_SECRET, home_profile, settle
 from textual.widgets import Input, TextArea
 
 from tui.app.app import LibreChatAutheliaApp
-from tui.app.dialogs.confirm import ConfirmDialog, NameDialog, UnsavedDialog
+from tui.app.dialogs.confirm import ConfirmDialog, UnsavedDialog
 from tui.app.dialogs.help import HelpScreen
 from tui.app.dialogs.profiles import ProfilesDialog
+from tui.app.dialogs.write import WriteDialog
 from tui.core import digest
 from tui.core.authelia import render_client_block, render_client_entry
 from tui.core.librechat import render_compose, render_env
@@ -46,10 +47,10 @@ async def test_opens_the_last_used_profile_with_complete_snippets(store):
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.profile_name == "home" and app.profile == fake_profile()
+        assert app.profile_name == "home" and app.profile == home_profile()
         assert app.sub_title == "home"
-        assert await snippet(pilot, "env") == render_env(fake_profile())
-        assert await snippet(pilot, "authelia") == render_client_block(fake_profile())
+        assert await snippet(pilot, "env") == render_env(home_profile())
+        assert await snippet(pilot, "authelia") == render_client_block(home_profile())
 
 
 async def test_typing_right_after_start_edits_the_first_field(store):
@@ -58,7 +59,7 @@ async def test_typing_right_after_start_edits_the_first_field(store):
         assert app.focused is app.query_one("#input-app_url", Input)
         await pilot.press("end", "x")
         await settle(pilot)
-        assert app.profile.app_url == fake_profile().app_url + "x"
+        assert app.profile.app_url == home_profile().app_url + "x"
 
 
 def test_the_first_screen_shows_the_profile_in_the_focused_field(store):
@@ -74,7 +75,7 @@ def test_the_first_screen_shows_the_profile_in_the_focused_field(store):
                 self.exit()
 
     FirstFrame(store).run(headless=True, size=SIZE)
-    assert seen == {"value": fake_profile().app_url, "focused": True}
+    assert seen == {"value": home_profile().app_url, "focused": True}
 
 
 async def test_editing_the_librechat_url_changes_env_and_authelia(store):
@@ -176,7 +177,7 @@ async def test_a_bad_cost_is_explained(store):
         await pilot.press("enter")
         await settle(pilot)
         assert "between 1000 and" in str(app.query_one("#findings-digest_cost").render())
-        assert app.profile == fake_profile()
+        assert app.profile == home_profile()
 
 
 async def test_typing_a_secret_rehashes_after_a_pause(store):
@@ -216,11 +217,11 @@ async def test_copy_puts_exactly_the_snippet_on_the_clipboard(store, pane, toggl
             await pilot.press("f")
         await pilot.press("c")
         await pilot.pause()
-        assert app.clipboard == render(fake_profile())
+        assert app.clipboard == render(home_profile())
 
 
 async def test_copy_says_what_really_happened(store, monkeypatch):
-    import pyperclip
+    from tui.core import sysclipboard
 
     messages = []
     app = LibreChatAutheliaApp(store)
@@ -229,10 +230,12 @@ async def test_copy_says_what_really_happened(store, monkeypatch):
         monkeypatch.setattr(app, "notify", lambda message, **kw: messages.append(message))
         monkeypatch.setenv("TMUX", "/tmp/tmux-0/default,1,0")
         await pilot.press("f5", "c")
+        await settle(pilot)
         assert "OSC 52" in messages[-1] and "set -s set-clipboard on" in messages[-1]
         assert "write it to a file" in messages[-1]
-        monkeypatch.setattr(pyperclip, "copy", lambda text: None)
+        monkeypatch.setattr(sysclipboard, "copy_to_system", lambda text, **kw: "xclip")
         await pilot.press("c")
+        await settle(pilot)
         assert messages[-1].startswith("Copied to the system clipboard")
 
 
@@ -256,7 +259,7 @@ async def test_a_ticked_step_is_still_ticked_after_a_restart(store):
         await pilot.press("f6", "down", "space")
         await settle(pilot)
         assert app.profile.checklist == ("authelia-client",)
-        assert "1 of 8 steps done" in str(app.query_one("#checklist-progress-text").render())
+        assert "1 of 7 steps done" in str(app.query_one("#checklist-progress-text").render())
     stored = ProfileStore().load("home")
     assert stored.checklist == ("authelia-client",)
     assert stored.client_name == "LibreChat"  # the tick did not save the other edit
@@ -303,7 +306,10 @@ async def test_first_run_shows_and_saves_a_complete_default_profile(_isolated_co
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.profile_name == "default"
-        assert app.state.findings == [] and not app.dirty
+        # Complete, with only the example URLs to replace (warnings, no error).
+        assert {(f.severity, f.field) for f in app.state.findings} == {
+            ("warning", "app_url"), ("warning", "auth_url")}
+        assert not app.dirty
         assert "OPENID_CLIENT_SECRET=" in await snippet(pilot, "env")
     stored = ProfileStore().load("default")
     assert digest.verify(stored.client_secret, stored.client_secret_digest)
@@ -324,7 +330,7 @@ async def test_a_corrupt_profile_is_reported_and_the_app_still_starts(store):
 
 
 async def test_profile_option_opens_that_profile(store):
-    store.save("work", fake_profile(client_name="Work chat"))
+    store.save("work", home_profile(client_name="Work chat"))
     app = LibreChatAutheliaApp(store, "work")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -339,11 +345,11 @@ async def test_write_snippet_never_overwrites_without_asking(store, tmp_path):
         await settle(pilot)
         await pilot.press("f5", "w")
         await pilot.pause()
-        assert isinstance(app.screen, NameDialog)
+        assert isinstance(app.screen, WriteDialog)
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.query_one("#exists-buttons").display
         await pilot.press("escape")
         await pilot.pause()
         assert target.read_text() == "precious\n"
@@ -353,7 +359,7 @@ async def test_write_snippet_never_overwrites_without_asking(store, tmp_path):
         await pilot.press("enter")
         await pilot.pause()
     written = tmp_path / "new.env"
-    assert written.read_text() == render_env(fake_profile())
+    assert written.read_text() == render_env(home_profile())
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
 
 
@@ -401,7 +407,7 @@ async def test_profiles_dialog_new_duplicate_rename_delete(store):
 
 
 async def test_switching_profiles_with_unsaved_changes_asks(store):
-    store.save("work", fake_profile(client_name="Work"))
+    store.save("work", home_profile(client_name="Work"))
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -426,7 +432,7 @@ async def test_help_lists_every_binding(store):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         keys = {row[1] for row in app.screen.rows}
-        assert {"f2 or alt+a", "^s", "^o", "c", "w", "f", "space"} <= keys
+        assert {"f2 or alt+a", "ctrl+s", "ctrl+o", "c", "w", "f", "space"} <= keys
 
 
 async def test_command_palette_offers_the_actions(store):
@@ -444,7 +450,7 @@ async def test_command_palette_offers_the_actions(store):
         await pilot.pause(0.5)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.clipboard == render_env(fake_profile())
+        assert app.clipboard == render_env(home_profile())
 
 
 async def test_no_color_is_respected(store, monkeypatch):
@@ -460,7 +466,7 @@ async def test_typing_at_start_edits_the_first_field_without_replacing_it(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("x")
-        assert app.query_one("#input-app_url", Input).value == "https://librechat.example.comx"
+        assert app.query_one("#input-app_url", Input).value == "https://chat.home.arpax"
 
 
 async def test_a_key_right_after_a_screen_key_lands_on_the_new_screen(store, tmp_path):
@@ -469,8 +475,8 @@ async def test_a_key_right_after_a_screen_key_lands_on_the_new_screen(store, tmp
         await settle(pilot)
         await pilot.press("f5", "w")
         await pilot.pause()
-        assert isinstance(app.screen, NameDialog)
-        assert app.profile == fake_profile()
+        assert isinstance(app.screen, WriteDialog)
+        assert app.profile == home_profile()
 
 
 async def test_typing_a_secret_does_not_pile_up_digest_checks(store, monkeypatch):
@@ -485,7 +491,11 @@ async def test_typing_a_secret_does_not_pile_up_digest_checks(store, monkeypatch
         await settle(pilot)
         measured.clear()
         await pilot.press("f3")
-        await type_into(pilot, "#input-client_secret", "a-secret-typed-by-hand")
+        field = app.query_one("#input-client_secret", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press(*"a-secret-typed-by-hand")
+        await pilot.pause()
         assert app.state.digest_status == "hashing"
         await pilot.pause(0.8)
         await settle(pilot)
@@ -499,7 +509,7 @@ def test_digest_workers_run_at_a_lower_cpu_priority_than_the_ui():
     import sys
     import threading
 
-    from tui.app.digests import lower_thread_priority
+    from tui.app.background import lower_thread_priority
 
     if not sys.platform.startswith("linux"):
         pytest.skip("per-thread nice is a Linux feature")
@@ -529,7 +539,7 @@ async def test_quitting_in_the_first_instant_is_clean(store):
 
 
 async def test_the_lower_fields_show_the_profile_once_built(store):
-    store.save("home", fake_profile(policy="one_factor", authelia_version="4.38",
+    store.save("home", home_profile(policy="one_factor", authelia_version="4.38",
                                     group="family", refresh_tokens=True))
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=SIZE) as pilot:
@@ -543,7 +553,7 @@ async def test_the_lower_fields_show_the_profile_once_built(store):
 
 
 async def test_a_hand_edited_version_is_shown_as_it_is_not_replaced(store):
-    store.save("home", fake_profile(authelia_version="4.99"))
+    store.save("home", home_profile(authelia_version="4.99"))
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -554,7 +564,7 @@ async def test_a_hand_edited_version_is_shown_as_it_is_not_replaced(store):
 
 async def test_an_argon2id_profile_keeps_its_algorithm_when_the_secrets_pane_is_built(store):
     argon = digest.hash(FAKE_CLIENT_SECRET, "argon2id", memory=1024, iterations=1, parallelism=1)
-    store.save("home", fake_profile(digest_algorithm="argon2id", client_secret_digest=argon))
+    store.save("home", home_profile(digest_algorithm="argon2id", client_secret_digest=argon))
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)  # every pane is built by now

@@ -11,7 +11,9 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tui"
 
 
 def test_no_module_in_the_core_or_cli_imports_textual():
-    for path in [*sorted((PACKAGE / "core").rglob("*.py")), PACKAGE / "cli.py"]:
+    for path in [*sorted((PACKAGE / "core").rglob("*.py")), PACKAGE / "cli.py",
+                 *sorted((PACKAGE / "userfiles").rglob("*.py")), *sorted(PACKAGE.glob("cli_*.py")),
+                 *sorted((PACKAGE / "doctor").rglob("*.py"))]:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             names = []
@@ -22,16 +24,30 @@ def test_no_module_in_the_core_or_cli_imports_textual():
                     "." * node.level + (node.module or "")]
             for name in names:
                 assert name.split(".")[0] not in ("textual", "rich"), f"{path}: {name}"
-                assert ".app" not in name or path.name == "cli.py", f"{path}: {name}"
+                # By component: tui.userfiles.apply is not the app.
+                assert "app" not in name.split(".") or path.name == "cli.py", f"{path}: {name}"
 
 
 def test_cli_commands_run_without_loading_textual():
     code = (
         "import sys, tui.cli, tui.core.authelia, tui.core.librechat, tui.core.checklist, "
-        "tui.core.store, tui.core.checks, tui.core.digest\n"
+        "tui.core.store, tui.core.checks, tui.core.digest, tui.userfiles.dotenv\n"
         "tui.cli.main(['rand'])\n"
         "assert 'textual' not in sys.modules, 'textual was imported'\n"
         "assert 'passlib' not in sys.modules, 'rand should not load passlib'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_user_files_package_is_among_the_checked_modules():
+    assert (PACKAGE / "userfiles" / "dotenv.py").is_file()
+
+
+def test_the_doctor_runs_without_loading_textual():
+    code = (
+        "import sys, tui.doctor, tui.doctor.runner, tui.doctor.tlsprobe, tui.cli_doctor\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -23,17 +23,26 @@ class AppCommands(Provider):
         app: LibreChatAutheliaApp = self.app  # type: ignore[assignment]
         from .app import PANES
 
-        commands = [(f"Go to {title}", f"{f_key.upper()} / {alt}",
+        commands = [(f"Go to {title}", f"{f_key} or {alt}",
                      partial(app.action_show_pane, pane_id))
                     for pane_id, title, f_key, alt, _ in PANES]
         commands += [
             ("Save profile", "ctrl+s", app.action_save),
+            ("Revert to saved (drop unsaved changes)", "ctrl+b", app.action_revert),
             ("Profiles: open, new, duplicate, rename, delete", "ctrl+o", app.action_profiles),
             ("New client secret (and its digest)", "Secrets",
              partial(app.regenerate, "client_secret")),
             ("New session secret", "Secrets", partial(app.regenerate, "session_secret")),
             ("New client ID", "Secrets", partial(app.regenerate, "client_id")),
+            ("New client secret and session secret (asks first)", "ctrl+r on Secrets",
+             app.regenerate_secrets),
             ("Hash the client secret again", "Secrets", app.rehash),
+            ("New signing key for Authelia's provider", "Secrets",
+             partial(app.regenerate, "signing_key")),
+            ("New HMAC secret for Authelia's provider", "Secrets",
+             partial(app.regenerate, "hmac_secret")),
+            ("Show the client ID, secrets and digest in full", "ctrl+f on Secrets",
+             partial(self._on_pane, "secrets", "show_values")),
         ]
         titles = {pane_id: title for pane_id, title, *_ in PANES}
         for pane_id, snippet, forms in SNIPPETS:
@@ -45,7 +54,7 @@ class AppCommands(Provider):
                 (f"Switch {forms}", f"f on {where}", partial(on_pane, "toggle_form")),
             ]
         commands += [
-            ("Show keys (help)", "F1", app.action_help),
+            ("Keys and help", "f1", app.action_help),
             ("Quit", "ctrl+q", app.action_quit),
         ]
         return commands

@@ -1,20 +1,18 @@
 """Digest work off the UI thread: hashing the client secret and verifying the digest.
 
 Both are slow by design (Authelia pays the same cost per token request), so they run in
-worker threads at a lower CPU priority; the results come back to the app on its thread.
+background threads (background.py); the results come back to the app on its thread.
 """
 
 from __future__ import annotations
 
-import os
-import threading
 import time
-from functools import partial
 from typing import TYPE_CHECKING
 
 from ..core import digest as core_digest
-from ..core.checks import verify_digest_findings
+from ..core.checks import Finding, verify_digest_findings
 from ..core.profile import Profile
+from .background import BackgroundJobs
 from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED
 
 if TYPE_CHECKING:
@@ -23,32 +21,23 @@ if TYPE_CHECKING:
 REHASH_DELAY = 0.6  # seconds after the last keystroke in the client secret
 
 
-def lower_thread_priority() -> None:
-    """Let the UI thread win the CPU over a digest worker and the threads it starts.
-
-    argon2id runs one thread per lane (4 by default): on a 2-core homelab box they would
-    otherwise starve the event loop. On Linux, nice applies per thread and is inherited.
-    """
-    try:
-        thread = threading.get_native_id()
-        nice = os.getpriority(os.PRIO_PROCESS, thread)
-        os.setpriority(os.PRIO_PROCESS, thread, min(nice + 10, 19))
-    except (AttributeError, OSError):
-        pass  # not Linux, or not allowed: hashing still works, just less politely
-
-
 def measure_verification(profile: Profile) -> tuple[list, float]:
     """The digest findings for `profile` and how long one verification took."""
     start = time.perf_counter()
-    findings = verify_digest_findings(profile)
+    try:
+        findings = verify_digest_findings(profile)
+    except Exception as error:  # a library's own refusal (e.g. a secret over its size limit)
+        findings = [Finding("error", "client_secret_digest",
+                            f"the digest cannot be checked against this client secret "
+                            f"({type(error).__name__}): fix the secret")]
     return findings, time.perf_counter() - start
 
 
-class DigestJobs:
+class DigestJobs(BackgroundJobs):
     """One verification at a time, the latest hash wins; results kept per (secret, digest)."""
 
     def __init__(self, app: LibreChatAutheliaApp) -> None:
-        self.app = app
+        super().__init__(app)
         self.hashing = False
         self._generation = 0
         # (secret, digest) -> (digest findings, seconds for one verification)
@@ -57,12 +46,26 @@ class DigestJobs:
         self._verifying = False
         self._verify_next: Profile | None = None
 
+    @property
+    def busy(self) -> bool:
+        return self.running or self._rehash_timer is not None
+
+    def cancel_pending(self) -> None:
+        """Forget digest work asked for the profile on screen: another one replaces it."""
+        if self._rehash_timer is not None:
+            self._rehash_timer.stop()
+            self._rehash_timer = None
+        self._generation += 1  # a hash still running is dropped when it ends
+        self.hashing = False
+
     def status(self, profile: Profile) -> tuple[str, list, float | None]:
         """(status word, digest findings, seconds of one verification) for `profile`."""
         if self.hashing:
             return HASHING, [], None
         if not profile.client_secret_digest:
             return MISSING, [], None
+        if profile.client_secret and core_digest.secret_problem(profile.client_secret):
+            return MISMATCH, [], None  # cannot be made from this secret: its field says why
         cached = self._verified.get((profile.client_secret, profile.client_secret_digest))
         if cached is None:
             return CHECKING, [], None
@@ -84,13 +87,11 @@ class DigestJobs:
             self._verify_next = profile
             return
         self._verifying = True
-        self.app.run_worker(partial(self._verify, profile), thread=True, group="verify",
-                            exit_on_error=False)
+        self.start(self._verify, profile)
 
     def _verify(self, profile: Profile) -> None:
-        lower_thread_priority()
         findings, seconds = measure_verification(profile)
-        self.app.call_from_thread(self._verified_done, profile, findings, seconds)
+        self.reply(self._verified_done, profile, findings, seconds)
 
     def _verified_done(self, profile: Profile, findings: list, seconds: float) -> None:
         self._verified[(profile.client_secret, profile.client_secret_digest)] = (findings,
@@ -112,11 +113,20 @@ class DigestJobs:
         self.hashing = True
         self._rehash_timer = self.app.set_timer(REHASH_DELAY, lambda: self.rehash())
 
+
     def rehash(self, params: dict[str, int] | None = None) -> None:
         """Hash the current client secret with the chosen algorithm in a worker thread."""
+        if self._rehash_timer is not None:
+            self._rehash_timer.stop()
+            self._rehash_timer = None
         profile = self.app.profile
-        if not profile.client_secret or profile.digest_algorithm not in core_digest.ALGORITHMS:
-            self.hashing = False  # nothing to hash: the checks say what is missing
+        if (not profile.client_secret or core_digest.secret_problem(profile.client_secret)
+                or profile.digest_algorithm not in core_digest.ALGORITHMS):
+            # Nothing that can be hashed: the checks say what is missing or wrong, and the
+            # old digest stays marked as not matching (so it is never saved with it).
+            self._generation += 1
+            self.hashing = False
+            self.profile_changed(profile)  # the old digest is checked against the new secret
             self.app.refresh_views()
             return
         if params is None:
@@ -125,21 +135,21 @@ class DigestJobs:
         self._generation += 1
         self.hashing = True
         self.app.refresh_views()
-        self.app.run_worker(
-            partial(self._hash, profile.client_secret, profile.digest_algorithm, params,
-                    self._generation),
-            thread=True, group="hash", exit_on_error=False)
+        self.start(self._hash, profile.client_secret, profile.digest_algorithm, params,
+                    self._generation)
 
     def _hash(self, secret: str, algorithm: str, params: dict[str, int], generation: int) -> None:
-        lower_thread_priority()
         try:
             value = core_digest.hash(secret, algorithm, **params)
         except core_digest.DigestError as error:
-            self.app.call_from_thread(self._hash_failed, str(error), generation)
+            self.reply(self._hash_failed, str(error), generation)
+            return
+        except Exception as error:  # a library's own refusal: never "hashing" for ever
+            self.reply(self._hash_failed, f"{type(error).__name__} while hashing", generation)
             return
         hashed = Profile(client_secret=secret, client_secret_digest=value)
         findings, seconds = measure_verification(hashed)
-        self.app.call_from_thread(self._hash_done, secret, value, findings, seconds, generation)
+        self.reply(self._hash_done, secret, value, findings, seconds, generation)
 
     def _hash_failed(self, message: str, generation: int) -> None:
         if generation == self._generation:

@@ -3,6 +3,10 @@
 No Textual here: the app shows a session, and every change of profile (open, new, save,
 revert, a tick) goes through it, so what the fields show and what is saved come from one
 place. Store errors pass through as StoreError for the app to show.
+
+Every save is checked against the file as it was loaded (the store's stamp): a profile
+changed on disk meanwhile (by `librechat-authelia new NAME --force` in another shell, say)
+raises ProfileChangedOnDisk instead of being overwritten, and the app asks what to do.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..core.profile import Profile
-from ..core.store import ProfileStore
+from ..core.store import ProfileStore, Stamp, StoreError
 
 DEFAULT_PROFILE_NAME = "default"
 
@@ -21,6 +25,7 @@ class ProfileSession:
         self.name = DEFAULT_PROFILE_NAME
         self.profile = Profile()
         self.saved: Profile | None = None  # as on disk; None if never saved
+        self.stamp: Stamp | None = None  # the file as loaded or last written
 
     @property
     def dirty(self) -> bool:
@@ -28,20 +33,25 @@ class ProfileSession:
 
     def open(self, name: str) -> Profile:
         """Load `name` and make it the open profile (and the last used one)."""
-        profile = self.store.load(name)
-        self.name, self.saved, self.profile = name, profile, profile
+        profile, stamp = self.store.load_with_stamp(name)
+        self.name, self.saved, self.profile, self.stamp = name, profile, profile, stamp
         if self.store.last_used() != name:
             self.store.set_last_used(name)
         return profile
 
     def start(self, name: str, profile: Profile) -> None:
         """A profile that is not on disk yet."""
-        self.name, self.saved, self.profile = name, None, profile
+        self.name, self.saved, self.profile, self.stamp = name, None, profile, None
 
-    def save(self) -> None:
-        self.store.save(self.name, self.profile)
-        self.store.set_last_used(self.name)
+    def save(self, *, replace_changed: bool = False) -> None:
+        """Save the profile; a new one never replaces a file, a loaded one only the file
+        as it was loaded (unless `replace_changed`, the user's answer to that conflict)."""
+        expected = None if replace_changed else self.stamp
+        self.stamp = self.store.save_with_stamp(
+            self.name, self.profile, overwrite=replace_changed or self.saved is not None,
+            expected=expected)
         self.saved = self.profile
+        self.store.set_last_used(self.name)
 
     def save_as(self, name: str, profile: Profile) -> None:
         """Make `profile` the open one under `name`, and save it."""
@@ -56,7 +66,7 @@ class ProfileSession:
         if self.saved is None:
             return False
         stored = self.saved.with_changes(checklist=self.profile.checklist)
-        self.store.save(self.name, stored)
+        self.stamp = self.store.save_with_stamp(self.name, stored, expected=self.stamp)
         self.saved = stored
         return True
 
@@ -78,7 +88,10 @@ class ProfileSession:
         yield from (name for name in self.store.names() if name != last)
 
     def unused_name(self, base: str) -> str:
-        names = set(self.store.names())
+        try:
+            names = set(self.store.names())
+        except StoreError:
+            return base  # an unreadable directory: saving will say so
         if base not in names:
             return base
         return next(f"{base}-{n}" for n in range(2, 10_000) if f"{base}-{n}" not in names)

@@ -12,43 +12,32 @@ if TYPE_CHECKING:
     from .app import LibreChatAutheliaApp
 
 
-def copy_snippet(app: LibreChatAutheliaApp, text: str | None, title: str) -> None:
+async def copy_snippet(app: LibreChatAutheliaApp, text: str | None, title: str) -> None:
     if text is None:
         app.notify("Nothing to copy: the profile has errors (see the message).",
                    severity="error")
         return
-    message = copy_text(app, text)
-    app.notify(message, title=f"{title} copied")
+    copied, message = await copy_text(app, text)
+    app.notify(message, title=f"{title} {'copied' if copied else 'sent to your terminal'}")
 
 
 async def write_snippet_to_file(app: LibreChatAutheliaApp, text: str | None,
                                 default_name: str) -> None:
-    from .dialogs.confirm import ConfirmDialog, NameDialog
+    from .dialogs.write import WriteDialog
 
     if text is None:
         app.notify("Nothing to write: the profile has errors (see the message).",
                    severity="error")
         return
-    path = await app.push_screen_wait(NameDialog(
-        "Write to which file? (an existing file is only replaced if you confirm)",
-        str(Path.cwd() / default_name), None, "path/to/file"))
-    if not path:
+
+    def write(path: str, mode: str) -> Path:
+        return write_snippet(path, text, overwrite=mode == "replace", append=mode == "append",
+                             default_name=default_name)
+
+    written = await app.push_screen_wait(WriteDialog(
+        "Write to which file? (a folder gets the file name " + default_name + ")",
+        str(Path.cwd() / default_name), write))
+    if written is None:
+        app.notify("Nothing was written.")
         return
-    try:
-        written = write_snippet(path, text)
-    except FileExistsError:
-        replace = await app.push_screen_wait(ConfirmDialog(
-            f"{Path(path).expanduser()} already exists. Replace it?", "Replace",
-            danger=True))
-        if not replace:
-            app.notify("Nothing was written.")
-            return
-        try:
-            written = write_snippet(path, text, overwrite=True)
-        except OSError as error:
-            app.notify(f"{error.strerror or error}", title="Not written", severity="error")
-            return
-    except OSError as error:
-        app.notify(f"{error.strerror or error}", title="Not written", severity="error")
-        return
-    app.notify(f"Wrote {written} (readable only by you: it holds secrets).")
+    app.notify(f"Wrote (readable only by you: it holds secrets)\n{Path(written).resolve()}")

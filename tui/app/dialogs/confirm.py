@@ -115,3 +115,72 @@ class UnsavedDialog(Dialog[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class MissingProfileDialog(Dialog[str]):
+    """`librechat-authelia --profile NAME` for a NAME with no profile: 'create', 'choose'
+    (another one) or 'quit'. Nothing is written unless the user creates it."""
+
+    BINDINGS = [Binding("escape", "choose", "Choose another")]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.profile_name = name
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(f"There is no profile named {self.profile_name}.",
+                         classes="dialog-question", markup=False)
+            yield Static("Create it with fresh secrets, choose another profile, or quit "
+                         "without writing anything.", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"Create {self.profile_name}", id="create", variant="primary",
+                             compact=True)
+                yield Button("Choose another", id="choose", compact=True)
+                yield Button("Quit", id="quit", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#choose", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id or "choose")
+
+    def action_choose(self) -> None:
+        self.dismiss("choose")
+
+
+class ChangedOnDiskDialog(Dialog[str | None]):
+    """The open profile's file changed since it was opened: 'reload', 'keep' (replace the
+    file with what is on screen), 'new' (save what is on screen under another name) or None
+    (do nothing yet)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, name: str, deleted: bool) -> None:
+        super().__init__()
+        self.profile_name = name
+        self.deleted = deleted
+
+    def compose(self) -> ComposeResult:
+        what = "was deleted" if self.deleted else "was changed by another program"
+        with Vertical(classes="dialog"):
+            yield Static(f"The profile {self.profile_name} {what} since you opened it.",
+                         classes="dialog-question", markup=False)
+            yield Static("Reload it (your unsaved changes here are dropped), keep yours "
+                         "(the file gets what you see here), or save yours as a new profile.",
+                         markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save as new", id="new", variant="primary", compact=True)
+                if not self.deleted:
+                    yield Button("Reload", id="reload", variant="error", compact=True)
+                yield Button("Keep mine", id="keep", variant="error", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#new", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "cancel" else event.button.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,11 +1,17 @@
-"""Every key the app knows, with what it does, built from the bindings themselves."""
+"""Every key the app knows, with what it does, built from the bindings themselves.
+
+Rows are grouped by where they work and wrap at any width (a table would cut them off in a
+small terminal).
+"""
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import DataTable, Label, Static
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Label, Static
 
 from .base import Dialog
 
@@ -22,16 +28,19 @@ class HelpScreen(Dialog[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help-dialog"):
             yield Label("Keys", classes="dialog-question")
-            yield DataTable(cursor_type="row", zebra_stripes=True, id="keys")
+            with VerticalScroll(id="keys"):
+                for where, rows in groupby(self.rows, key=lambda row: row[0]):
+                    yield Label(where, classes="help-where")
+                    for _, key, does in rows:
+                        # Two columns, so a long description wraps under itself.
+                        yield Horizontal(Static(key, classes="help-key", markup=False),
+                                         Static(does, classes="help-does", markup=False),
+                                         classes="help-row")
             yield Static("Esc closes this help. The mouse works too, but is never needed.",
                          classes="dialog-hint")
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Key", "Does", "Where")
-        for where, key, does in self.rows:
-            table.add_row(key, does, where)
-        table.focus()
+        self.query_one("#keys").focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

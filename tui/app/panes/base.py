@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from ..state import ViewState
@@ -14,7 +16,13 @@ if TYPE_CHECKING:
 
 
 class Pane(VerticalScroll):
-    """A scrolling pane; subclasses fill `update_view`."""
+    """A scrolling pane; subclasses fill `update_view`.
+
+    It remembers which of its controls had the focus, so coming back to the pane puts the
+    cursor where the user left it (and scrolls it into sight) instead of on the first field.
+    """
+
+    last_focused: Widget | None = None
 
     @property
     def main_app(self) -> LibreChatAutheliaApp:
@@ -23,13 +31,47 @@ class Pane(VerticalScroll):
     def update_view(self, state: ViewState) -> None:
         raise NotImplementedError
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.last_focused = event.widget
+
+    def focus_target(self) -> Widget:
+        """Where the focus goes when the pane is shown: the last focused control, or the first."""
+        last = self.last_focused
+        if last is not None and last.is_attached and last.focusable:
+            return last
+        return next((w for w in self.query("*") if w.focusable), self)
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        # Typing may leave text the profile holds differently (a trailing slash, an IDNA
+        # host): once the user leaves the field it shows what is held.
+        if self.main_app.state.profile is self.main_app.profile:
+            self.update_view(self.main_app.state)
+
 
 def set_input(widget: Input, value: str) -> None:
-    """Show `value` unless the user is typing there, without echoing a Changed event."""
-    if widget.has_focus or widget.value == value:
+    """Show the profile's `value` in `widget`, without echoing a Changed event.
+
+    The only text left alone is the user's own typing: a focused field whose text produced
+    the profile's current value (its keystrokes may be ahead of the profile, or not yet
+    normalised). Any other change of the profile — another profile opened, a value
+    regenerated, a revert — is shown, focused or not.
+    """
+    if widget.has_focus and getattr(widget, "typed_value", None) == value:
+        return
+    widget.typed_value = value
+    if widget.value == value:
         return
     with widget.prevent(Input.Changed):
         widget.value = value
+        if widget.has_focus:
+            widget.cursor_position = len(value)
+            if widget.select_on_focus:  # an example value: the next keystroke replaces it
+                widget.select_all()
+
+
+def typed(widget: Input, value: str) -> None:
+    """Note that the user's typing in `widget` gave the profile `value`."""
+    widget.typed_value = value
 
 
 Options = list[tuple[str, str]]

@@ -1,4 +1,8 @@
-"""Screen 5: the steps to apply the configuration and verify the login, ticked off."""
+"""Screen 5: the steps to apply the configuration and verify the login, ticked off.
+
+A step's command stands on lines of its own (nothing to trim before pasting) and `c`
+copies it; what to do if the login still fails is guidance under the steps, not a step.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label, ListItem, ListView, ProgressBar, Static
 
-from ...core.checklist import Step, checklist_steps, progress
+from ...core.checklist import Step, checklist_steps, progress, troubleshooting
 from ..state import ViewState
 from .base import Pane
 
@@ -15,7 +19,8 @@ class StepItem(ListItem):
     def __init__(self, number: int, step: Step, done: bool) -> None:
         self.title = Label(classes="step-title", markup=False)
         self.detail = Static(classes="step-detail", markup=False)
-        super().__init__(self.title, self.detail, id=f"step-{step.id}")
+        self.command = Static(classes="step-command", markup=False)
+        super().__init__(self.title, self.detail, self.command, id=f"step-{step.id}")
         self.number = number
         self.show(step, done)
 
@@ -25,18 +30,24 @@ class StepItem(ListItem):
         mark = "[x]" if done else "[ ]"
         self.title.update(f"{mark} {self.number}. {step.title}")
         self.detail.update(step.detail)
+        self.command.update(step.command)
+        self.command.display = bool(step.command)
 
 
 class ChecklistPane(Pane):
     BINDINGS = [
         Binding("space", "tick", "Tick", id="tick", tooltip="Tick or untick the selected step"),
         Binding("x,enter", "tick", "Tick", show=False),
+        Binding("c", "copy_command", "Copy command", id="copy-command",
+                tooltip="Copy the selected step's command"),
     ]
 
     def compose(self) -> ComposeResult:
         yield Static(id="checklist-progress-text")
         yield ProgressBar(show_eta=False, show_percentage=False, id="checklist-progress")
         yield ListView(id="steps")
+        yield Label("If the login still fails", classes="section")
+        yield Static(id="troubleshooting", markup=False)
 
     def update_view(self, state: ViewState) -> None:
         profile = state.profile
@@ -46,6 +57,7 @@ class ChecklistPane(Pane):
             f"{done} of {total} steps done" + ("  ✓ All done!" if done == total else "")
             + "    space ticks the selected step")
         self.query_one(ProgressBar).update(total=total, progress=done)
+        self.query_one("#troubleshooting", Static).update(troubleshooting(profile))
         view = self.query_one("#steps", ListView)
         items = list(view.query(StepItem))
         if [i.step.id for i in items] == [s.id for s in steps]:
@@ -71,3 +83,12 @@ class ChecklistPane(Pane):
         item = self.query_one("#steps", ListView).highlighted_child
         if isinstance(item, StepItem):
             self.main_app.tick_step(item.step.id)
+
+    def action_copy_command(self) -> None:
+        item = self.query_one("#steps", ListView).highlighted_child
+        if not isinstance(item, StepItem):
+            return
+        if not item.step.command:
+            self.notify("This step has no command to copy.", severity="warning")
+            return
+        self.main_app.copy_snippet(item.step.command, f"Step {item.number}'s command")

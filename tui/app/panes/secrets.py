@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Static
 
 from ...core import digest as core_digest
@@ -18,6 +18,8 @@ SECRET_FIELDS = {
     "client_secret": ("Client secret (goes into LibreChat's .env)", True),
     "session_secret": ("Session secret (LibreChat's express-session secret)", True),
 }
+COST_DELAY = 0.8  # seconds after the last keystroke in the cost field
+SLOW_VERIFICATION = 0.5  # seconds: Authelia's passwords guide aims at about this per hash
 COST_LABELS = {
     "iterations": "Iterations", "memory": "Memory (KiB)", "ln": "Cost (log2 N)",
     "cost": "Cost (log2 rounds)",
@@ -34,10 +36,15 @@ STATUS_TEXT = {
 
 class SecretsPane(Pane):
     BINDINGS = [
-        Binding("ctrl+t", "toggle_reveal", "Reveal", id="reveal",
-                tooltip="Reveal or mask the secrets"),
-        Binding("ctrl+r", "regenerate_all", "New secrets", id="regenerate-all"),
+        # One key, two labels: the footer says what ctrl+t will do now.
+        Binding("ctrl+t", "reveal", "Reveal", id="reveal", tooltip="Reveal or hide the secrets"),
+        Binding("ctrl+t", "hide", "Hide", id="hide", tooltip="Reveal or hide the secrets"),
+        Binding("ctrl+r", "regenerate_all", "New secrets", id="regenerate-all",
+                tooltip="New client secret and session secret (asks first)"),
+        Binding("ctrl+f", "show_values", "Full values", id="show-values", show=False,
+                tooltip="Show the client ID, secrets and digest in full"),
     ]
+    revealed = False
 
     def compose(self) -> ComposeResult:
         yield Static("Secrets are masked until you reveal them (ctrl+t). Type your own or "
@@ -64,11 +71,27 @@ class SecretsPane(Pane):
             yield LoadingIndicator(id="digest-busy")
             yield Static(id="digest-status", markup=False)
         yield Static(id="verify-time")
+        # The provider's own secrets (provider "new"): made once for all clients.
+        with Vertical(id="provider-secrets"):
+            yield Label("Authelia's provider (identity_providers.oidc, once for all clients)",
+                        classes="section")
+            yield Field("HMAC secret", Horizontal(
+                Input(password=True, id="input-hmac_secret", compact=True,
+                      select_on_focus=False),
+                Button("Regenerate", id="regenerate-hmac_secret", compact=True),
+                classes="secret-row"), "hmac_secret")
+            yield Field("Signing key (RSA, for RS256)", Horizontal(
+                Static(id="key-summary", markup=False),
+                Button("New key", id="regenerate-signing_key", compact=True),
+                classes="secret-row"), "signing_key")
 
     def update_view(self, state: ViewState) -> None:
         profile = state.profile
         for name in SECRET_FIELDS:
             set_input(self.query_one(f"#input-{name}", Input), getattr(profile, name))
+        self.query_one("#provider-secrets").display = profile.provider == "new"
+        set_input(self.query_one("#input-hmac_secret", Input), profile.hmac_secret)
+        self.query_one("#key-summary", Static).update(self._key_summary(state))
         set_select(self.query_one("#input-digest_algorithm", Select), ALGORITHM_OPTIONS,
                    profile.digest_algorithm)
         set_input(self.query_one("#input-cost", Input), str(self._cost_of(profile)))
@@ -83,14 +106,31 @@ class SecretsPane(Pane):
         status.set_class(state.digest_status == VERIFIED, "-ok")
         status.set_class(state.digest_status in (MISMATCH, MISSING), "-error")
         timing = self.query_one("#verify-time", Static)
-        if state.verify_seconds is not None and state.digest_status == VERIFIED:
-            timing.update(
-                f"One verification takes {state.verify_seconds:.2f} s on this machine; "
-                "Authelia pays that on every token request (aim for about 0.5 s or less).")
-        else:
+        seconds = state.verify_seconds if state.digest_status == VERIFIED else None
+        slow = seconds is not None and seconds > SLOW_VERIFICATION
+        timing.set_class(slow, "-warning")
+        if seconds is None:
             timing.update("")
+        elif slow:
+            timing.update(
+                f"! One verification takes {seconds:.2f} s on this machine, over Authelia's "
+                f"budget of about {SLOW_VERIFICATION} s per token request: lower the cost.")
+        else:
+            timing.update(
+                f"One verification takes {seconds:.2f} s on this machine; Authelia pays that "
+                f"on every token request (aim for about {SLOW_VERIFICATION} s or less).")
         for field in self.query(Field):
             field.show_findings(state.for_field(field.field_name))
+
+    @staticmethod
+    def _key_summary(state: ViewState) -> str:
+        """What the key is, never the key itself (it is masked like the secrets)."""
+        profile = state.profile
+        if state.key_generating:
+            return f"Making an RSA {profile.key_bits}-bit key…"
+        if not profile.signing_key:
+            return "(none yet)"
+        return f"{profile.signing_key_id or 'no key ID'}  (hidden; ctrl+f does not show it)"
 
     @staticmethod
     def _cost_param(profile) -> str:
@@ -107,15 +147,45 @@ class SecretsPane(Pane):
     def on_input_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("input-")
         event.stop()
-        if name in SECRET_FIELDS:
-            self.main_app.update_profile(**{name: event.value})
+        if name in SECRET_FIELDS or name == "hmac_secret":
+            self.main_app.update_profile(event.input, **{name: event.value})
         elif name == "cost":
-            self.query_one("#field-digest_cost").show_findings([])
+            self._cost_typed()
+
+    _cost_timer = None
+
+    def _cost_typed(self) -> None:
+        """A typed cost is applied after a short pause, like a typed secret; until then the
+        field says so."""
+        if self._cost_timer is not None:
+            self._cost_timer.stop()
+        self._cost_timer = self.set_timer(COST_DELAY, self._apply_cost)
+        self._show_cost_findings([Finding("info", "digest_cost",
+                                          "not applied yet: hashed again after a short pause "
+                                          "(or press Enter)")])
+
+    def _apply_cost(self) -> None:
+        if self._cost_timer is not None:
+            self._cost_timer.stop()
+            self._cost_timer = None
+        self._rehash()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "input-cost":
             event.stop()
-            self._rehash()
+            self._apply_cost()
+
+    def on_input_blurred(self, event: Input.Blurred) -> None:
+        if event.input.id == "input-cost":
+            if self._cost_timer is not None:
+                self._apply_cost()  # leaving the field applies what was typed
+            problems = self.main_app.field_problems.get("digest_cost")
+            if problems:
+                # The field goes back to the cost in use: say that the typed one was not.
+                self.notify(f"The cost you typed was not applied: {problems[0].message}.",
+                            severity="warning")
+                self._show_cost_findings([])
+        super().on_input_blurred(event)
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "input-digest_algorithm" and isinstance(event.value, str):
@@ -154,17 +224,41 @@ class SecretsPane(Pane):
         except ValueError:
             self._cost_problem(f"enter a whole number for {COST_LABELS[spec.cost_param].lower()}")
             return
-        self.main_app.rehash(params)
+        self._show_cost_findings([])
+        if params != {spec.cost_param: self._cost_of(profile)} or not profile.client_secret_digest:
+            self.main_app.rehash(params)
 
     def _cost_problem(self, message: str) -> None:
-        self.query_one("#field-digest_cost", Field).show_findings(
-            [Finding("error", "digest_cost", message)])
+        self._show_cost_findings([Finding("error", "digest_cost", message)])
 
-    def action_toggle_reveal(self) -> None:
-        for name in ("client_secret", "session_secret"):
-            widget = self.query_one(f"#input-{name}", Input)
-            widget.password = not widget.password
+    def _show_cost_findings(self, findings: list[Finding]) -> None:
+        self.query_one("#field-digest_cost", Field).show_findings(findings)
+        self.main_app.set_field_problems("digest_cost",
+                                         [f for f in findings if f.severity == "error"])
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "reveal":
+            return not self.revealed
+        if action == "hide":
+            return self.revealed
+        return True
+
+    def action_reveal(self) -> None:
+        self._set_revealed(True)
+
+    def action_hide(self) -> None:
+        self._set_revealed(False)
+
+    def _set_revealed(self, revealed: bool) -> None:
+        self.revealed = revealed
+        for name in ("client_secret", "session_secret", "hmac_secret"):
+            self.query_one(f"#input-{name}", Input).password = not revealed
+        self.refresh_bindings()
 
     def action_regenerate_all(self) -> None:
-        self.main_app.regenerate("client_secret")
-        self.main_app.regenerate("session_secret")
+        self.main_app.regenerate_secrets()
+
+    def action_show_values(self) -> None:
+        from ..dialogs.values import ValuesDialog
+
+        self.app.push_screen(ValuesDialog(self.main_app.profile, self.revealed))

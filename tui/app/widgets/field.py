@@ -7,7 +7,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Checkbox, Static
 
 from ...core.checks import Finding
 
@@ -75,3 +75,16 @@ class Field(Vertical):
 
     def show_findings(self, findings: list[Finding]) -> None:
         self.query_one(FindingsText).show(findings)
+
+
+class TickBox(Checkbox):
+    """A checkbox whose mark is a character, not only a colour: [X] on, [ ] off.
+
+    Textual's draws an X in both states and tells them apart by colour alone, which is
+    lost under NO_COLOR and on many terminals' themes.
+    """
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "X" if self.value else " "
+        return super()._button

@@ -15,7 +15,11 @@ from textual.widget import Widget
 
 
 class PaneBar(Widget):
-    """`panes` is (pane id, key, title); a click on a name shows that pane."""
+    """`panes` is (pane id, key, title, short title); a click on a name shows that pane.
+
+    When the full names do not fit the width, the short ones are used, and below that the
+    keys alone with the first letters: every pane's key stays on screen.
+    """
 
     COMPONENT_CLASSES = {"pane-bar--active", "pane-bar--hover", "pane-bar--key"}
     DEFAULT_CSS = """
@@ -27,7 +31,7 @@ class PaneBar(Widget):
     active: reactive[str] = reactive("")
     hover: reactive[str] = reactive("")  # the pane name under the mouse
 
-    def __init__(self, panes: list[tuple[str, str, str]], active: str, **kwargs) -> None:
+    def __init__(self, panes: list[tuple[str, str, str, str]], active: str, **kwargs) -> None:
         super().__init__(**kwargs)
         self.panes = panes
         self.set_reactive(PaneBar.active, active)
@@ -37,14 +41,27 @@ class PaneBar(Widget):
         hover_style = self.get_visual_style("pane-bar--hover")
         key_style = self.get_visual_style("pane-bar--key")
         parts: list[Content | tuple[str, Style] | str] = []
-        for pane_id, key, title in self.panes:
-            name = Content.assemble(" ", (key.upper(), key_style), f" {title} ")
+        for pane_id, key, title in self._labels():
+            name = Content.assemble(" ", (key, key_style), f" {title} ")
             if pane_id == self.active:
                 name = name.stylize(active_style)
             elif pane_id == self.hover:
                 name = name.stylize_before(hover_style)
             parts += [name.stylize(Style.from_meta({"pane": pane_id})), " "]
         return Content.assemble(*parts)
+
+    def _labels(self) -> list[tuple[str, str, str]]:
+        """(pane id, key, name) in the longest form that fits the width."""
+        width = self.size.width or 80
+        for form in (lambda t, s: t, lambda t, s: s, lambda t, s: s[:3]):
+            labels = [(pane_id, key, form(title, short))
+                      for pane_id, key, title, short in self.panes]
+            if sum(len(key) + len(name) + 4 for _, key, name in labels) <= width:
+                return labels
+        return labels
+
+    def on_resize(self) -> None:
+        self.refresh()
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         self.hover = event.style.meta.get("pane", "")

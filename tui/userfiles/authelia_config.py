@@ -1,0 +1,173 @@
+"""Authelia's configuration as Authelia reads it: files and directories, merged in order.
+
+FACTS.md (How Authelia reads its configuration): `--config` takes files or directories
+(repeatable); a directory's `.yml`/`.yaml` files are read in name order; later files
+override earlier ones; `AUTHELIA_*` environment variables and `*_FILE` secrets override
+files. Mappings merge key by key; any other value (lists included) is replaced whole.
+
+Values that come from a template (`{{ ... }}`), an `AUTHELIA_*` variable or a `*_FILE`
+secret are kept apart: the audit reports them as not checkable instead of guessing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from .yamldoc import MISSING, YamlDoc, YamlDocError, is_template_token
+
+# Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+OIDC = ("identity_providers", "oidc")
+CLIENTS = (*OIDC, "clients")
+
+
+class ConfigInputError(ValueError):
+    """A path that is missing or cannot be read: bad input, one line."""
+
+
+def expand_paths(paths: list[str | Path]) -> list[Path]:
+    """Files in the order Authelia reads them: a directory gives its YAML files by name."""
+    out: list[Path] = []
+    for raw in paths:
+        path = Path(raw).expanduser()
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir()
+                           if p.suffix in (".yml", ".yaml") and p.is_file())
+            if not found:
+                raise ConfigInputError(f"{path}: the directory has no .yml or .yaml file")
+            out += found
+        elif path.exists():
+            out.append(path)
+        else:
+            raise ConfigInputError(f"{path}: no such file or directory")
+    return out
+
+
+def require_regular_file(path: Path) -> None:
+    """ConfigInputError unless `path` (through symlinks) is a regular file.
+
+    A FIFO, device or socket is never opened: reading a FIFO would hang.
+    """
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise ConfigInputError(f"{path}: no such file or directory") from None
+    except OSError as error:
+        raise ConfigInputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if stat.S_ISDIR(mode):
+        raise ConfigInputError(f"{path}: is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        raise ConfigInputError(f"{path}: not a regular file (a FIFO, device or socket is "
+                               "never read)")
+
+
+def read_text(path: Path) -> str:
+    """The file's text; ConfigInputError when it cannot be opened, YamlDocError if not UTF-8."""
+    require_regular_file(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ConfigInputError(f"{path}: cannot be read ({error.strerror or error})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise YamlDocError(str(path), line, "not UTF-8 text") from None
+
+
+def env_override_name(path: tuple[str, ...]) -> str:
+    """AUTHELIA_IDENTITY_PROVIDERS_OIDC_HMAC_SECRET for ('identity_providers', 'oidc', ...)."""
+    return "AUTHELIA_" + "_".join(p.upper() for p in path)
+
+
+def _merge(base: Any, over: Any) -> Any:
+    if isinstance(base, dict) and isinstance(over, dict):
+        merged = dict(base)
+        for key, value in over.items():
+            merged[key] = _merge(base[key], value) if key in base else value
+        return merged
+    return over
+
+
+class AutheliaConfig:
+    """The merged configuration of one or more files, and where each value came from.
+
+    `errors` lists the files that did not parse (YamlDocError); the others still count.
+    `environment` holds AUTHELIA_* names known to be set (from a Compose file), whose
+    values override the files and cannot be checked here.
+    """
+
+    def __init__(self, docs: list[YamlDoc], errors: list[YamlDocError],
+                 environment: dict[str, str] | None = None) -> None:
+        self.docs = docs
+        self.errors = errors
+        self.environment = dict(environment or {})
+        data: Any = {}
+        for doc in docs:
+            root = doc.root if doc.root is not None else {}
+            data = _merge(data, root) if isinstance(root, dict) else root
+        self.data = data
+
+    def __repr__(self) -> str:
+        return f"AutheliaConfig({[d.path for d in self.docs]!r})"
+
+    def get(self, path: tuple, default: Any = None) -> Any:
+        node = self.data
+        for part in path:
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                return default
+        return node
+
+    def doc_for(self, path: tuple) -> YamlDoc | None:
+        """The last file that sets `path` (the one whose value wins)."""
+        for doc in reversed(self.docs):
+            if doc.node(path) is not MISSING:
+                return doc
+        return None
+
+    def where(self, path: tuple) -> str | None:
+        doc = self.doc_for(path)
+        if doc is None:
+            return self.docs[0].path if len(self.docs) == 1 else None
+        line = doc.line_of(path)
+        return f"{doc.path}:{line}" if line else doc.path
+
+    def is_templated(self, value: Any) -> bool:
+        return any(doc.is_templated(value) for doc in self.docs) or is_template_token(value)
+
+    def from_environment(self, path: tuple[str, ...]) -> str | None:
+        """The AUTHELIA_* (or *_FILE) variable that sets `path`, when one is known."""
+        name = env_override_name(path)
+        for candidate in (name, name + "_FILE"):
+            if candidate in self.environment:
+                return candidate
+        return None
+
+    def clients(self) -> list[tuple[int, Any]]:
+        clients = self.get(CLIENTS)
+        if not isinstance(clients, list):
+            return []
+        return list(enumerate(clients))
+
+
+def read_authelia_config(paths: list[str | Path],
+                         environment: dict[str, str] | None = None) -> AutheliaConfig:
+    """Read every file; a file that does not parse is kept in .errors, not raised.
+
+    Raises ConfigInputError for a path that is missing or unreadable.
+    """
+    docs, errors = [], []
+    for path in expand_paths(paths):
+        try:
+            docs.append(YamlDoc(read_text(path), path))
+        except YamlDocError as error:
+            errors.append(error)
+    return AutheliaConfig(docs, errors, environment)

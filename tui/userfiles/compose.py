@@ -1,0 +1,141 @@
+"""The parts of a Docker Compose file that change what LibreChat (and Authelia) see.
+
+FACTS.md (.env and Compose): LibreChat's dotenv does not override variables already in the
+process environment, so `services.api.environment` and its `env_file:` win over `.env`.
+The image tag names LibreChat's version (`ghcr.io/danny-avila/librechat:v0.8.7`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+from pathlib import Path
+
+from .authelia_config import ConfigInputError, read_text, require_regular_file
+from .dotenv import DotEnvError, read_dotenv
+from .yamldoc import YamlDoc
+
+# Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+API_SERVICE = "api"
+_TAG = re.compile(r"librechat[^:/]*:(v?\d+\.\d+(?:\.\d+)?(?:-?rc\d+)?)$", re.IGNORECASE)
+
+# value: the text Compose hands the container ($$ read as $), or None when it interpolates
+# another variable and so cannot be known here.
+EnvSetting = namedtuple("EnvSetting", "value where source")
+
+
+def _unescape(value: str) -> str | None:
+    if re.search(r"(?<!\$)\$(?:\{|[A-Za-z_])", value.replace("$$", "")):
+        return None
+    return value.replace("$$", "$")
+
+
+def _as_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+class Compose:
+    def __init__(self, doc: YamlDoc) -> None:
+        self.doc = doc
+        self.path = doc.path
+        root = doc.root if isinstance(doc.root, dict) else {}
+        services = root.get("services")
+        self.services = services if isinstance(services, dict) else {}
+
+    def __repr__(self) -> str:
+        return f"Compose({self.path!r})"
+
+    def _where(self, path: tuple) -> str:
+        line = self.doc.line_of(path)
+        return f"{self.path}:{line}" if line else self.path
+
+    def service_environment(self, name: str) -> dict[str, EnvSetting]:
+        """The `environment:` of a service, in either of Compose's two forms."""
+        service = self.services.get(name)
+        if not isinstance(service, dict):
+            return {}
+        environment = service.get("environment")
+        out: dict[str, EnvSetting] = {}
+        if isinstance(environment, dict):
+            for key, value in environment.items():
+                where = self._where(("services", name, "environment", key))
+                out[str(key)] = EnvSetting(_unescape(_as_text(value)), where, "compose")
+        elif isinstance(environment, list):
+            for index, item in enumerate(environment):
+                key, _, value = str(item).partition("=")
+                where = self._where(("services", name, "environment", index))
+                out[key.strip()] = EnvSetting(_unescape(value), where, "compose")
+        return out
+
+    def env_files(self, name: str = API_SERVICE) -> list[Path]:
+        service = self.services.get(name)
+        if not isinstance(service, dict):
+            return []
+        raw = service.get("env_file")
+        items = raw if isinstance(raw, list) else [raw] if raw else []
+        base = Path(self.path).parent
+        out = []
+        for item in items:
+            path = item.get("path") if isinstance(item, dict) else item
+            if isinstance(path, str):
+                out.append(base / path)
+        return out
+
+    def api_environment(self, same_as: Path | None = None) -> dict[str, EnvSetting]:
+        """What Compose puts into LibreChat's environment: env_file first, environment over it.
+
+        An env_file that is the .env itself (`same_as`; LibreChat's own compose file has
+        `env_file: .env`) adds nothing to it and is skipped.
+        """
+        out: dict[str, EnvSetting] = {}
+        for path in self.env_files():
+            if same_as is not None and path.resolve() == Path(same_as).resolve():
+                continue
+            try:
+                require_regular_file(path)
+                env = read_dotenv(path)
+            except (OSError, DotEnvError, ConfigInputError):
+                continue  # reported by whoever reads the file as LibreChat's .env
+            for key, value in env.values.items():
+                entry = env.winner(key)
+                out[key] = EnvSetting(value, env.where(entry.line), "env_file")
+        out.update(self.service_environment(API_SERVICE))
+        return out
+
+    def librechat_version(self) -> str | None:
+        service = self.services.get(API_SERVICE)
+        candidates = [service] if isinstance(service, dict) else []
+        candidates += [s for s in self.services.values() if isinstance(s, dict)]
+        for candidate in candidates:
+            match = _TAG.search(str(candidate.get("image", "")))
+            if match:
+                return match.group(1)
+        return None
+
+    def authelia_service(self) -> str | None:
+        """The name of the service that runs Authelia's image, if this file has one."""
+        for name, service in self.services.items():
+            if isinstance(service, dict) and "authelia/authelia" in str(service.get("image", "")):
+                return str(name)
+        return None
+
+    def authelia_environment(self) -> dict[str, str]:
+        """AUTHELIA_* variables set on any service (Authelia's container, usually)."""
+        out: dict[str, str] = {}
+        for name in self.services:
+            for key, setting in self.service_environment(name).items():
+                if key.startswith("AUTHELIA_"):
+                    out[key] = setting.where
+        return out
+
+
+def read_compose(path: str | Path) -> Compose:
+    """ConfigInputError when missing or unreadable; YamlDocError when it does not parse."""
+    path = Path(path).expanduser()
+    return Compose(YamlDoc(read_text(path), path))

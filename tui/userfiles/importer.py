@@ -1,0 +1,222 @@
+"""`import`: a profile from an existing setup, saying what it could not carry over.
+
+Everything comes from the files as their programs read them (the same readers as the
+audit): LibreChat's values from .env with Compose over it, the client and its policy from
+the merged Authelia configuration. A value from a template, an AUTHELIA_* variable or a
+_FILE secret is not guessed: it is left out, with a note.
+"""
+
+from __future__ import annotations
+
+from ..core import digest, facts
+from ..core.profile import Profile
+from .audit import AuditRun
+from .authelia_config import OIDC, AutheliaConfig
+from .compose import Compose
+from .dotenv import DotEnv
+
+# Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def _group_policy(policies: Any, name: str) -> tuple[str, str] | None:
+    """(group, policy) when `name` is the one-group policy this tool writes, else None."""
+    policy = policies.get(name) if isinstance(policies, dict) else None
+    if not isinstance(policy, dict) or policy.get("default_policy") != "deny":
+        return None
+    rules = policy.get("rules")
+    if not isinstance(rules, list) or len(rules) != 1 or not isinstance(rules[0], dict):
+        return None
+    subject = rules[0].get("subject")
+    level = rules[0].get("policy")
+    if isinstance(subject, str) and subject.startswith("group:") and level in facts.POLICIES:
+        return subject[len("group:"):], level
+    return None
+
+
+def import_profile(config: AutheliaConfig, env: DotEnv | None, compose: Compose | None = None,
+                   *, librechat: str | None = None,
+                   paths: dict[str, Any] | None = None) -> tuple[Profile, list[str]]:
+    """A profile from the setup, and the notes on what it left out (for the user to fix).
+
+    `paths` (authelia_config_paths, env_path, compose_path) is remembered in the profile, so
+    the app can audit the same files and apply to them later.
+    """
+    # The audit's reader: .env with Compose over it, and the version from --librechat or
+    # the image tag (its findings are not wanted here).
+    reader = AuditRun(config, env, compose, librechat, verify=False)
+    notes: list[str] = []
+    values: dict[str, Any] = {}
+
+    def env_value(key: str) -> str | None:
+        if key in reader.unknown:
+            notes.append(f"{key} comes from a Compose variable")
+            return None
+        return reader.value(key)
+
+    domain = env_value(facts.ENV_DOMAIN_SERVER) or env_value(facts.ENV_DOMAIN_CLIENT)
+    if domain:
+        values["app_url"] = domain
+    else:
+        notes.append("LibreChat's URL (DOMAIN_SERVER is not set)")
+    issuer = env_value(facts.ENV_ISSUER)
+    if issuer:
+        values["auth_url"] = issuer.removesuffix(facts.DISCOVERY_PATH)
+    else:
+        cookies = config.get(("session", "cookies"))
+        urls = [c.get("authelia_url") for c in cookies or [] if isinstance(c, dict)]
+        urls = [u for u in urls if isinstance(u, str) and not config.is_templated(u)]
+        if urls:
+            values["auth_url"] = urls[0]
+        else:
+            notes.append("Authelia's URL (no OPENID_ISSUER, no session.cookies authelia_url)")
+    for key, field in ((facts.ENV_CLIENT_ID, "client_id"),
+                       (facts.ENV_CLIENT_SECRET, "client_secret"),
+                       (facts.ENV_SESSION_SECRET, "session_secret")):
+        value = env_value(key)
+        if value:
+            values[field] = value
+        else:
+            notes.append(f"the {field.replace('_', ' ')} ({key} is not set)")
+    for key, field in ((facts.ENV_BUTTON_LABEL, "button_label"),
+                       (facts.ENV_IMAGE_URL, "image_url")):
+        value = env_value(key)
+        if value is not None:
+            values[field] = value
+    scope = env_value(facts.ENV_SCOPE)
+    if scope:
+        scopes = scope.split()
+        unknown = [s for s in scopes if s not in facts.AUTHELIA_SCOPES]
+        if unknown:
+            notes.append(f"the scopes {', '.join(unknown)} (not Authelia scopes)")
+        values["scopes"] = [s for s in scopes
+                            if s in facts.AUTHELIA_SCOPES and s != facts.REFRESH_SCOPE]
+        values["refresh_tokens"] = facts.REFRESH_SCOPE in scopes
+    values["librechat_version"] = str(reader.librechat)
+    if not librechat and not (compose and compose.librechat_version()):
+        notes.append(f"LibreChat's version (assumed {reader.librechat}: give --librechat)")
+    notes.append(f"Authelia's version (not in its configuration: assumed "
+                 f"{facts.DEFAULT_AUTHELIA}; set it in the app)")
+
+    client = _find_client(config, values.get("client_id"))
+    if client is None:
+        if values.get("client_id"):
+            notes.append("the client's settings (no client has this OPENID_CLIENT_ID)")
+    else:
+        _client_values(config, client, values, notes)
+    _provider_values(config, values, notes, client, compose, env_value)
+    values.update(paths or {})
+    return Profile(**values), notes
+
+
+def _find_client(config: AutheliaConfig, client_id: str | None) -> dict | None:
+    if not client_id:
+        return None
+    for _, client in config.clients():
+        if isinstance(client, dict) and client.get("client_id", client.get("id")) == client_id:
+            return client
+    return None
+
+
+def _client_values(config: AutheliaConfig, client: dict, values: dict, notes: list) -> None:
+    name = client.get("client_name", client.get("description"))
+    if isinstance(name, str) and not config.is_templated(name):
+        values["client_name"] = name
+    stored = client.get("client_secret", client.get("secret"))
+    if config.is_templated(stored):
+        notes.append("the client secret's digest (it comes from a template)")
+    elif isinstance(stored, str) and stored:
+        values["client_secret_digest"] = stored
+        try:
+            algorithm, _ = digest.identify(stored)
+        except digest.NotADigest:
+            algorithm = "plaintext"
+        if algorithm in digest.ALGORITHMS:
+            values["digest_algorithm"] = algorithm
+        else:
+            notes.append(f"the digest algorithm ({algorithm}: generate a digest in the app)")
+    policy = client.get("authorization_policy") or facts.DEFAULT_POLICY
+    if config.is_templated(policy):
+        notes.append("the authorization policy (it comes from a template)")
+    elif policy in facts.POLICIES:
+        values["policy"] = policy
+    else:
+        found = _group_policy(config.get((*OIDC, "authorization_policies")), policy)
+        if found:
+            values["group"], values["policy"] = found
+            name = Profile(group=found[0]).group_policy_name
+            if name != policy:
+                notes.append(f"the policy name {policy!r} (applying writes it as {name!r})")
+        else:
+            notes.append(f"the custom authorization policy {policy!r} (only one-group "
+                         "policies are carried: the profile uses two_factor)")
+    grants = client.get("grant_types") or []
+    if isinstance(grants, list) and "refresh_token" in grants:
+        values["refresh_tokens"] = True
+
+
+def _provider_values(config: AutheliaConfig, values: dict, notes: list,
+                     client: dict | None = None, compose: Compose | None = None,
+                     env_value=None) -> None:
+    """The provider settings (issue 9), when the profile has fields for them.
+
+    provider "new" (the profile holds hmac_secret and the key) only when both are written
+    in the file; from a template or the environment they stay Authelia's: "existing".
+    """
+    fields = Profile._fields
+    if "provider" not in fields:
+        return
+    hmac = config.get((*OIDC, "hmac_secret"))
+    jwks = config.get((*OIDC, "jwks"))
+    key = jwks[0] if isinstance(jwks, list) and jwks and isinstance(jwks[0], dict) else {}
+    pem = key.get("key")
+    inline = (isinstance(hmac, str) and hmac and not config.is_templated(hmac)
+              and not config.from_environment((*OIDC, "hmac_secret"))
+              and isinstance(pem, str) and "PRIVATE KEY" in pem
+              and not config.is_templated(pem) and len(jwks) == 1)
+    if inline:
+        values.update(provider="new", hmac_secret=hmac, signing_key=pem.strip() + "\n")
+        if isinstance(key.get("key_id"), str):
+            values["signing_key_id"] = key["key_id"]
+    else:
+        values["provider"] = "existing"
+        if hmac or jwks:
+            notes.append("the provider's hmac secret and key (they come from a template, the "
+                         "environment or several keys: the profile leaves them to Authelia)")
+    if isinstance(client, dict):
+        consent = client.get("consent_mode")
+        if isinstance(consent, str) and not config.is_templated(consent):
+            values["consent"] = consent
+        duration = client.get("pre_configured_consent_duration")
+        if isinstance(duration, (str, int)) and not config.is_templated(duration):
+            values["consent_duration"] = str(duration)
+    if env_value is not None:
+        role = env_value("OPENID_ADMIN_ROLE")
+        if role and (env_value("OPENID_ADMIN_ROLE_PARAMETER_PATH") or "") == "groups":
+            values["admin_group"] = role
+        elif role:
+            notes.append("OPENID_ADMIN_ROLE (only a role from the groups claim is carried)")
+    if compose is not None:
+        _compose_values(compose, values)
+
+
+def _compose_values(compose: Compose, values: dict) -> None:
+    from urllib.parse import urlsplit
+
+    service = compose.services.get("api")
+    if not isinstance(service, dict):
+        return
+    ca = compose.service_environment("api").get("NODE_EXTRA_CA_CERTS")
+    volumes = service.get("volumes") if isinstance(service.get("volumes"), list) else []
+    if ca is not None and ca.value:
+        for volume in volumes:
+            if isinstance(volume, dict) and volume.get("target") == ca.value:
+                values["ca_file"] = str(volume.get("source", ""))
+            elif isinstance(volume, str) and volume.split(":")[1:2] == [ca.value]:
+                values["ca_file"] = volume.split(":")[0]
+    host = urlsplit(values.get("auth_url", "")).hostname
+    hosts = service.get("extra_hosts")
+    if host and isinstance(hosts, list) and f"{host}:host-gateway" in [str(h) for h in hosts]:
+        values["hairpin"] = True
