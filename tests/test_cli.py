@@ -383,3 +383,21 @@ def test_check_prints_a_foreign_host_name_on_a_latin1_terminal():
     result = run("check", "--profile", "p", env={**os.environ, "PYTHONIOENCODING": "latin-1"})
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "xn--80a0bn.home.lan" in result.stdout and "\\u0447" in result.stdout
+
+
+def test_tick_never_undoes_a_change_made_on_disk_after_it_loaded(monkeypatch, capsys):
+    from tui import cli_tick
+    from tui.core.store import ProfileChangedOnDisk
+
+    ProfileStore().save("home", fake_profile())
+    real_set_step = cli_tick.set_step
+
+    def meanwhile(profile, step_id, done):  # another program saves between load and save
+        ProfileStore().save("home", fake_profile(client_name="Changed elsewhere"))
+        return real_set_step(profile, step_id, done)
+
+    monkeypatch.setattr(cli_tick, "set_step", meanwhile)
+    with pytest.raises(ProfileChangedOnDisk, match="changed by another program"):
+        cli_tick.tick(ProfileStore(), "home", "discovery")
+    kept = ProfileStore().load("home")
+    assert kept.client_name == "Changed elsewhere" and kept.checklist == ()
