@@ -138,7 +138,7 @@ def _build_parser() -> argparse.ArgumentParser:
 
     from .cli_files import add_parsers  # audit, import, apply: the user's own files
 
-    add_parsers(commands)
+    add_parsers(commands, _example)
     return parser
 
 
