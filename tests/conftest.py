@@ -22,13 +22,51 @@ FAKE_DIGEST = (
 )
 
 
+FAKE_HMAC_SECRET = "fakeHmacSecret" + "H" * 50
+
+
 def fake_profile(**changes) -> Profile:
+    # provider "existing": the client alone, as every profile rendered before issue 9.
     return Profile(
+        provider="existing",
         client_id=FAKE_CLIENT_ID,
         client_secret=FAKE_CLIENT_SECRET,
         client_secret_digest=FAKE_DIGEST,
         session_secret=FAKE_SESSION_SECRET,
     ).with_changes(**changes)
+
+
+@cache
+def session_signing_key() -> tuple[str, str]:
+    """One real RSA 2048 key (PEM, key_id) per test session: generation is slow.
+
+    Never print it, and keep it out of test ids and snapshots.
+    """
+    from tui.core.provider import new_signing_key
+
+    return new_signing_key(2048)
+
+
+def masked(value):
+    """`value` with every PEM key replaced by its digest: compare keys without printing them."""
+    import hashlib
+
+    if isinstance(value, str) and "PRIVATE KEY" in value:
+        return f"<key sha256:{hashlib.sha256(value.encode()).hexdigest()[:16]}>"
+    if isinstance(value, dict):
+        return {k: masked(v) for k, v in value.items()}
+    if hasattr(value, "_fields"):  # a Profile
+        return masked(dict(zip(value._fields, value, strict=True)))
+    if isinstance(value, (list, tuple)):
+        return type(value)(masked(v) for v in value)
+    return value
+
+
+def fake_provider_profile(**changes) -> Profile:
+    """A provider "new" profile with the session's key and a fixed fake hmac secret."""
+    pem, key_id = session_signing_key()
+    return fake_profile(provider="new", hmac_secret=FAKE_HMAC_SECRET, signing_key=pem,
+                        signing_key_id=key_id).with_changes(**changes)
 
 
 # A homelab's own URLs: the app warns about the example ones (example.com) a new profile has.

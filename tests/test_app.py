@@ -306,7 +306,10 @@ async def test_first_run_shows_and_saves_a_complete_default_profile(_isolated_co
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.profile_name == "default"
-        assert app.state.findings == [] and not app.dirty
+        # Complete, with only the example URLs to replace (warnings, no error).
+        assert {(f.severity, f.field) for f in app.state.findings} == {
+            ("warning", "app_url"), ("warning", "auth_url")}
+        assert not app.dirty
         assert "OPENID_CLIENT_SECRET=" in await snippet(pilot, "env")
     stored = ProfileStore().load("default")
     assert digest.verify(stored.client_secret, stored.client_secret_digest)

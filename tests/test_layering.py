@@ -12,7 +12,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "tui"
 
 def test_no_module_in_the_core_or_cli_imports_textual():
     for path in [*sorted((PACKAGE / "core").rglob("*.py")), PACKAGE / "cli.py",
-                 *sorted((PACKAGE / "userfiles").rglob("*.py")), *sorted(PACKAGE.glob("cli_*.py"))]:
+                 *sorted((PACKAGE / "userfiles").rglob("*.py")), *sorted(PACKAGE.glob("cli_*.py")),
+                 *sorted((PACKAGE / "doctor").rglob("*.py"))]:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             names = []
@@ -41,3 +42,12 @@ def test_cli_commands_run_without_loading_textual():
 
 def test_the_user_files_package_is_among_the_checked_modules():
     assert (PACKAGE / "userfiles" / "dotenv.py").is_file()
+
+
+def test_the_doctor_runs_without_loading_textual():
+    code = (
+        "import sys, tui.doctor, tui.doctor.runner, tui.doctor.tlsprobe, tui.cli_doctor\n"
+        "assert 'textual' not in sys.modules, 'textual was imported'\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

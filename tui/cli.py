@@ -6,6 +6,13 @@ import argparse
 import sys
 
 from . import __version__
+from .cli_provider import (
+    add_provider_options,
+    add_set_command,
+    add_write_key_command,
+    cmd_set,
+    cmd_write_key,
+)
 from .core import facts
 from .core.digest import ALGORITHMS, DEFAULT_ALGORITHM
 
@@ -91,6 +98,7 @@ def _build_parser() -> argparse.ArgumentParser:
     new.add_argument("--image-url", metavar="URL", default=facts.DEFAULT_IMAGE_URL,
                      help="LibreChat's login button image")
     new.add_argument("--force", action="store_true", help="replace an existing profile")
+    add_provider_options(new)
 
     commands.add_parser("list", help="list saved profiles", **_example("list"))
 
@@ -136,9 +144,14 @@ def _build_parser() -> argparse.ArgumentParser:
 
     add_tick_parser(commands, _example)
 
+    add_set_command(commands, _example)
+    add_write_key_command(commands, _example)
     from .cli_files import add_parsers  # audit, import, apply: the user's own files
 
     add_parsers(commands, _example)
+    from .cli_doctor import add_parser as add_doctor_parser
+
+    add_doctor_parser(commands, _example)
     return parser
 
 
@@ -172,12 +185,19 @@ def _render_checklist(p):
     return render_checklist(p)
 
 
+def _render_provider(p):
+    from .core.provider import render_provider
+
+    return render_provider(p)
+
+
 _RENDERERS: dict[str, Callable] = {
     "authelia": _render_authelia,
     "authelia-entry": _render_entry,
     "env": _render_env,
     "compose": _render_compose,
     "checklist": _render_checklist,
+    "provider": _render_provider,
 }
 
 
@@ -202,6 +222,7 @@ def _profile_name(store, name: str | None) -> str:
 
 
 def _cmd_new(args) -> int:
+    from .cli_provider import GENERATED_LATER, generate_key_if_needed, provider_values
     from .core import digest
     from .core.checks import check_profile
     from .core.profile import new_profile
@@ -219,13 +240,15 @@ def _cmd_new(args) -> int:
     )
     if args.client_id is not None:
         values["client_id"] = args.client_id
-    # Check before hashing: a bad URL should not cost a 300 ms digest first.
-    profile = new_profile(hash_digest=False, **values)
+    values.update(provider_values(args))
+    # Check before hashing: a bad URL should not cost a 300 ms digest (or a key) first.
+    profile = new_profile(hash_digest=False, generate_key=False, **values)
     findings = [f for f in check_profile(profile, verify_digest=False)
-                if f.field != "client_secret_digest"]
+                if f.field not in GENERATED_LATER]
     errors = [f for f in findings if f.severity == "error"]
     if errors:
         raise UsageError(f"{errors[0].field}: {errors[0].message}")
+    profile, key_note = generate_key_if_needed(profile)
     profile = profile.with_changes(
         client_secret_digest=digest.hash(profile.client_secret, profile.digest_algorithm))
     from .core.store import ProfileExists
@@ -237,6 +260,8 @@ def _cmd_new(args) -> int:
             f"profile {args.name!r} already exists: use --force to replace it") from None
     store.set_last_used(args.name)
     print(f"created profile {args.name} ({path})", file=sys.stderr)
+    if key_note:
+        print(key_note, file=sys.stderr)
     for finding in findings:
         print(finding, file=sys.stderr)
     return EXIT_OK
@@ -332,6 +357,7 @@ def _cmd_tick(args) -> int:
 
 _COMMANDS = {"new": _cmd_new, "list": _cmd_list, "render": _cmd_render, "check": _cmd_check,
              "hash": _cmd_hash, "verify": _cmd_verify, "rand": _cmd_rand, "tick": _cmd_tick}
+_COMMANDS.update({"set": cmd_set, "write-key": cmd_write_key})
 
 
 def _cmd_files(args) -> int:
@@ -341,6 +367,15 @@ def _cmd_files(args) -> int:
 
 
 _COMMANDS.update(audit=_cmd_files, apply=_cmd_files, **{"import": _cmd_files})
+
+
+def _cmd_doctor(args) -> int:
+    from .cli_doctor import cmd_doctor
+
+    return cmd_doctor(args)
+
+
+_COMMANDS["doctor"] = _cmd_doctor
 
 
 def _run_app(profile: str | None) -> int:

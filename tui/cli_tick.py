@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from .core.checklist import STEP_IDS, UnknownStep, set_step
+from .core.checklist import ALL_STEP_IDS, STEP_IDS, UnknownStep, progress, set_step
 
 
 def add_tick_parser(commands, example) -> None:
@@ -19,7 +19,7 @@ def add_tick_parser(commands, example) -> None:
 
 
 def check_step(step_id: str) -> None:
-    if step_id not in STEP_IDS:
+    if step_id not in ALL_STEP_IDS:
         raise UnknownStep(step_id)
 
 
@@ -34,8 +34,8 @@ def tick(store, name: str, step_id: str, *, undo: bool = False) -> int:
         return 0
     profile = set_step(profile, step_id, not undo)
     store.save(name, profile)
-    count = len(set(profile.checklist) & set(STEP_IDS))
+    count, total = progress(profile)  # this profile's steps: its options add some
     verb = "unticked" if undo else "ticked"
-    print(f"{verb} {step_id} in profile {name} ({count} of {len(STEP_IDS)} steps done)",
+    print(f"{verb} {step_id} in profile {name} ({count} of {total} steps done)",
           file=sys.stderr)
     return 0

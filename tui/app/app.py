@@ -107,6 +107,12 @@ class LibreChatAutheliaApp(App[None]):
         yield FindingsSummary(id="summary")
         yield Footer(compact=True)
 
+    def on_resize(self, event) -> None:
+        # Below 100 columns the palette hint would cut the footer's own keys short (F1 and
+        # the help list it too).
+        for footer in self.query(Footer):
+            footer.show_command_palette = event.size.width >= 100
+
     def get_default_screen(self) -> Screen:
         return MainScreen(id="_default")
 
@@ -436,8 +442,15 @@ class LibreChatAutheliaApp(App[None]):
         self.call_after_refresh(self._scroll_into_view, target)
 
     def _scroll_into_view(self, widget: Widget) -> None:
-        if widget.is_attached and widget is self.focused:
-            self.screen.scroll_to_widget(widget, animate=False)
+        """Scroll `widget` into sight unless it already is (a list taller than the pane
+        counts as in sight when part of it shows: scrolling to it would hide the pane's top)."""
+        if not widget.is_attached or widget is not self.focused:
+            return
+        region, screen = widget.region, self.screen.region
+        if region.area and (screen.contains_region(region) or (
+                region.height >= screen.height // 2 and screen.overlaps(region))):
+            return
+        self.screen.scroll_to_widget(widget, animate=False)
 
     def action_help(self) -> None:
         from .dialogs.help import HelpScreen

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from ..core import digest as core_digest
 from ..core.checks import Finding, verify_digest_findings
 from ..core.profile import Profile
-from ..core.secretgen import MAX_LENGTH as MAX_SECRET_LENGTH
 from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED
 
 if TYPE_CHECKING:
@@ -106,6 +105,8 @@ class DigestJobs:
             return HASHING, [], None
         if not profile.client_secret_digest:
             return MISSING, [], None
+        if profile.client_secret and core_digest.secret_problem(profile.client_secret):
+            return MISMATCH, [], None  # cannot be made from this secret: its field says why
         cached = self._verified.get((profile.client_secret, profile.client_secret_digest))
         if cached is None:
             return CHECKING, [], None
@@ -160,7 +161,7 @@ class DigestJobs:
             self._rehash_timer.stop()
             self._rehash_timer = None
         profile = self.app.profile
-        if (not profile.client_secret or len(profile.client_secret) > MAX_SECRET_LENGTH
+        if (not profile.client_secret or core_digest.secret_problem(profile.client_secret)
                 or profile.digest_algorithm not in core_digest.ALGORITHMS):
             # Nothing that can be hashed: the checks say what is missing or wrong, and the
             # old digest stays marked as not matching (so it is never saved with it).

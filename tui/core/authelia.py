@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .errors import require_valid
 from .profile import Profile
+from .provider import claims_policies, client_additions, provider_config
 from .yamlio import dump_yaml
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
@@ -32,6 +33,8 @@ def client_entry(profile: Profile) -> dict[str, Any]:
         "access_token_signed_response_alg": "none",
         "userinfo_signed_response_alg": "none",
         "token_endpoint_auth_method": profile.token_endpoint_auth_method(),
+        # claims_policy (4.39 with an admin group), consent_mode and its duration.
+        **client_additions(profile),
     }
 
 
@@ -48,8 +51,14 @@ def authorization_policies(profile: Profile) -> dict[str, Any]:
 
 
 def client_config(profile: Profile) -> dict[str, Any]:
-    """The identity_providers wrapper with this client (and its policy, if any)."""
-    oidc: dict[str, Any] = {}
+    """The identity_providers wrapper with this client (and its policy, if any).
+
+    With provider "new" it starts with hmac_secret and jwks: a complete, working section.
+    """
+    oidc: dict[str, Any] = dict(provider_config(profile))
+    claims = claims_policies(profile)
+    if claims:
+        oidc["claims_policies"] = claims
     policies = authorization_policies(profile)
     if policies:
         oidc["authorization_policies"] = policies
@@ -61,7 +70,8 @@ def render_client_block(profile: Profile, *, digest_verified: bool = False) -> s
     """YAML to merge into configuration.yml: identity_providers.oidc with this client.
 
     digest_verified=True skips re-verifying the digest (slow by design) when the caller
-    has just verified this same secret and digest, as the app does in a worker thread.
+    has just verified this same secret and digest, as the app does in a worker thread
+    (then it has also run provider.verify_key_findings, the other slow check).
     """
     require_valid(profile, verify_digest=not digest_verified)
     return dump_yaml(client_config(profile))
@@ -75,10 +85,20 @@ def render_client_entry(profile: Profile, *, digest_verified: bool = False) -> s
     """
     require_valid(profile, verify_digest=not digest_verified)
     entry = dump_yaml([client_entry(profile)])
-    if not profile.group:
-        return entry
-    note = (
-        f"# This client uses the authorization policy {profile.group_policy_name}: copy it from\n"
-        "# the full block into identity_providers.oidc.authorization_policies as well.\n"
-    )
+    note = ""
+    if profile.provider == "new":
+        note += ("# Authelia also needs this profile's provider section (hmac_secret and jwks) "
+                 "once:\n# see the full block, or 'render provider'.\n")
+    if profile.group:
+        note += (
+            f"# This client uses the authorization policy {profile.group_policy_name}: copy it "
+            "from\n# the full block into identity_providers.oidc.authorization_policies as "
+            "well.\n"
+        )
+    if claims_policies(profile):
+        note += (
+            f"# This client uses the claims policy {client_entry(profile)['claims_policy']}: "
+            "copy it from\n# the full block into identity_providers.oidc.claims_policies as "
+            "well.\n"
+        )
     return note + entry

@@ -16,6 +16,10 @@ Step = namedtuple("Step", "id title detail command", defaults=("",))
 # The ids of checklist_steps(), in order: known without a valid profile (`tick` needs them).
 STEP_IDS = ("authelia-provider", "authelia-client", "authelia-restart", "discovery",
             "librechat-env", "librechat-restart", "login")
+# Steps a profile's options add (see _with_option_steps); tick accepts ALL_STEP_IDS.
+OPTION_STEP_IDS = ("authelia-key-file", "authelia-template-filter", "authelia-provider-new",
+                   "admin-group", "librechat-override", "restart-order", "container-discovery")
+ALL_STEP_IDS = STEP_IDS + OPTION_STEP_IDS
 TROUBLESHOOTING_TITLE = "If login fails, match the log line"
 
 
@@ -77,6 +81,7 @@ def checklist_steps(profile: Profile) -> list[Step]:
             "screen, and land back in LibreChat signed in as your Authelia user.",
         ),
     ]
+    steps = _with_option_steps(p, steps)
     return steps
 
 
@@ -112,12 +117,13 @@ class UnknownStep(ValueError):
 
     def __init__(self, step_id: str) -> None:
         super().__init__(f"there is no checklist step {step_id!r}: use one of "
-                         f"{', '.join(STEP_IDS)}")
+                         f"{', '.join(STEP_IDS)} (or, with the options that add them, "
+                         f"{', '.join(OPTION_STEP_IDS)})")
 
 
 def set_step(profile: Profile, step_id: str, done: bool) -> Profile:
     """The profile with step `step_id` ticked (done) or not; raises UnknownStep."""
-    if step_id not in STEP_IDS:
+    if step_id not in ALL_STEP_IDS:
         raise UnknownStep(step_id)
     ticked = [s for s in profile.checklist if s != step_id]
     if done:
@@ -151,3 +157,125 @@ def render_checklist(profile: Profile) -> str:
     lines.append(f"{TROUBLESHOOTING_TITLE}:")
     lines.append(f"   {troubleshooting(profile)}")
     return "\n".join(lines) + "\n"
+
+
+# Steps the provider section, admin group, CA file and hairpin need (issue 9) -------------
+
+
+def _shell_safe_url(url: str) -> str:
+    """The URL percent-encoded where a double-quoted shell word or a JS '...' would bite."""
+    from urllib.parse import quote
+
+    return quote(url, safe=":/?#[]@&()*+,;=%-._~")
+
+
+def _insert(steps: list[Step], anchor: str, new: list[Step], *, before: bool = False,
+            replace: bool = False) -> list[Step]:
+    index = next(i for i, s in enumerate(steps) if s.id == anchor)
+    if replace:
+        return steps[:index] + new + steps[index + 1:]
+    at = index if before else index + 1
+    return steps[:at] + new + steps[at:]
+
+
+def _with_option_steps(p: Profile, steps: list[Step]) -> list[Step]:
+    from posixpath import basename, dirname
+
+    from .librechat import authelia_host
+    from .provider import claims_policy_name
+
+    if p.provider == "new":
+        provider = [Step(
+            "authelia-provider-new",
+            "Add the OpenID Connect provider section",
+            "The Authelia block starts with identity_providers.oidc.hmac_secret and jwks: the "
+            f"RSA {p.key_bits}-bit key {p.signing_key_id or '(not generated yet)'} that signs "
+            "the ID tokens. Paste the whole block ('render provider' prints these two keys "
+            "alone). Authelia has one provider section for all clients: if configuration.yml "
+            "already has hmac_secret and jwks, keep those and set this profile's provider to "
+            "existing.",
+        )]
+        if p.key_path:
+            provider[:0] = [
+                Step(
+                    "authelia-key-file",
+                    "Write the signing key where Authelia reads it",
+                    f"Authelia reads the key from {p.key_path} inside its container: on the "
+                    f"Docker host, HOST_DIR is the directory mounted at {dirname(p.key_path)}. "
+                    "write-key writes the key with mode 0600 and never replaces a file; "
+                    "Authelia's user must be able to read it.",
+                    f"librechat-authelia write-key HOST_DIR/{basename(p.key_path)}",
+                ),
+                Step(
+                    "authelia-template-filter",
+                    "Turn on Authelia's template filter",
+                    f"The key line is a template: add {facts.ENV_AUTHELIA_CONFIG_FILTERS}="
+                    f"{facts.AUTHELIA_TEMPLATE_FILTER} to the environment of the authelia "
+                    "service in its docker-compose.yml. Without it Authelia does not start (the "
+                    "line is not YAML). A changed environment needs the container recreated "
+                    "(restart keeps the old environment).",
+                    "docker compose up -d --force-recreate authelia",
+                ),
+            ]
+        steps = _insert(steps, "authelia-provider", provider, replace=True)
+
+    if p.admin_group:
+        claims = claims_policy_name(p)
+        steps = _insert(steps, "authelia-client", [Step(
+            "admin-group",
+            f"Put LibreChat's admins in the group {p.admin_group}",
+            f"Members of the Authelia group {p.admin_group} become LibreChat admins at their "
+            f"next login: LibreChat reads the groups claim of the ID token "
+            f"({facts.ENV_ADMIN_ROLE}={p.admin_group}, the groups scope on both sides"
+            + (f", and the claims policy {claims} that Authelia 4.39 needs to put groups in "
+               "the ID token" if claims else "")
+            + "). Add the admins to the group in Authelia's users file or LDAP. LibreChat's "
+            "log \"Key 'groups' not found in id token\" means the scope or claims policy is "
+            "missing.",
+        )])
+
+    if p.ca_file or p.hairpin:
+        host = authelia_host(p)
+        does = []
+        if p.ca_file:
+            does.append(f"mounts the CA certificate {p.ca_file} read-only at "
+                        f"{facts.CA_CONTAINER_PATH} and sets {facts.ENV_NODE_EXTRA_CA_CERTS} "
+                        "to it (Node reads it only at start, so .env cannot)")
+        if p.hairpin:
+            does.append(f"sends {host} to the Docker host (extra_hosts: "
+                        f"{host}:{facts.HOST_GATEWAY}), so the container reaches Authelia's "
+                        "public name")
+        steps = _insert(steps, "librechat-env", [Step(
+            "librechat-override",
+            "Save the Compose override",
+            "Save the LibreChat Compose block as docker-compose.override.yml next to "
+            "LibreChat's docker-compose.yml (or merge its services.api into the one you have). "
+            f"It {' and '.join(does)}.",
+        )])
+        url = _shell_safe_url(p.discovery_url)
+        steps = _insert(steps, "librechat-restart", [Step(
+            "container-discovery",
+            "Check discovery from inside the LibreChat container",
+            f"It must print {p.auth_url}. A certificate error "
+            "(SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_GET_ISSUER_CERT_LOCALLY) means "
+            f"{facts.ENV_NODE_EXTRA_CA_CERTS} is not in the container's environment (recreate "
+            f"it, do not restart); ENOTFOUND, ECONNREFUSED or a timeout means the container "
+            f"cannot reach {host}.",
+            f"docker compose exec api node -e \"fetch('{url}').then(r => r.json())"
+            ".then(d => console.log(d.issuer), e => { console.error(e.cause || e); "
+            "process.exit(1) })\"",
+        )])
+
+    if p.provider == "new" or p.key_path or p.ca_file or p.hairpin:
+        authelia = ("docker compose up -d --force-recreate authelia" if p.key_path
+                    else "docker compose restart authelia")
+        steps = _insert(steps, "librechat-restart", [Step(
+            "restart-order",
+            "Start Authelia before LibreChat",
+            "LibreChat fetches Authelia's discovery document once, when it starts: if Authelia "
+            "was down or its provider not configured then, LibreChat has no OpenID login until "
+            "it is recreated. So Authelia first, wait until its discovery document answers, "
+            "then recreate LibreChat (next step).",
+            f"{authelia}\ncurl -fsS {p.discovery_url}",
+        )], before=True)
+    return steps

@@ -289,6 +289,12 @@ def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Findi
         problem = env_value_problem(value)
         if problem and not any(f.severity == "error" for f in findings_for(findings, field)):
             findings.append(Finding("error", field, f"the URL {problem}"))
+    # The provider section, admin group, consent, CA file and hairpin (tui/core/provider.py).
+    from .provider import provider_findings, verify_key_findings
+
+    findings += provider_findings(profile)
+    if verify_digest:  # the slow checks: parsing the key costs ~40 ms plus cryptography
+        findings += verify_key_findings(profile)
     for field in YAML_FIELDS:
         values = getattr(profile, field)
         for value in values if isinstance(values, tuple) else (values,):
@@ -318,7 +324,13 @@ FIELD_LABELS = {
     "button_label": "button label", "image_url": "button image URL",
     "authelia_version": "Authelia version", "librechat_version": "LibreChat version",
     "checklist": "checklist",
+    "provider": "provider", "hmac_secret": "hmac secret", "signing_key": "signing key",
+    "signing_key_id": "key ID", "key_bits": "key size", "key_path": "key path",
+    "admin_group": "admin group", "consent": "consent mode",
+    "consent_duration": "consent duration", "ca_file": "CA file", "hairpin": "hairpin setting",
 }
+# A PEM key is lines of text by nature; tui/core/provider.py checks its form.
+MULTILINE_FIELDS = ("signing_key",)
 
 # Fields whose values are written into Authelia's configuration.yml.
 YAML_FIELDS = ("app_url", "client_id", "client_name", "client_secret_digest", "policy",
@@ -347,7 +359,7 @@ def character_problems(profile: Profile) -> dict[str, str]:
     """Field -> problem for each field holding a character no value may hold."""
     out = {}
     for field, values in profile._asdict().items():
-        if isinstance(values, bool):
+        if isinstance(values, bool) or field in MULTILINE_FIELDS:
             continue
         for value in values if isinstance(values, tuple) else (values,):
             problem = character_problem(value) if isinstance(value, str) else None

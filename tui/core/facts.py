@@ -72,3 +72,43 @@ def token_endpoint_auth_method(librechat: Version) -> str:
     if librechat >= LIBRECHAT_OPENID_CLIENT_6:
         return "client_secret_post"
     return "client_secret_basic"
+
+
+# The provider section (identity_providers.oidc hmac_secret and jwks), shared by all clients.
+HMAC_SECRET_LENGTH = 64  # `authelia crypto rand --length 64 --charset alphanumeric`
+HMAC_SECRET_CHARSET = "alphanumeric"
+PROVIDER_CHOICES = ("new", "existing")
+KEY_BITS = (2048, 3072, 4096)  # RSA; Authelia refuses RSA keys under 2048 bits
+DEFAULT_KEY_BITS = 2048
+KEY_ALGORITHM = "RS256"  # Authelia needs at least one RSA key usable for RS256
+KEY_ID_PATTERN = r"^[a-zA-Z0-9](([a-zA-Z0-9._~-]*)([a-zA-Z0-9]))?$"
+KEY_ID_MAX_LENGTH = 100
+# Authelia's docs keep the key in a file and read it with a template; templates are
+# expanded only with this filter in Authelia's environment.
+EXAMPLE_KEY_PATH = "/config/secrets/oidc/jwks/rsa.2048.key"
+ENV_AUTHELIA_CONFIG_FILTERS = "X_AUTHELIA_CONFIG_FILTERS"
+AUTHELIA_TEMPLATE_FILTER = "template"
+
+# Authelia 4.39 keeps groups out of the ID token unless a claims policy puts them back.
+AUTHELIA_CLAIMS_POLICIES = Version.parse("4.39")
+GROUPS_SCOPE = "groups"
+# LibreChat's admin role from a token claim (OPENID_ADMIN_ROLE*), added in 0.8.1.
+LIBRECHAT_ADMIN_ROLE = Version.parse("0.8.1")
+ENV_ADMIN_ROLE = "OPENID_ADMIN_ROLE"
+ENV_ADMIN_ROLE_PARAMETER_PATH = "OPENID_ADMIN_ROLE_PARAMETER_PATH"
+ENV_ADMIN_ROLE_TOKEN_KIND = "OPENID_ADMIN_ROLE_TOKEN_KIND"
+# Authelia's access tokens are opaque: the groups claim is read from the ID token.
+ADMIN_ROLE_PARAMETER_PATH = "groups"
+ADMIN_ROLE_TOKEN_KIND = "id"
+
+# consent_mode; Authelia's default pre-configured duration is 1 week.
+CONSENT_CHOICES = ("auto", "explicit", "implicit", "pre-configured")
+DEFAULT_CONSENT = "auto"
+DEFAULT_CONSENT_DURATION = "1 week"
+
+# A private CA for Authelia's certificate: Node reads NODE_EXTRA_CA_CERTS only at start,
+# so it goes into the container's environment (compose override), never into .env.
+ENV_NODE_EXTRA_CA_CERTS = "NODE_EXTRA_CA_CERTS"
+CA_CONTAINER_PATH = "/app/certs/authelia-ca.pem"
+LIBRECHAT_SERVICE = "api"
+HOST_GATEWAY = "host-gateway"

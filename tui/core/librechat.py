@@ -25,6 +25,11 @@ def env_values(profile: Profile) -> dict[str, str]:
         facts.ENV_SCOPE: " ".join(profile.effective_scopes),
         facts.ENV_IMAGE_URL: profile.image_url,
     }
+    if profile.admin_group:
+        # Authelia's access tokens are opaque: the role is the groups claim of the ID token.
+        values[facts.ENV_ADMIN_ROLE] = profile.admin_group
+        values[facts.ENV_ADMIN_ROLE_PARAMETER_PATH] = facts.ADMIN_ROLE_PARAMETER_PATH
+        values[facts.ENV_ADMIN_ROLE_TOKEN_KIND] = facts.ADMIN_ROLE_TOKEN_KIND
     # Empty optional values are left out so LibreChat uses its own defaults.
     for optional in (facts.ENV_BUTTON_LABEL, facts.ENV_IMAGE_URL):
         if not values[optional]:
@@ -38,9 +43,46 @@ def render_env(profile: Profile) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_compose(profile: Profile) -> str:
-    """The same variables under services.api.environment of a compose override file."""
-    require_valid(profile, verify_digest=False)
+def compose_override(profile: Profile) -> dict:
+    """docker-compose.override.yml for LibreChat's api service, as data ($ not yet escaped).
+
+    environment: the .env variables, plus NODE_EXTRA_CA_CERTS with a CA file (Node reads it
+    only at start, so never in .env); volumes: the CA file, read-only; extra_hosts: Authelia's
+    public name through the Docker host (hairpin).
+    """
+    environment = env_values(profile)
+    service: dict = {"environment": environment}
+    if profile.ca_file:
+        environment[facts.ENV_NODE_EXTRA_CA_CERTS] = facts.CA_CONTAINER_PATH
+        # The long form: a host path with a colon would break "SRC:DST:ro".
+        service["volumes"] = [{"type": "bind", "source": profile.ca_file,
+                               "target": facts.CA_CONTAINER_PATH, "read_only": True}]
+    if profile.hairpin:
+        service["extra_hosts"] = [f"{authelia_host(profile)}:{facts.HOST_GATEWAY}"]
+    return {"services": {facts.LIBRECHAT_SERVICE: service}}
+
+
+def authelia_host(profile: Profile) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(profile.auth_url).hostname or ""
+    except ValueError:  # a malformed URL: the checks report it
+        return ""
+
+
+def _escape_dollars(data):
     # Compose interpolates $ in the file itself; $$ is its escape for a literal $.
-    environment = {k: v.replace("$", "$$") for k, v in env_values(profile).items()}
-    return dump_yaml({"services": {"api": {"environment": environment}}})
+    if isinstance(data, str):
+        return data.replace("$", "$$")
+    if isinstance(data, dict):
+        return {k: _escape_dollars(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_escape_dollars(v) for v in data]
+    return data
+
+
+def render_compose(profile: Profile) -> str:
+    """A complete docker-compose.override.yml for the api service (see compose_override)."""
+    require_valid(profile, verify_digest=False)
+    return dump_yaml(_escape_dollars(compose_override(profile)))

@@ -49,7 +49,7 @@ def ascii_host(url: str) -> str:
 
 # Field name -> default. A namedtuple, not a dataclass: `dataclasses` and `typing` would
 # cost every CLI call ~15 ms at start-up. Types: str, except scopes and checklist
-# (tuples of str) and refresh_tokens (bool).
+# (tuples of str), refresh_tokens and hairpin (bool), key_bits (int).
 _FIELD_DEFAULTS = {
     "app_url": facts.EXAMPLE_APP_URL,
     "auth_url": facts.EXAMPLE_AUTH_URL,
@@ -68,6 +68,19 @@ _FIELD_DEFAULTS = {
     "authelia_version": facts.DEFAULT_AUTHELIA,
     "librechat_version": facts.DEFAULT_LIBRECHAT,
     "checklist": (),  # ids of ticked steps
+    # The provider section (issue 9). "new": this profile holds hmac_secret and the signing
+    # key and renders them; "existing": Authelia already has them (see profile_from_dict).
+    "provider": "new",
+    "hmac_secret": "",
+    "signing_key": "",  # PEM of the RSA private key
+    "signing_key_id": "",
+    "key_bits": facts.DEFAULT_KEY_BITS,
+    "key_path": "",  # "": the PEM inline in the YAML; else its path in Authelia's container
+    "admin_group": "",  # members become LibreChat admins
+    "consent": facts.DEFAULT_CONSENT,
+    "consent_duration": "",  # only for consent pre-configured
+    "ca_file": "",  # host path of a private CA certificate for the LibreChat container
+    "hairpin": False,  # reach Authelia's public name through the Docker host
     # The user's own files (issue 10), remembered for audit and "apply to file".
     "authelia_config_paths": (),  # files or directories, in Authelia's order
     "env_path": "",
@@ -121,6 +134,9 @@ class Profile(_ProfileFields):
         for name in ("image_url", "group"):
             if name in values:
                 values[name] = values[name].strip()
+        for name in ("admin_group", "key_path", "ca_file", "consent_duration"):
+            if name in values:
+                values[name] = values[name].strip()
         if "image_url" in values:
             values["image_url"] = ascii_host(values["image_url"])
         for name in ("scopes", "checklist", "authelia_config_paths"):
@@ -151,10 +167,13 @@ class Profile(_ProfileFields):
 
     @property
     def effective_scopes(self) -> tuple[str, ...]:
-        """The scopes, plus offline_access when refresh tokens are wanted."""
-        if self.refresh_tokens and facts.REFRESH_SCOPE not in self.scopes:
-            return (*self.scopes, facts.REFRESH_SCOPE)
-        return self.scopes
+        """The scopes, plus groups for an admin group, offline_access for refresh tokens."""
+        scopes = self.scopes
+        if self.admin_group and facts.GROUPS_SCOPE not in scopes:
+            scopes = (*scopes, facts.GROUPS_SCOPE)
+        if self.refresh_tokens and facts.REFRESH_SCOPE not in scopes:
+            return (*scopes, facts.REFRESH_SCOPE)
+        return scopes
 
     @property
     def wants_refresh_token(self) -> bool:
@@ -178,8 +197,14 @@ class Profile(_ProfileFields):
         return facts.token_endpoint_auth_method(self.librechat())
 
 
-def new_profile(*, hash_digest: bool = True, **values: Any) -> Profile:
-    """A complete profile with fresh secrets; `values` override the guide's examples."""
+def new_profile(*, hash_digest: bool = True, generate_key: bool = True,
+                **values: Any) -> Profile:
+    """A complete profile with fresh secrets; `values` override the guide's examples.
+
+    With provider "new" it gets an hmac secret and, unless generate_key=False, a signing
+    key. Key generation takes seconds at 4096 bits: the app passes generate_key=False and
+    calls provider.with_signing_key() in a worker.
+    """
     from . import digest, secretgen
 
     generated = {
@@ -188,6 +213,14 @@ def new_profile(*, hash_digest: bool = True, **values: Any) -> Profile:
         "session_secret": secretgen.new_session_secret(),
     }
     profile = Profile(**{**generated, **values})
+    if profile.provider == "new" and not profile.hmac_secret:
+        from .provider import new_hmac_secret
+
+        profile = profile.with_changes(hmac_secret=new_hmac_secret())
+    if generate_key and profile.provider == "new" and not profile.signing_key:
+        from .provider import with_signing_key
+
+        profile = with_signing_key(profile)
     if hash_digest and not profile.client_secret_digest:
         profile = profile.with_changes(
             client_secret_digest=digest.hash(profile.client_secret, profile.digest_algorithm)
@@ -204,6 +237,10 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
     data: dict[str, Any] = {"version": PROFILE_FORMAT_VERSION}
     for key, value in profile._asdict().items():
         data[key] = list(value) if key in _TUPLE_FIELDS else value
+    if "\n" in data["signing_key"]:  # a PEM reads best as a literal block, as in Authelia's
+        from .yamlio import LiteralBlock
+
+        data["signing_key"] = LiteralBlock(data["signing_key"])
     return data
 
 
@@ -225,6 +262,11 @@ def profile_from_dict(data: Any) -> Profile:
     if unknown:
         raise ProfileFormatError(f"unknown setting {unknown[0]!r}")
     values: dict[str, Any] = {}
+    if "provider" not in data:
+        # Written before the provider section existed, when the checklist told the user to
+        # set up Authelia's provider first: it has one. "new" would demand a key and hmac
+        # secret, and a generated one would replace the keys Authelia already signs with.
+        values["provider"] = "existing"
     defaults = Profile._field_defaults
     for name in known:
         if name not in data:
@@ -238,6 +280,9 @@ def profile_from_dict(data: Any) -> Profile:
         elif expected is bool:
             if not isinstance(value, bool):
                 raise ProfileFormatError(f"{name} must be true or false, found {_kind(value)}")
+        elif expected is int:
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ProfileFormatError(f"{name} must be a whole number, found {_kind(value)}")
         elif name.endswith("_version") and isinstance(value, (int, float)) \
                 and not isinstance(value, bool):
             value = str(value)  # an unquoted 4.39 in a hand-edited file is a float to YAML

@@ -172,6 +172,9 @@ def _value_problem(field: str, value: object) -> str | None:
             if problem:
                 return problem
         return None
+    if isinstance(default, int):  # key_bits
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else f"{field} must be a whole number"
     if not isinstance(value, str):
         return f"{field} must be a string"
     return _text_problem(field, value)

@@ -10,14 +10,12 @@ from itertools import groupby
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.content import Content
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
 from .base import Dialog
 
 KeyRows = list[tuple[str, str, str]]  # where, key, what it does
-KEY_WIDTH = 16
 
 
 class HelpScreen(Dialog[None]):
@@ -34,8 +32,10 @@ class HelpScreen(Dialog[None]):
                 for where, rows in groupby(self.rows, key=lambda row: row[0]):
                     yield Label(where, classes="help-where")
                     for _, key, does in rows:
-                        yield Static(Content.assemble((key.ljust(KEY_WIDTH), "bold"), does),
-                                     classes="help-row")
+                        # Two columns, so a long description wraps under itself.
+                        yield Horizontal(Static(key, classes="help-key", markup=False),
+                                         Static(does, classes="help-does", markup=False),
+                                         classes="help-row")
             yield Static("Esc closes this help. The mouse works too, but is never needed.",
                          classes="dialog-hint")
 

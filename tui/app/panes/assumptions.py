@@ -58,12 +58,13 @@ class AssumptionsPane(Pane):
         yield self._select_field("Authorization policy", "policy", profile.policy)
         yield self._text_field("group")
         yield Field("Scopes", Horizontal(
-            *(TickBox(scope, scope in profile.scopes, id=f"scope-{scope}")
+            *(TickBox(scope, scope in profile.scopes, id=f"scope-{scope}", compact=True)
               for scope in OPTIONAL_SCOPES),
             id="scope-boxes"), "scopes")
         yield Field("Refresh tokens", TickBox("Allow refresh tokens (adds offline_access)",
                                                profile.refresh_tokens,
-                                               id="input-refresh_tokens"), "refresh_tokens")
+                                               id="input-refresh_tokens", compact=True),
+                    "refresh_tokens")
         yield self._select_field("Authelia version", "authelia_version",
                                  profile.authelia_version)
         for name in ("librechat_version", "button_label", "image_url"):

@@ -41,7 +41,7 @@ class SecretsPane(Pane):
         Binding("ctrl+t", "hide", "Hide", id="hide", tooltip="Reveal or hide the secrets"),
         Binding("ctrl+r", "regenerate_all", "New secrets", id="regenerate-all",
                 tooltip="New client secret and session secret (asks first)"),
-        Binding("ctrl+f", "show_values", "Full values", id="show-values",
+        Binding("ctrl+f", "show_values", "Full values", id="show-values", show=False,
                 tooltip="Show the client ID, secrets and digest in full"),
     ]
     revealed = False

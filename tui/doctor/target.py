@@ -1,0 +1,119 @@
+"""What the doctor checks: the deployment's URLs and the client's credentials.
+
+From a profile, or from the variables of LibreChat's .env (then read as LibreChat reads them).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from urllib.parse import urlsplit
+
+from ..core import facts
+
+
+class TargetError(ValueError):
+    """The target cannot be checked (missing or malformed URL): bad input, exit 2."""
+
+
+_Target = namedtuple("_Target", "app_url issuer client_id client_secret scopes redirect_uri "
+                                "auth_method ca_file")
+
+
+class Target(_Target):
+    """`issuer` is what LibreChat gives discovery, less the /.well-known suffix."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:  # the secret never reaches a log or a traceback
+        shown = self._replace(client_secret="[secret]" if self.client_secret else "")
+        return "Target(" + ", ".join(f"{k}={v!r}" for k, v in shown._asdict().items()) + ")"
+
+    @property
+    def discovery_url(self) -> str:
+        return self.issuer.rstrip("/") + facts.DISCOVERY_PATH
+
+
+def _require_url(label: str, url: str) -> None:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as error:
+        raise TargetError(f"{label} {url!r} is not a valid URL ({error})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TargetError(f"{label} {url!r} must be an absolute http(s) URL")
+
+
+def _strip_discovery(issuer: str) -> str:
+    return issuer[: -len(facts.DISCOVERY_PATH)] if issuer.endswith(facts.DISCOVERY_PATH) \
+        else issuer
+
+
+def check_ca_file(path: str) -> None:
+    """A CA file must load as PEM certificates: a bad one is bad input, not a finding."""
+    import ssl
+
+    try:
+        ssl.create_default_context().load_verify_locations(cafile=path)
+    except ssl.SSLError:  # an OSError too: first
+        raise TargetError(f"CA file {path}: not a PEM certificate file") from None
+    except OSError as error:
+        raise TargetError(f"CA file {path}: {error.strerror or error}") from None
+
+
+def target_from_profile(profile, ca_file: str = "") -> Target:
+    """`ca_file` defaults to the profile's own (its `ca_file` setting, when it has one)."""
+    ca_file = ca_file or getattr(profile, "ca_file", "") or ""
+    if ca_file:
+        check_ca_file(ca_file)
+    target = Target(
+        app_url=profile.app_url, issuer=_strip_discovery(profile.auth_url),
+        client_id=profile.client_id, client_secret=profile.client_secret,
+        scopes=tuple(profile.effective_scopes), redirect_uri=profile.redirect_uri,
+        auth_method=profile.token_endpoint_auth_method(), ca_file=ca_file,
+    )
+    _require_url("LibreChat's URL", target.app_url)
+    _require_url("Authelia's URL", target.issuer)
+    return target
+
+
+# LibreChat's defaults for the variables the doctor reads (api/server/socialLogins.js,
+# config.js): DOMAIN_SERVER falls back to http://localhost:3080.
+_DEFAULT_DOMAIN_SERVER = "http://localhost:3080"
+_ENV_AUTH_METHOD = "OPENID_TOKEN_ENDPOINT_AUTH_METHOD"
+
+
+def target_from_env(values: dict[str, str], *, base=None, ca_file: str = "") -> Target:
+    """A target from .env variables; `base` (a profile) supplies what .env does not say.
+
+    The auth method: OPENID_TOKEN_ENDPOINT_AUTH_METHOD when set (LibreChat's development
+    branch), else the profile's LibreChat version's, else openid-client 6's
+    client_secret_post (every LibreChat since 0.7.9).
+    """
+    def get(key: str, fallback: str = "") -> str:
+        value = values.get(key, "")
+        return value if value != "" else fallback
+
+    app_url = get(facts.ENV_DOMAIN_SERVER,
+                  base.app_url if base is not None else _DEFAULT_DOMAIN_SERVER)
+    issuer = get(facts.ENV_ISSUER, base.auth_url if base is not None else "")
+    if not issuer:
+        raise TargetError(f"the .env file sets no {facts.ENV_ISSUER}")
+    scope = get(facts.ENV_SCOPE, " ".join(base.effective_scopes) if base is not None else "")
+    callback = get(facts.ENV_CALLBACK_URL, facts.CALLBACK_PATH)
+    if ca_file:
+        check_ca_file(ca_file)
+    method = get(_ENV_AUTH_METHOD)
+    if not method:
+        method = base.token_endpoint_auth_method() if base is not None \
+            else facts.token_endpoint_auth_method(facts.LIBRECHAT_OPENID_CLIENT_6)
+    target = Target(
+        app_url=app_url, issuer=_strip_discovery(issuer),
+        client_id=get(facts.ENV_CLIENT_ID, base.client_id if base is not None else ""),
+        client_secret=get(facts.ENV_CLIENT_SECRET,
+                          base.client_secret if base is not None else ""),
+        scopes=tuple(scope.split()), redirect_uri=app_url + callback,
+        auth_method=method, ca_file=ca_file,
+    )
+    _require_url(facts.ENV_DOMAIN_SERVER, target.app_url)
+    _require_url(facts.ENV_ISSUER, target.issuer)
+    return target
