@@ -345,11 +345,10 @@ def test_extra_ca_through_compose_env_file_is_in_the_container_environment(tmp_p
     assert "extra-ca-in-dotenv" not in codes
 
 
-def test_every_profile_field_for_a_code_is_a_field_of_the_profile_or_the_provider():
+def test_every_profile_field_for_a_code_is_a_field_of_the_profile():
     from tui.core.profile import Profile
     from tui.userfiles.audit import PROFILE_FIELD
 
-    provider = {"hmac_secret", "signing_key", "admin_group", "ca_file"}  # issue 9's fields
     assert set(PROFILE_FIELD) <= set(CODES)
     for code, field in PROFILE_FIELD.items():
-        assert field in Profile._fields or field in provider, (code, field)
+        assert field in Profile._fields, (code, field)

@@ -107,7 +107,7 @@ PROFILE_FIELD: dict[str, str] = {
     "domain-trailing-slash": "app_url",
     "session-secret-reused": "session_secret",
     "librechat-version-assumed": "librechat_version",
-    # The provider's fields (issue 9); the app skips a field its Profile does not have.
+    # The provider's fields (issue 9).
     "hmac-secret-missing": "hmac_secret",
     "jwks-missing": "signing_key",
     "jwks-no-rs256": "signing_key",
