@@ -37,6 +37,10 @@ class AppCommands(Provider):
             ("New client secret and session secret (asks first)", "ctrl+r on Secrets",
              app.regenerate_secrets),
             ("Hash the client secret again", "Secrets", app.rehash),
+            ("New signing key for Authelia's provider", "Secrets",
+             partial(app.regenerate, "signing_key")),
+            ("New HMAC secret for Authelia's provider", "Secrets",
+             partial(app.regenerate, "hmac_secret")),
             ("Show the client ID, secrets and digest in full", "ctrl+f on Secrets",
              partial(self._on_pane, "secrets", "show_values")),
         ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Static
 
 from ...core import digest as core_digest
@@ -71,11 +71,27 @@ class SecretsPane(Pane):
             yield LoadingIndicator(id="digest-busy")
             yield Static(id="digest-status", markup=False)
         yield Static(id="verify-time")
+        # The provider's own secrets (provider "new"): made once for all clients.
+        with Vertical(id="provider-secrets"):
+            yield Label("Authelia's provider (identity_providers.oidc, once for all clients)",
+                        classes="section")
+            yield Field("HMAC secret", Horizontal(
+                Input(password=True, id="input-hmac_secret", compact=True,
+                      select_on_focus=False),
+                Button("Regenerate", id="regenerate-hmac_secret", compact=True),
+                classes="secret-row"), "hmac_secret")
+            yield Field("Signing key (RSA, for RS256)", Horizontal(
+                Static(id="key-summary", markup=False),
+                Button("New key", id="regenerate-signing_key", compact=True),
+                classes="secret-row"), "signing_key")
 
     def update_view(self, state: ViewState) -> None:
         profile = state.profile
         for name in SECRET_FIELDS:
             set_input(self.query_one(f"#input-{name}", Input), getattr(profile, name))
+        self.query_one("#provider-secrets").display = profile.provider == "new"
+        set_input(self.query_one("#input-hmac_secret", Input), profile.hmac_secret)
+        self.query_one("#key-summary", Static).update(self._key_summary(state))
         set_select(self.query_one("#input-digest_algorithm", Select), ALGORITHM_OPTIONS,
                    profile.digest_algorithm)
         set_input(self.query_one("#input-cost", Input), str(self._cost_of(profile)))
@@ -107,6 +123,16 @@ class SecretsPane(Pane):
             field.show_findings(state.for_field(field.field_name))
 
     @staticmethod
+    def _key_summary(state: ViewState) -> str:
+        """What the key is, never the key itself (it is masked like the secrets)."""
+        profile = state.profile
+        if state.key_generating:
+            return f"Making an RSA {profile.key_bits}-bit key…"
+        if not profile.signing_key:
+            return "(none yet)"
+        return f"{profile.signing_key_id or 'no key ID'}  (hidden; ctrl+f does not show it)"
+
+    @staticmethod
     def _cost_param(profile) -> str:
         spec = core_digest.ALGORITHMS.get(profile.digest_algorithm)
         return spec.cost_param if spec else ""
@@ -121,7 +147,7 @@ class SecretsPane(Pane):
     def on_input_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("input-")
         event.stop()
-        if name in SECRET_FIELDS:
+        if name in SECRET_FIELDS or name == "hmac_secret":
             self.main_app.update_profile(event.input, **{name: event.value})
         elif name == "cost":
             self._cost_typed()
@@ -225,7 +251,7 @@ class SecretsPane(Pane):
 
     def _set_revealed(self, revealed: bool) -> None:
         self.revealed = revealed
-        for name in ("client_secret", "session_secret"):
+        for name in ("client_secret", "session_secret", "hmac_secret"):
             self.query_one(f"#input-{name}", Input).password = not revealed
         self.refresh_bindings()
 

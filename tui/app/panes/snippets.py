@@ -93,6 +93,8 @@ class AutheliaPane(SnippetPane):
     def waiting_message(self, state: ViewState) -> str | None:
         if state.digest_status in (HASHING, CHECKING) and not state.errors():
             return "Waiting for the digest of the client secret…"
+        if state.key_generating:
+            return "Making the provider's signing key (RSA, a few seconds at 4096 bits)…"
         return None
 
     def render_form(self, state: ViewState) -> str:
