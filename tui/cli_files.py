@@ -113,7 +113,11 @@ def cmd_apply(args: argparse.Namespace) -> int:
     profile = store.load(args.sub_profile)
     plan = plan_apply(args.target, profile, args.file)
     if not plan.changed:
-        print(f"{plan.path}: already matches profile {args.sub_profile}", file=sys.stderr)
+        for note in plan.notes:
+            print(f"note: {note}", file=sys.stderr)
+        left = " (except what the notes say)" if plan.notes else ""
+        print(f"{plan.path}: already matches profile {args.sub_profile}{left}",
+              file=sys.stderr)
         return EXIT_OK
     sys.stdout.write(plan.diff)
     for note in plan.notes:
