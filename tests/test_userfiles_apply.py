@@ -359,3 +359,17 @@ def test_a_new_clients_list_says_authelia_keeps_one_list():
     assert any("Authelia keeps only the list" in n for n in notes)
     assert plain(YamlDoc(new).node(("identity_providers", "oidc", "clients"))) == [
         client_entry(fake_profile())]
+
+
+def test_a_new_file_is_created_private_and_never_over_one_that_appeared(tmp_path):
+    path = tmp_path / "docker-compose.override.yml"
+    plan = plan_apply("compose", fake_profile(), path)
+    assert plan.changed and plan.old is None
+    path.write_text("services: {}\n")
+    with pytest.raises(ApplyError, match="changed since it was read|appeared"):
+        write_plan(plan)
+    assert path.read_text() == "services: {}\n"
+    path.unlink()
+    assert write_plan(plan) is None  # no backup for a new file
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert not plan_apply("compose", fake_profile(), path).changed

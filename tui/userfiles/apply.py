@@ -484,7 +484,15 @@ def write_plan(plan: Plan) -> Path | None:
     try:
         if not _same(real, plan.old):
             raise ApplyError(f"{plan.path} changed since it was read; nothing written")
-        os.replace(temp, real)
+        if plan.old is None:
+            try:
+                os.link(temp, real)  # a new file: never over one that appeared meanwhile
+            except FileExistsError:
+                raise ApplyError(f"{plan.path} appeared since it was read; nothing "
+                                 "written") from None
+            os.unlink(temp)
+        else:
+            os.replace(temp, real)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)
