@@ -273,8 +273,9 @@ def _check_result(target: str, old: str | None, new: str, path: str, profile: Pr
     except YamlDocError as error:  # a bug in the editor, never written
         raise ApplyError(f"the edited file would not parse ({error}); nothing written") \
             from None
-    before = _error_keys(_audit_text(target, old, path, profile, profile.librechat_version)) \
-        if old is not None else set()
+    # A new file is compared with an empty one: what the other side lacks is not new.
+    before = _error_keys(_audit_text(target, old or "", path, profile,
+                                     profile.librechat_version))
     new_errors = [f for f in after if f.severity == "error"
                   and (f.code, re.sub(r"\([^()]*:\d+\)", "", f.message)) not in before]
     if new_errors:
