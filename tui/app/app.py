@@ -232,7 +232,8 @@ class LibreChatAutheliaApp(App[None]):
     def refresh_views(self) -> None:
         profile = self.profile
         status, digest_findings, seconds = self.digests.status(profile)
-        findings = check_profile(profile, verify_digest=False) + digest_findings
+        findings = (check_profile(profile, verify_digest=False) + digest_findings
+                    + self.keys.findings(profile))
         if self.keys.generating:  # "no key yet" while it is being made: the status says so
             findings = [f for f in findings if f.field not in ("signing_key", "signing_key_id")]
         self.state = ViewState(profile, findings, status, seconds, self.keys.generating)

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 # The snippet panes: what each holds, and what its f key switches between.
 SNIPPETS = [
-    ("authelia", "the Authelia client block", "Authelia form (full block / entry only)"),
+    ("authelia", "the Authelia client block",
+     "Authelia form (full block / entry only / provider only)"),
     ("env", "the LibreChat env", "LibreChat form (.env / Docker Compose)"),
 ]
 
