@@ -352,3 +352,14 @@ def test_every_profile_field_for_a_code_is_a_field_of_the_profile():
     assert set(PROFILE_FIELD) <= set(CODES)
     for code, field in PROFILE_FIELD.items():
         assert field in Profile._fields, (code, field)
+
+
+def test_an_ec_key_named_rs256_or_an_unreadable_key_is_no_rs256_key(tmp_path):
+    ec_as_rs256 = inline_jwks_key(clean_config(), ec_pem(), "RS256")
+    assert "jwks-no-rs256" in [f.code for f in run(tmp_path, config=ec_as_rs256)]
+    garbage = inline_jwks_key(clean_config(), "-----BEGIN PRIVATE KEY-----\nAAAA\n"
+                              "-----END PRIVATE KEY-----\n")
+    found = [f for f in run(tmp_path, config=garbage) if f.code == "jwks-no-rs256"]
+    assert any("cannot be read" in f.message for f in found)
+    good = inline_jwks_key(clean_config(), rsa_pem(2048))
+    assert [f.code for f in run(tmp_path, config=good) if f.severity == "error"] == []
