@@ -356,7 +356,8 @@ def test_every_profile_field_for_a_code_is_a_field_of_the_profile():
 
 def test_an_ec_key_named_rs256_or_an_unreadable_key_is_no_rs256_key(tmp_path):
     ec_as_rs256 = inline_jwks_key(clean_config(), ec_pem(), "RS256")
-    assert "jwks-no-rs256" in [f.code for f in run(tmp_path, config=ec_as_rs256)]
+    codes = [f.code for f in run(tmp_path, config=ec_as_rs256)]
+    assert "jwks-no-rs256" in codes and "jwks-key-weak" not in codes  # not "RSA 0 bits"
     garbage = inline_jwks_key(clean_config(), "-----BEGIN PRIVATE KEY-----\nAAAA\n"
                               "-----END PRIVATE KEY-----\n")
     found = [f for f in run(tmp_path, config=garbage) if f.code == "jwks-no-rs256"]
