@@ -514,7 +514,7 @@ def test_http_issuer_on_loopback_gets_the_token_request(ca, ca_file):
     ("http://auth.example.com/api/oidc/token", "not on the issuer's origin"),
 ])
 def test_the_secret_goes_only_to_the_issuers_origin_over_https(endpoint, refused):
-    from tui.doctor.runner import token_refusal
+    from tui.doctor.base import token_refusal
 
     target = target_from_profile(fake_profile(auth_url="https://auth.example.com"))
     assert (token_refusal(endpoint, target) == "") == (refused == "")
@@ -522,7 +522,7 @@ def test_the_secret_goes_only_to_the_issuers_origin_over_https(endpoint, refused
 
 
 def test_the_secret_never_goes_to_librechats_origin():
-    from tui.doctor.runner import token_refusal
+    from tui.doctor.base import token_refusal
 
     target = target_from_profile(fake_profile(app_url="https://example.com",
                                               auth_url="https://example.com/authelia"))
@@ -531,7 +531,7 @@ def test_the_secret_never_goes_to_librechats_origin():
 
 
 def test_plain_http_is_allowed_only_on_loopback():
-    from tui.doctor.runner import token_refusal
+    from tui.doctor.base import token_refusal
 
     for issuer, allowed in (("http://auth.example.com", False), ("http://127.0.0.1:9091", True),
                             ("http://localhost:9091", True)):
