@@ -548,7 +548,7 @@ def test_authelia_that_cannot_determine_its_issuer_is_explained():
                   "encountered an unexpected condition.", "error_hint": "error occurred "
                   "determining the effective issuer"},
         issuer="https://auth.example.com", redirect_uri="https://chat.example.com/cb",
-        scopes=("openid",), who="the profile's")
+        scopes=("openid",), who="the expected")
     assert finding.code == "authorize-failed" and "https" in finding.fix
 
 

@@ -227,7 +227,7 @@ class AutheliaProbes:
     async def _authorize_profile(self, client, document) -> Finding | None:
         url = self._authorization_url(document["authorization_endpoint"])
         finding = await self._authorize(client, url, self.target.redirect_uri,
-                                        self.target.scopes, "the profile's")
+                                        self.target.scopes, "the expected")
         self.emit(finding)
         return finding
 

@@ -34,7 +34,7 @@ class LibreChatProbes:
             self.emit(Finding("librechat-unreachable", "error",
                               f"{url}: {failure_reason(response, self.timeout)}",
                               "check that LibreChat runs and that DOMAIN_SERVER is its public "
-                              "URL (the one this profile names)"))
+                              "URL (the one checked here)"))
             return False
         config = json_body(response) if response.status_code == 200 else None
         if not isinstance(config, dict):
@@ -59,7 +59,7 @@ class LibreChatProbes:
             problems += 1
             self.emit(Finding(
                 "librechat-server-domain-mismatch", "error",
-                f"LibreChat's serverDomain is {domain!r}, the profile's URL is "
+                f"LibreChat's serverDomain is {domain!r}, the expected URL is "
                 f"{self.target.app_url!r}: the redirect URI will not match",
                 f"set DOMAIN_SERVER={self.target.app_url} (and DOMAIN_CLIENT) in LibreChat's "
                 "environment and restart it"))
@@ -106,13 +106,13 @@ class LibreChatProbes:
         for name, seen, wanted, variable in differences:
             self.emit(Finding(
                 "librechat-request-mismatch", "error",
-                f"LibreChat's authorization request has {name} {seen!r}, the profile "
+                f"LibreChat's authorization request has {name} {seen!r}, expected "
                 f"{wanted!r}",
-                f"set {variable} in LibreChat's environment to match the profile (or the "
-                "profile to match LibreChat), then restart LibreChat"))
+                f"set {variable} in LibreChat's environment to match (or the profile to "
+                "match LibreChat), then restart LibreChat"))
         if not differences:
             self.emit(Finding("librechat-request-ok", "ok",
-                              "LibreChat's authorization request matches the profile "
+                              "LibreChat's authorization request matches the expected one "
                               "(client, redirect URI, scope, S256)", ""))
         # The deployed pair: LibreChat's own request, as Authelia sees it.
         if document is None or origin(location) != origin(target.issuer):
