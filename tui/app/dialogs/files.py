@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Static
 
 from .base import Dialog
 
 PATH_FIELDS = (
-    ("authelia_config_paths", "Authelia's configuration.yml (files or folders, comma-separated, "
-     "in Authelia's order)", "/opt/authelia/config/configuration.yml"),
+    ("authelia_config_paths", "Authelia's configuration.yml (files or folders, in Authelia's "
+     "order, comma-separated)", "/opt/authelia/config/configuration.yml"),
     ("env_path", "LibreChat's .env", "/opt/librechat/.env"),
     ("compose_path", "Compose override (optional)", "/opt/librechat/docker-compose.override.yml"),
 )
@@ -42,9 +42,9 @@ class PathsDialog(Dialog[Paths | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("The files to check", classes="dialog-question")
-            with VerticalScroll(classes="paths"):
+            with VerticalScroll(classes="paths", can_focus=False):
                 for name, label, placeholder in PATH_FIELDS:
-                    yield Label(label, classes="value-label", markup=False)
+                    yield Static(label, classes="value-label", markup=False)
                     yield Input(self.values[name], placeholder=placeholder, id=f"path-{name}",
                                 compact=True)
                     yield Static(id=f"problem-{name}", classes="findings -error path-problem",
@@ -55,6 +55,7 @@ class PathsDialog(Dialog[Paths | None]):
 
     def on_mount(self) -> None:
         self._show_problems(self._problems(), only_filled=True)
+        self.query_one(Input).focus()
 
     def _paths(self) -> Paths:
         from ...userfiles.sources import split_config_paths

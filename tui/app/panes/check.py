@@ -135,6 +135,20 @@ class CheckPane(Pane):
             return
         self._show_audit()
         self._show_doctor()
+        self._keep_focus()
+
+    def _keep_focus(self) -> None:
+        """The pane's keys (r, p, d) keep working while its list is rebuilt or hidden: the
+        focus stays in the pane, on the list when it shows, else on the pane itself."""
+        app = self.main_app
+        if app.active_pane_id() != "check" or app.screen is not self.screen:
+            return  # another pane, or a dialog on top: the focus is theirs
+        view = self.query_one("#audit-findings", ListView)
+        focused = app.focused
+        if view.display and (focused is None or focused is self):
+            view.focus()
+        elif not view.display and (focused is None or focused is view):
+            self.focus()
 
     def _show_audit(self) -> None:
         audit = self.main_app.checks.audit
