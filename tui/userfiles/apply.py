@@ -292,8 +292,9 @@ def _check_result(target: str, old: str | None, new: str, path: str, profile: Pr
     except YamlDocError as error:  # a bug in the editor, never written
         raise ApplyError(f"the edited file would not parse ({error}); nothing written") \
             from None
-    before = _error_keys(_audit_text(target, old, path, profile, profile.librechat_version)) \
-        if old is not None else set()
+    # A file not there yet counts as empty: the errors an empty file has (the Authelia
+    # side's, for a profile that leaves Authelia's provider as it is) are not new.
+    before = _error_keys(_audit_text(target, old, path, profile, profile.librechat_version))
     new_errors = [f for f in after if f.severity == "error"
                   and (f.code, re.sub(r"\([^()]*:\d+\)", "", f.message)) not in before]
     if new_errors:
