@@ -138,17 +138,13 @@ class CheckPane(Pane):
         self._keep_focus()
 
     def _keep_focus(self) -> None:
-        """The pane's keys (r, p, d) keep working while its list is rebuilt or hidden: the
-        focus stays in the pane, on the list when it shows, else on the pane itself."""
+        """The pane's keys (r, p, d) keep working while its list is rebuilt: the focus stays
+        on the list (empty while nothing is shown, so never lost with a hidden widget)."""
         app = self.main_app
         if app.active_pane_id() != "check" or app.screen is not self.screen:
             return  # another pane, or a dialog on top: the focus is theirs
-        view = self.query_one("#audit-findings", ListView)
-        focused = app.focused
-        if view.display and (focused is None or focused is self):
-            view.focus()
-        elif not view.display and (focused is None or focused is view):
-            self.focus()
+        if app.focused is None or app.focused is self:
+            self.query_one("#audit-findings", ListView).focus()
 
     def _show_audit(self) -> None:
         audit = self.main_app.checks.audit
@@ -178,7 +174,6 @@ class CheckPane(Pane):
         self._shown_audit = shown
         view.clear()
         if audit.state != DONE:
-            view.display = False
             return
         items: list[ListItem] = []
         for severity, title in GROUPS:
@@ -186,7 +181,6 @@ class CheckPane(Pane):
             if group:
                 items.append(GroupHeader(f"{title} ({len(group)})", severity))
                 items += [FindingItem(f, *self._jump_target(f.code)) for f in group]
-        view.display = bool(items)
         view.extend(items)
         self.call_after_refresh(self._highlight_first)
 
