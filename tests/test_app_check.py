@@ -479,3 +479,24 @@ async def test_the_help_lists_the_new_keys(store):
         assert any(key == "a" and "diff" in does for _, key, does in rows)
         assert any(key.startswith("f7") for where, key, _ in rows if where == "Anywhere")
 
+
+
+async def test_quitting_stops_a_running_doctor(store, monkeypatch):
+    hole = BlackHole()
+    try:
+        store.save("home", home_profile(auth_url=hole.url, app_url=hole.url), overwrite=True)
+        monkeypatch.setattr(app_checks, "DOCTOR_TIMEOUT", 30.0)
+        app = LibreChatAutheliaApp(store)
+        async with app.run_test(size=SIZE) as pilot:
+            await show_check(pilot)
+            await pilot.press("d")
+            await pilot.pause(0.1)
+            assert app.checks.doctor_running
+            cancel = app.checks._cancel
+            threads = set(app.checks._threads)
+        assert cancel.is_set()  # the run stops instead of waiting out its 30 s timeout
+        for thread in threads:
+            thread.join(5)
+            assert not thread.is_alive()
+    finally:
+        hole.close()

@@ -179,6 +179,11 @@ class CheckJobs:
             self._doctor_generation += 1  # later findings of that run are dropped
             self._changed()
 
+    def stop(self) -> None:
+        """The app is closing: a running doctor run stops (its thread is a daemon anyway)."""
+        if self._cancel is not None:
+            self._cancel.set()
+
     def _doctor(self, target, timeout: float, token_probe: bool, cancel: threading.Event,
                 generation: int) -> None:
         from ..doctor import run

@@ -245,6 +245,9 @@ class CheckPane(Pane):
         if self.main_app.checks.doctor.state == RUNNING:
             self.query_one("#doctor-status", Static).update(self._doctor_status())
 
+    def on_unmount(self) -> None:
+        self.main_app.checks.stop()
+
     # Keys ---------------------------------------------------------------------------------
 
     def action_recheck(self) -> None:
