@@ -500,3 +500,20 @@ async def test_quitting_stops_a_running_doctor(store, monkeypatch):
             assert not thread.is_alive()
     finally:
         hole.close()
+
+
+async def test_another_profile_never_shows_the_last_ones_results(checked_store):
+    checked_store.save("work", home_profile(app_url="https://work.home.arpa"))
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        assert app.checks.audit.findings
+        app.open_profile("work")
+        await settle(pilot)
+        assert app.checks.audit.state == app_checks.NOT_RUN
+        assert not [i for i in items(app) if isinstance(i, FindingItem)]
+        assert "Press p to name" in pane_text(app)
+        app.open_profile("home")  # shown again: its files are audited again
+        await settle(pilot)
+        assert app.checks.audit.state == app_checks.DONE
+        assert [i for i in items(app) if isinstance(i, FindingItem)]

@@ -196,6 +196,7 @@ class LibreChatAutheliaApp(App[None]):
         """Another profile altogether (opened, new, reverted): no digest work of the old one
         may land in it."""
         self.digests.cancel_pending()
+        self.checks.profile_replaced()
         self.set_profile(profile)
 
     def show_title(self) -> None:

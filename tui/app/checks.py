@@ -109,6 +109,15 @@ class CheckJobs:
     def _changed(self) -> None:
         self.app.check_results_changed()
 
+    def profile_replaced(self) -> None:
+        """Another profile is open: nothing shown or running belongs to it any more."""
+        self.stop()
+        self._cancel = None
+        self._audit_generation += 1
+        self._doctor_generation += 1
+        self.audit, self.doctor = AuditView(), DoctorView()
+        self._changed()
+
     # The audit ----------------------------------------------------------------------------
 
     def run_audit(self, profile: Profile) -> None:
