@@ -85,6 +85,9 @@ class CheckPane(Pane):
                 tooltip="Set the files to check (configuration.yml, .env, Compose)"),
         Binding("d", "doctor", "Doctor", id="doctor",
                 tooltip="Run the doctor's live checks (d again cancels a run)"),
+        # The list's own Enter selects; this row is for the help (and a pane without focus).
+        Binding("enter", "jump", "Go to field", show=False,
+                tooltip="Show the profile field that fixes the selected finding"),
     ]
 
     def __init__(self, **kwargs) -> None:
@@ -234,8 +237,10 @@ class CheckPane(Pane):
         verdict = (f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
                    if errors or warnings else "✓ no problems")
         if doctor.state == CANCELLED:
-            return (f"Cancelled at {when(doctor.finished_at)}: what it found so far "
-                    f"({verdict}). d runs it again.")
+            found = (f"what it found so far ({plural(errors, 'error')}, "
+                     f"{plural(warnings, 'warning')})" if doctor.findings
+                     else "nothing checked yet")
+            return f"Cancelled at {when(doctor.finished_at)}: {found}. d runs it again."
         if doctor.state == DONE:
             return f"Ran at {when(doctor.finished_at)}: {verdict}. d runs it again."
         return ""
@@ -289,7 +294,12 @@ class CheckPane(Pane):
 
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()
-        item = event.item
+        self._jump(event.item)
+
+    def action_jump(self) -> None:
+        self._jump(self.query_one("#audit-findings", ListView).highlighted_child)
+
+    def _jump(self, item) -> None:
         if not isinstance(item, FindingItem):
             return
         if item.field is None:
