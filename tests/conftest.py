@@ -153,9 +153,8 @@ async def settle(pilot) -> None:
     busy = [w for w in pilot.app.workers if w.group != "dialog" and w.is_running]
     if busy:  # an empty list would mean "all workers" to wait_for_complete
         await pilot.app.workers.wait_for_complete(busy)
-    digests = getattr(pilot.app, "digests", None)
-    for _ in range(400):  # digest threads (tui/app/digests.py): at most ~20 s
-        if digests is None or not digests.busy:
+    for _ in range(400):  # digest and key threads (tui/app/background.py): at most ~20 s
+        if not getattr(pilot.app, "background_busy", False):
             break
         await pilot.pause(0.05)
     await pilot.pause()

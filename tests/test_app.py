@@ -509,7 +509,7 @@ def test_digest_workers_run_at_a_lower_cpu_priority_than_the_ui():
     import sys
     import threading
 
-    from tui.app.digests import lower_thread_priority
+    from tui.app.background import lower_thread_priority
 
     if not sys.platform.startswith("linux"):
         pytest.skip("per-thread nice is a Linux feature")

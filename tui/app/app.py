@@ -17,11 +17,12 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Input
 
 from ..core.checks import check_profile
-from ..core.profile import Profile, new_profile
+from ..core.profile import Profile, is_secret_field, new_profile
 from ..core.store import ProfileChangedOnDisk, ProfileStore, StoreError
 from ..resources import stylesheet
 from .commands import AppCommands
 from .digests import DigestJobs
+from .keys import KeyJobs
 from .panes.base import Pane, typed
 from .session import DEFAULT_PROFILE_NAME, ProfileSession
 from .startup import release_collector
@@ -84,10 +85,11 @@ class LibreChatAutheliaApp(App[None]):
         self.session = ProfileSession(store or ProfileStore())
         self.requested_profile = profile_name
         self.digests = DigestJobs(self)
+        self.keys = KeyJobs(self)
         self._stale_panes: set[str] = set()
         self.panes_ready = False
         self.state = ViewState(Profile())
-        self._save_when_hashed = False  # the very first run saves once the digest is ready
+        self._save_when_ready = False  # the very first run saves once digest and key are made
         # Problems of fields that are not in the profile (the digest cost being typed).
         self.field_problems: dict[str, list] = {}
 
@@ -187,13 +189,42 @@ class LibreChatAutheliaApp(App[None]):
             typed(origin, getattr(profile, name))  # before the fields are refreshed
         if "client_secret" in changes:
             self.digests.schedule_rehash()  # first: no check of the outdated digest starts
+        if profile.provider == "new" and not profile.hmac_secret:
+            from ..core.provider import new_hmac_secret
+
+            profile = profile.with_changes(hmac_secret=new_hmac_secret())
         self.set_profile(profile)
+        if "key_bits" in changes or (changes.get("provider") == "new"
+                                     and not profile.signing_key):
+            self.make_key()
 
     def replace_profile(self, profile: Profile) -> None:
-        """Another profile altogether (opened, new, reverted): no digest work of the old one
-        may land in it."""
+        """Another profile altogether (opened, new, reverted): no digest or key work of the
+        old one may land in it."""
         self.digests.cancel_pending()
+        self.keys.cancel_pending()
         self.set_profile(profile)
+        if profile.provider == "new" and not profile.signing_key:
+            self.make_key()
+
+    def make_key(self) -> None:
+        """A new signing key of the profile's size, made in the background."""
+        self.keys.generate(self.profile.key_bits)
+        self.refresh_views()
+
+    def key_made(self, bits: int, pem: str, key_id: str) -> None:
+        """A key job finished: keep the key if the profile still wants one of that size."""
+        profile = self.profile
+        if profile.provider != "new" or profile.key_bits != bits:
+            self.refresh_views()
+            return
+        self.set_profile(profile.with_changes(signing_key=pem, signing_key_id=key_id))
+        self._save_if_ready()
+
+    @property
+    def background_busy(self) -> bool:
+        """Digest or key work is running (tests wait for this)."""
+        return self.digests.busy or self.keys.busy
 
     def show_title(self) -> None:
         self.sub_title = f"{self.profile_name}{'  ● unsaved changes' if self.dirty else ''}"
@@ -201,8 +232,11 @@ class LibreChatAutheliaApp(App[None]):
     def refresh_views(self) -> None:
         profile = self.profile
         status, digest_findings, seconds = self.digests.status(profile)
-        findings = check_profile(profile, verify_digest=False) + digest_findings
-        self.state = ViewState(profile, findings, status, seconds)
+        findings = (check_profile(profile, verify_digest=False) + digest_findings
+                    + self.keys.findings(profile))
+        if self.keys.generating:  # "no key yet" while it is being made: the status says so
+            findings = [f for f in findings if f.field not in ("signing_key", "signing_key_id")]
+        self.state = ViewState(profile, findings, status, seconds, self.keys.generating)
         # Only the pane on screen is redrawn now; the others when they are shown.
         self._stale_panes.update(pane_id for pane_id, *_ in PANES)
         self._update_pane(self.active_pane_id())
@@ -233,16 +267,26 @@ class LibreChatAutheliaApp(App[None]):
             self.refresh_views()
             return
         self.set_profile(self.profile.with_changes(client_secret_digest=value))
-        if self._save_when_hashed:
-            self._save_when_hashed = False
+        self._save_if_ready()
+
+    def _save_if_ready(self) -> None:
+        if self._save_when_ready and not self.digests.hashing and not self.keys.generating:
+            self._save_when_ready = False
             self.action_save()
 
     def regenerate(self, field: str) -> None:
         from ..core import secretgen  # not at start-up: `secrets` loads OpenSSL
 
+        if field == "signing_key":
+            self.make_key()
+            self.notify("Making a new signing key… Save with ctrl+s once it is ready.")
+            return
+        from ..core.provider import new_hmac_secret
+
         makers = {"client_id": secretgen.new_client_id,
                   "client_secret": secretgen.new_client_secret,
-                  "session_secret": secretgen.new_session_secret}
+                  "session_secret": secretgen.new_session_secret,
+                  "hmac_secret": new_hmac_secret}
         self.set_profile(self.profile.with_changes(**{field: makers[field]()}))
         if field == "client_secret":
             self.rehash()
@@ -337,11 +381,9 @@ class LibreChatAutheliaApp(App[None]):
             self.call_later(self.action_profiles)
 
     def save_when_ready(self) -> None:
-        """Save now, or as soon as the digest being made is ready."""
-        if self.digests.hashing:
-            self._save_when_hashed = True
-        else:
-            self.action_save()
+        """Save now, or as soon as the digest and key being made are ready."""
+        self._save_when_ready = True
+        self._save_if_ready()
 
     def open_profile(self, name: str) -> None:
         self.replace_profile(self.session.open(name))
@@ -355,15 +397,16 @@ class LibreChatAutheliaApp(App[None]):
         With save=True (the very first run) it is saved as soon as the digest is ready, so
         the secrets the user may already have copied are never lost.
         """
-        self._save_when_hashed = save
-        self.session.start(name, new_profile(hash_digest=False))
+        self._save_when_ready = save
+        # Digest and key are made in the background: the screen shows the profile at once.
+        self.session.start(name, new_profile(hash_digest=False, generate_key=False))
         self.replace_profile(self.session.profile)
         self.rehash()
 
     def action_save(self, replace_changed: bool = False) -> bool:
-        if self.digests.hashing:
-            self._save_when_hashed = True
-            self.notify("Saving as soon as the digest of the client secret is ready.")
+        if self.digests.hashing or self.keys.generating:
+            self._save_when_ready = True
+            self.notify("Saving as soon as the digest and the signing key are ready.")
             return False
         saved = self.session.saved
         if self.state.digest_status == MISMATCH and (
@@ -471,8 +514,8 @@ class LibreChatAutheliaApp(App[None]):
             self._exception = error
             self._exception_event.set()
         profile = self.session.profile
-        secrets = [v for k, v in profile._asdict().items()
-                   if isinstance(v, str) and (k.endswith("_secret") or k.endswith("_key"))]
+        secrets = [getattr(profile, k) for k in profile._fields
+                   if is_secret_field(k) and isinstance(getattr(profile, k), str)]
         self._exit_renderables.append(crash_report(error, secrets))
         self._close_messages_no_wait()
 

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 # The snippet panes: what each holds, and what its f key switches between.
 SNIPPETS = [
-    ("authelia", "the Authelia client block", "Authelia form (full block / entry only)"),
+    ("authelia", "the Authelia client block",
+     "Authelia form (full block / entry only / provider only)"),
     ("env", "the LibreChat env", "LibreChat form (.env / Docker Compose)"),
 ]
 
@@ -37,6 +38,10 @@ class AppCommands(Provider):
             ("New client secret and session secret (asks first)", "ctrl+r on Secrets",
              app.regenerate_secrets),
             ("Hash the client secret again", "Secrets", app.rehash),
+            ("New signing key for Authelia's provider", "Secrets",
+             partial(app.regenerate, "signing_key")),
+            ("New HMAC secret for Authelia's provider", "Secrets",
+             partial(app.regenerate, "hmac_secret")),
             ("Show the client ID, secrets and digest in full", "ctrl+f on Secrets",
              partial(self._on_pane, "secrets", "show_values")),
         ]

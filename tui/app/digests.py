@@ -1,42 +1,24 @@
 """Digest work off the UI thread: hashing the client secret and verifying the digest.
 
 Both are slow by design (Authelia pays the same cost per token request), so they run in
-threads of their own at a lower CPU priority; the results come back to the app on its
-thread. They are daemon threads, not Textual thread workers: those run in asyncio's
-default executor, which the interpreter joins at exit, so quitting would wait for a
-running digest (minutes for a large cost).
+background threads (background.py); the results come back to the app on its thread.
 """
 
 from __future__ import annotations
 
-import os
-import threading
 import time
 from typing import TYPE_CHECKING
 
 from ..core import digest as core_digest
 from ..core.checks import Finding, verify_digest_findings
 from ..core.profile import Profile
+from .background import BackgroundJobs
 from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED
 
 if TYPE_CHECKING:
     from .app import LibreChatAutheliaApp
 
 REHASH_DELAY = 0.6  # seconds after the last keystroke in the client secret
-
-
-def lower_thread_priority() -> None:
-    """Let the UI thread win the CPU over a digest worker and the threads it starts.
-
-    argon2id runs one thread per lane (4 by default): on a 2-core homelab box they would
-    otherwise starve the event loop. On Linux, nice applies per thread and is inherited.
-    """
-    try:
-        thread = threading.get_native_id()
-        nice = os.getpriority(os.PRIO_PROCESS, thread)
-        os.setpriority(os.PRIO_PROCESS, thread, min(nice + 10, 19))
-    except (AttributeError, OSError):
-        pass  # not Linux, or not allowed: hashing still works, just less politely
 
 
 def measure_verification(profile: Profile) -> tuple[list, float]:
@@ -51,11 +33,11 @@ def measure_verification(profile: Profile) -> tuple[list, float]:
     return findings, time.perf_counter() - start
 
 
-class DigestJobs:
+class DigestJobs(BackgroundJobs):
     """One verification at a time, the latest hash wins; results kept per (secret, digest)."""
 
     def __init__(self, app: LibreChatAutheliaApp) -> None:
-        self.app = app
+        super().__init__(app)
         self.hashing = False
         self._generation = 0
         # (secret, digest) -> (digest findings, seconds for one verification)
@@ -63,33 +45,10 @@ class DigestJobs:
         self._rehash_timer = None
         self._verifying = False
         self._verify_next: Profile | None = None
-        self._threads: set[threading.Thread] = set()
 
     @property
     def busy(self) -> bool:
-        """A digest is being made or checked (tests wait for this)."""
-        return any(t.is_alive() for t in self._threads) or self._rehash_timer is not None
-
-    def _start(self, job, *args) -> None:
-        def run() -> None:
-            lower_thread_priority()
-            try:
-                job(*args)
-            finally:
-                self._threads.discard(threading.current_thread())
-
-        thread = threading.Thread(target=run, name=f"digest-{job.__name__}", daemon=True)
-        self._threads.add(thread)
-        thread.start()
-
-    def _reply(self, callback, *args) -> None:
-        """Hand a result to the app's thread; dropped when the app has already closed."""
-        if not self.app.is_running:
-            return  # the app quit while this thread was working: nobody is waiting
-        try:
-            self.app.call_from_thread(callback, *args)
-        except RuntimeError:
-            pass  # the app quit while this thread was working: nobody is waiting
+        return self.running or self._rehash_timer is not None
 
     def cancel_pending(self) -> None:
         """Forget digest work asked for the profile on screen: another one replaces it."""
@@ -128,11 +87,11 @@ class DigestJobs:
             self._verify_next = profile
             return
         self._verifying = True
-        self._start(self._verify, profile)
+        self.start(self._verify, profile)
 
     def _verify(self, profile: Profile) -> None:
         findings, seconds = measure_verification(profile)
-        self._reply(self._verified_done, profile, findings, seconds)
+        self.reply(self._verified_done, profile, findings, seconds)
 
     def _verified_done(self, profile: Profile, findings: list, seconds: float) -> None:
         self._verified[(profile.client_secret, profile.client_secret_digest)] = (findings,
@@ -176,21 +135,21 @@ class DigestJobs:
         self._generation += 1
         self.hashing = True
         self.app.refresh_views()
-        self._start(self._hash, profile.client_secret, profile.digest_algorithm, params,
+        self.start(self._hash, profile.client_secret, profile.digest_algorithm, params,
                     self._generation)
 
     def _hash(self, secret: str, algorithm: str, params: dict[str, int], generation: int) -> None:
         try:
             value = core_digest.hash(secret, algorithm, **params)
         except core_digest.DigestError as error:
-            self._reply(self._hash_failed, str(error), generation)
+            self.reply(self._hash_failed, str(error), generation)
             return
         except Exception as error:  # a library's own refusal: never "hashing" for ever
-            self._reply(self._hash_failed, f"{type(error).__name__} while hashing", generation)
+            self.reply(self._hash_failed, f"{type(error).__name__} while hashing", generation)
             return
         hashed = Profile(client_secret=secret, client_secret_digest=value)
         findings, seconds = measure_verification(hashed)
-        self._reply(self._hash_done, secret, value, findings, seconds, generation)
+        self.reply(self._hash_done, secret, value, findings, seconds, generation)
 
     def _hash_failed(self, message: str, generation: int) -> None:
         if generation == self._generation:

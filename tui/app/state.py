@@ -21,6 +21,7 @@ class ViewState:
     findings: list[Finding] = field(default_factory=list)
     digest_status: str = CHECKING
     verify_seconds: float | None = None  # one verification of this digest, measured here
+    key_generating: bool = False  # the provider's signing key is being made
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

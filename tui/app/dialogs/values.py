@@ -24,6 +24,9 @@ class ValuesDialog(Dialog[None]):
             ("Session secret", profile.session_secret if revealed else MASK),
             ("Digest of the client secret", profile.client_secret_digest or "(none)"),
         ]
+        if profile.provider == "new":
+            self.rows.append(("HMAC secret (Authelia's provider)",
+                              profile.hmac_secret if revealed else MASK))
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog values-dialog"):

@@ -11,6 +11,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 from ...core import facts
 from ...core.hosts import is_example_url
 from ...core.profile import Profile
+from ...core.provider import CONSENT_MODES
 from ..state import ViewState
 from ..widgets.field import Field, TickBox
 from .base import Pane, new_select, set_input, set_select
@@ -26,6 +27,17 @@ TEXT_FIELDS = {
                           "0.7.9 and newer send the secret with client_secret_post"),
     "button_label": ("Login button label", "Log in with Authelia", ""),
     "image_url": ("Login button image URL (optional)", "https://…/logo.png", ""),
+    "key_path": ("Where Authelia reads the key (optional)", "inline in configuration.yml",
+                 "A path inside Authelia's container, e.g. /config/secrets/oidc/jwks/rsa.2048.key "
+                 "(read with a {{ secret }} template)"),
+    "admin_group": ("LibreChat admins: members of this Authelia group (optional)",
+                    "nobody becomes admin through Authelia",
+                    "Sends the groups claim in the ID token (OPENID_ADMIN_ROLE*)"),
+    "consent_duration": ("Remember consent for", facts.DEFAULT_CONSENT_DURATION,
+                         "Authelia's duration syntax: 1 week, 30 days, 12h"),
+    "ca_file": ("Private CA certificate for LibreChat (optional)", "/etc/ssl/my-ca.pem",
+                "Its path on the Docker host: mounted into the api container, "
+                "NODE_EXTRA_CA_CERTS set"),
 }
 URL_FIELDS = ("app_url", "auth_url")
 OPTIONAL_SCOPES = ("openid", "profile", "email", "groups")
@@ -33,7 +45,16 @@ SELECT_OPTIONS = {
     "policy": [("Two factors (password and 2FA)", "two_factor"),
                ("One factor (password)", "one_factor")],
     "authelia_version": [(f"Authelia {v}", v) for v in facts.SUPPORTED_AUTHELIA],
+    "provider": [("Set it up now: hmac secret and signing key in the block", "new"),
+                 ("Authelia already has hmac_secret and jwks", "existing")],
+    "key_bits": [(f"RSA {bits} bits" + (" (default)" if bits == facts.DEFAULT_KEY_BITS else ""),
+                  bits) for bits in facts.KEY_BITS],
+    "consent": [(mode + (" (Authelia's default)" if mode == facts.DEFAULT_CONSENT else ""), mode)
+                for mode in facts.CONSENT_CHOICES],
 }
+# Shown only when they matter: the key's fields for provider "new", the duration for
+# consent "pre-configured".
+KEY_FIELDS = ("key_bits", "key_path")
 
 
 class AssumptionsPane(Pane):
@@ -69,8 +90,25 @@ class AssumptionsPane(Pane):
                                  profile.authelia_version)
         for name in ("librechat_version", "button_label", "image_url"):
             yield self._text_field(name)
+        yield Static("Authelia's OpenID Connect provider", classes="section")
+        yield self._select_field("Provider section", "provider", profile.provider)
+        yield self._select_field("Signing key size", "key_bits", profile.key_bits)
+        yield self._text_field("key_path")
+        yield Static("Admins and consent", classes="section")
+        yield self._text_field("admin_group")
+        yield self._select_field("Consent screen", "consent", profile.consent)
+        yield Static(CONSENT_MODES.get(profile.consent, ""), id="consent-explain",
+                     classes="explain", markup=False)
+        yield self._text_field("consent_duration")
+        yield Static("LibreChat's container", classes="section")
+        yield self._text_field("ca_file")
+        yield Field("Reaching Authelia from the container", TickBox(
+            "Through the Docker host (host-gateway)", profile.hairpin, id="input-hairpin",
+            compact=True), "hairpin",
+            "When Authelia's public name does not resolve or connect inside LibreChat's "
+            "container (hairpin NAT, split DNS): adds extra_hosts to the override")
 
-    def _select_field(self, label: str, name: str, value: str) -> Field:
+    def _select_field(self, label: str, name: str, value) -> Field:
         return Field(label, new_select(SELECT_OPTIONS[name], value, id=f"input-{name}"), name)
 
     def _text_field(self, name: str) -> Field:
@@ -94,10 +132,15 @@ class AssumptionsPane(Pane):
         for name in SELECT_OPTIONS:
             set_select(self.query_one(f"#input-{name}", Select), SELECT_OPTIONS[name],
                        getattr(profile, name))
-        refresh = self.query_one("#input-refresh_tokens", Checkbox)
-        if refresh.value != profile.refresh_tokens:
-            with refresh.prevent(Checkbox.Changed):
-                refresh.value = profile.refresh_tokens
+        for name in ("refresh_tokens", "hairpin"):
+            box = self.query_one(f"#input-{name}", Checkbox)
+            if box.value != getattr(profile, name):
+                with box.prevent(Checkbox.Changed):
+                    box.value = getattr(profile, name)
+        for name in KEY_FIELDS:
+            self.query_one(f"#field-{name}").display = profile.provider == "new"
+        self.query_one("#field-consent_duration").display = profile.consent == "pre-configured"
+        self.query_one("#consent-explain", Static).update(CONSENT_MODES.get(profile.consent, ""))
         for box in self.query("#scope-boxes Checkbox").results(Checkbox):
             wanted = str(box.label) in profile.scopes
             if box.value != wanted:
@@ -112,14 +155,15 @@ class AssumptionsPane(Pane):
 
     def on_select_changed(self, event: Select.Changed) -> None:
         name = (event.select.id or "").removeprefix("input-")
-        if name in ("policy", "authelia_version") and isinstance(event.value, str):
+        if name in SELECT_OPTIONS and isinstance(event.value, (str, int)):
             event.stop()
             self.main_app.update_profile(event.select, **{name: event.value})
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        if event.checkbox.id == "input-refresh_tokens":
-            self.main_app.update_profile(refresh_tokens=event.value)
+        if event.checkbox.id in ("input-refresh_tokens", "input-hairpin"):
+            name = event.checkbox.id.removeprefix("input-")
+            self.main_app.update_profile(event.checkbox, **{name: event.value})
             return
         scopes = [str(box.label) for box in self.query("#scope-boxes Checkbox").results(Checkbox)
                   if box.value]

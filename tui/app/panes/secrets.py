@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Static
 
 from ...core import digest as core_digest
@@ -71,16 +71,32 @@ class SecretsPane(Pane):
             yield LoadingIndicator(id="digest-busy")
             yield Static(id="digest-status", markup=False)
         yield Static(id="verify-time")
+        # The provider's own secrets (provider "new"): made once for all clients.
+        with Vertical(id="provider-secrets"):
+            yield Label("Authelia's provider (identity_providers.oidc, once for all clients)",
+                        classes="section")
+            yield Field("HMAC secret", Horizontal(
+                Input(password=True, id="input-hmac_secret", compact=True,
+                      select_on_focus=False),
+                Button("Regenerate", id="regenerate-hmac_secret", compact=True),
+                classes="secret-row"), "hmac_secret")
+            yield Field("Signing key (RSA, for RS256)", Horizontal(
+                Static(id="key-summary", markup=False),
+                Button("New key", id="regenerate-signing_key", compact=True),
+                classes="secret-row"), "signing_key")
 
     def update_view(self, state: ViewState) -> None:
         profile = state.profile
         for name in SECRET_FIELDS:
             set_input(self.query_one(f"#input-{name}", Input), getattr(profile, name))
+        self.query_one("#provider-secrets").display = profile.provider == "new"
+        set_input(self.query_one("#input-hmac_secret", Input), profile.hmac_secret)
+        self.query_one("#key-summary", Static).update(self._key_summary(state))
         set_select(self.query_one("#input-digest_algorithm", Select), ALGORITHM_OPTIONS,
                    profile.digest_algorithm)
         set_input(self.query_one("#input-cost", Input), str(self._cost_of(profile)))
-        self.query_one("#field-digest_cost FieldLabel", FieldLabel).text = COST_LABELS.get(
-            self._cost_param(profile), "Cost")
+        self.query_one("#field-digest_cost FieldLabel", FieldLabel).text = self._cost_label(
+            profile)
         self.query_one("#digest-value", Static).update(
             profile.client_secret_digest or "(none)")
         busy = state.digest_status in (HASHING, CHECKING)
@@ -104,7 +120,31 @@ class SecretsPane(Pane):
                 f"One verification takes {seconds:.2f} s on this machine; Authelia pays that "
                 f"on every token request (aim for about {SLOW_VERIFICATION} s or less).")
         for field in self.query(Field):
-            field.show_findings(state.for_field(field.field_name))
+            if field.field_name == "digest_cost":
+                field.show_findings(self._cost_findings)  # the typed cost's, not the profile's
+            else:
+                field.show_findings(state.for_field(field.field_name))
+
+    @staticmethod
+    def _key_summary(state: ViewState) -> str:
+        """What the key is, never the key itself (it is masked like the secrets)."""
+        profile = state.profile
+        if state.key_generating:
+            return f"Making an RSA {profile.key_bits}-bit key…"
+        if not profile.signing_key:
+            return "(none yet)"
+        return f"{profile.signing_key_id or 'no key ID'}  (hidden; ctrl+f does not show it)"
+
+    @staticmethod
+    def _cost_label(profile) -> str:
+        """The cost's name with the range the core accepts (the same rule as its message)."""
+        spec = core_digest.ALGORITHMS.get(profile.digest_algorithm)
+        if spec is None:
+            return "Cost"
+        params = core_digest.params_for(profile.client_secret_digest, spec.name)
+        low, high = core_digest.cost_range(spec.name, params)
+        return (f"{COST_LABELS.get(spec.cost_param, 'Cost')}: {low} to {high}, "
+                f"Authelia's default {spec.defaults[spec.cost_param]}")
 
     @staticmethod
     def _cost_param(profile) -> str:
@@ -121,7 +161,7 @@ class SecretsPane(Pane):
     def on_input_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("input-")
         event.stop()
-        if name in SECRET_FIELDS:
+        if name in SECRET_FIELDS or name == "hmac_secret":
             self.main_app.update_profile(event.input, **{name: event.value})
         elif name == "cost":
             self._cost_typed()
@@ -170,8 +210,10 @@ class SecretsPane(Pane):
             if spec is None:  # back to a hand-edited name: the checks say what is wrong
                 self.main_app.update_profile(digest_algorithm=event.value)
                 return
-            with self.query_one("#input-cost", Input).prevent(Input.Changed):
-                self.query_one("#input-cost", Input).value = str(spec.defaults[spec.cost_param])
+            cost = self.query_one("#input-cost", Input)
+            with cost.prevent(Input.Changed):
+                cost.value = str(spec.defaults[spec.cost_param])
+                cost.cursor_position = len(cost.value)
             self.main_app.update_profile(digest_algorithm=event.value)
             self._rehash()
 
@@ -199,13 +241,26 @@ class SecretsPane(Pane):
             self._cost_problem(f"enter a whole number for {COST_LABELS[spec.cost_param].lower()}")
             return
         self._show_cost_findings([])
-        if params != {spec.cost_param: self._cost_of(profile)} or not profile.client_secret_digest:
+        if not self._digest_made_with(profile, spec.name, params):
             self.main_app.rehash(params)
+
+    @staticmethod
+    def _digest_made_with(profile, algorithm: str, params: dict[str, int]) -> bool:
+        """Whether the current digest already uses `algorithm` with `params` (no rehash)."""
+        try:
+            made_with, made_params = core_digest.identify(profile.client_secret_digest)
+        except core_digest.DigestError:
+            return False
+        return made_with == algorithm and all(made_params.get(k) == v
+                                              for k, v in params.items())
 
     def _cost_problem(self, message: str) -> None:
         self._show_cost_findings([Finding("error", "digest_cost", message)])
 
+    _cost_findings: list[Finding] = []
+
     def _show_cost_findings(self, findings: list[Finding]) -> None:
+        self._cost_findings = findings
         self.query_one("#field-digest_cost", Field).show_findings(findings)
         self.main_app.set_field_problems("digest_cost",
                                          [f for f in findings if f.severity == "error"])
@@ -225,7 +280,7 @@ class SecretsPane(Pane):
 
     def _set_revealed(self, revealed: bool) -> None:
         self.revealed = revealed
-        for name in ("client_secret", "session_secret"):
+        for name in ("client_secret", "session_secret", "hmac_secret"):
             self.query_one(f"#input-{name}", Input).password = not revealed
         self.refresh_bindings()
 

@@ -13,7 +13,11 @@ FIELD_LABELS = {
     "session_secret": "Session secret",
     "policy": "Policy", "group": "Group", "scopes": "Scopes", "button_label": "Button label",
     "image_url": "Button image", "authelia_version": "Authelia version",
-    "librechat_version": "LibreChat version",
+    "librechat_version": "LibreChat version", "provider": "Provider section",
+    "hmac_secret": "HMAC secret", "signing_key": "Signing key", "signing_key_id": "Key ID",
+    "key_bits": "Key size", "key_path": "Key path", "admin_group": "Admin group",
+    "consent": "Consent", "consent_duration": "Consent duration", "ca_file": "CA file",
+    "hairpin": "Reaching Authelia", "digest_cost": "Digest cost",
 }
 
 
