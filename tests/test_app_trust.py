@@ -704,3 +704,92 @@ async def test_the_cost_range_shown_is_the_one_enforced(store):
         assert cost.value == "8"
         message = str(app.query_one("#findings-digest_cost").render())
         assert f"between {low} and" in message
+
+
+# Found by a new user in tmux ------------------------------------------------------------
+
+def test_every_stylesheet_parses():
+    """A stylesheet a merge left unclosed stopped the app at start: parse them all here."""
+    from textual.app import App
+    from textual.css.stylesheet import Stylesheet
+
+    from tui.resources import styles_dir
+
+    variables = App().get_css_variables()
+    for path in sorted(styles_dir().glob("*.tcss")):
+        sheet = Stylesheet(variables=variables)
+        sheet.read(path)
+        sheet.parse()
+
+
+async def test_no_screenshot_command_that_would_write_secrets(store):
+    from textual.command import CommandPalette
+
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.5)
+        assert isinstance(app.screen, CommandPalette)
+        names = [str(option.prompt).lower() for option in
+                 app.screen.query_one("CommandList").options]
+        assert not any("screenshot" in name for name in names)
+
+
+async def test_the_highlighted_step_stays_in_sight(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        for _ in range(5):
+            await pilot.press("down")
+            await pilot.pause()
+        await settle(pilot)
+        item = app.query_one("#steps").highlighted_child
+        assert visible(app, item.title)
+
+
+async def test_the_pane_bar_names_every_pane_in_full_at_80_columns(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = str(app.query_one("#pane-bar").render())
+        for title in ("Assumptions", "Secrets", "Authelia", "LibreChat", "Checklist"):
+            assert title in text
+
+
+async def test_tab_never_stops_on_a_pane_itself(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for _ in range(40):
+            await pilot.press("tab")
+            assert not app.focused.has_class("-pane") and app.focused.id != "pane-assumptions"
+
+
+async def test_nothing_to_copy_says_why(store, monkeypatch):
+    seen = []
+    store.save("home", home_profile(client_id="bad id"))
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "notify", lambda message, **kw: seen.append(message))
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("c")
+        assert seen and "errors" in seen[-1]
+
+
+async def test_appending_says_appended_and_names_the_file(store, tmp_path, monkeypatch):
+    seen = []
+    (tmp_path / "librechat-openid.env").write_text("KEEP=1\n")
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(app, "notify", lambda message, **kw: seen.append(message))
+        await open_write_dialog(pilot, str(tmp_path))  # a folder: the default name inside
+        assert str(tmp_path / "librechat-openid.env") in dialog_problem(app)
+        await pilot.click("#append")
+        await settle(pilot)
+        assert seen[-1].startswith("Appended to")

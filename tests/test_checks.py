@@ -258,3 +258,30 @@ def test_a_mixed_script_look_alike_host_is_a_warning():
     # one script per label is not a look-alike by itself
     assert not any(f.severity == "warning" for f in check_profile(
         own_profile(auth_url="https://\u0447\u0430\u0442.home.lan")))
+
+
+@pytest.mark.parametrize("field", ["app_url", "auth_url"])
+@pytest.mark.parametrize("url", ["https://chat.home.lanhttps://chat.home.lan",
+                                 "https://auth.home.lan/https://auth.example.com",
+                                 "https://chat.home.lan://x", "https://chat.home.lan:"])
+def test_urls_run_together_are_errors(field, url):
+    findings = check_profile(fake_profile(**{field: url}), verify_digest=False)
+    assert any(f.severity == "error" and f.field == field for f in findings), findings
+
+
+def test_a_digest_made_with_another_algorithm_than_chosen_is_warned_about():
+    findings = [f for f in check_profile(fake_profile(digest_algorithm="bcrypt"),
+                                         verify_digest=False) if f.field.startswith("digest")]
+    assert [(f.severity, f.field) for f in findings] == [("warning", "digest_algorithm")]
+    assert "pbkdf2-sha512" in findings[0].message
+
+
+@pytest.mark.parametrize("algorithm", ["pbkdf2-sha512", "argon2id", "scrypt", "bcrypt",
+                                       "sha512crypt", "pbkdf2-sha1", "pbkdf2-sha224"])
+def test_algorithm_of_knows_every_format_we_make(algorithm):
+    from tui.core import digest
+
+    params = {"argon2id": {"memory": 64, "iterations": 1, "parallelism": 1},
+              "scrypt": {"ln": 4}, "bcrypt": {"cost": 4}, "sha512crypt": {"iterations": 1000},
+              }.get(algorithm, {"iterations": 1000})
+    assert digest.algorithm_of(digest.hash("s3cret", algorithm, **params)) == algorithm

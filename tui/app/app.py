@@ -74,11 +74,11 @@ class LibreChatAutheliaApp(App[None]):
         *(Binding(f"{f_key},{alt_key}", f"show_pane('{pane_id}')", f"Go to {title}",
                   show=False, priority=True, id=f"pane-{pane_id}")
           for pane_id, title, f_key, alt_key, _ in PANES),
+        Binding("f1", "help", "Help", priority=True, id="help"),
         Binding("ctrl+s", "save", "Save", priority=True, id="save"),
         Binding("ctrl+o", "profiles", "Profiles", priority=True, id="profiles"),
         Binding("ctrl+b", "revert", "Revert", show=False, priority=True, id="revert",
                 tooltip="Revert to saved: drop every unsaved change"),
-        Binding("f1", "help", "Help", priority=True, id="help"),
         Binding("ctrl+q", "quit", "Quit", priority=True, id="quit"),
     ]
 
@@ -239,7 +239,8 @@ class LibreChatAutheliaApp(App[None]):
         findings = (check_profile(profile, verify_digest=False) + digest_findings
                     + self.keys.findings(profile))
         if self.keys.generating:  # "no key yet" while it is being made: the status says so
-            findings = [f for f in findings if f.field not in ("signing_key", "signing_key_id")]
+            findings = [f for f in findings
+                        if f.field not in ("signing_key", "signing_key_id", "key_bits")]
         self.state = ViewState(profile, findings, status, seconds, self.keys.generating)
         # Only the pane on screen is redrawn now; the others when they are shown.
         self._stale_panes.update(pane_id for pane_id, *_ in PANES)
@@ -358,7 +359,9 @@ class LibreChatAutheliaApp(App[None]):
                 self.show_fresh_profile(requested, save=False)
                 self.ask_about_missing_profile(requested)
                 return
-            candidates: Iterable[str] = [requested]
+            # If it cannot be read, the last used one (or any) opens instead, after the error.
+            candidates: Iterable[str] = [requested, *(n for n in self.session
+                                                       .names_last_used_first() if n != requested)]
         else:
             candidates = self.session.names_last_used_first()
         for name in candidates:
@@ -528,10 +531,11 @@ class LibreChatAutheliaApp(App[None]):
         return binding.key_display or binding.key
 
     def get_system_commands(self, screen: Screen):
-        # Ours name Quit and the keys once (asking about unsaved changes); the theme,
-        # screenshot and the like stay.
+        # Ours name Quit and the keys once (asking about unsaved changes); the theme and
+        # the like stay.
+        # No "Screenshot": it writes the screen, secrets and all, to a file others can read.
         for command in super().get_system_commands(screen):
-            if command.title not in ("Quit", "Keys"):
+            if command.title not in ("Quit", "Keys", "Screenshot"):
                 yield command
 
     def key_rows(self) -> list[tuple[str, str, str]]:

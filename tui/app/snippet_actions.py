@@ -34,10 +34,11 @@ async def write_snippet_to_file(app: LibreChatAutheliaApp, text: str | None,
         return write_snippet(path, text, overwrite=mode == "replace", append=mode == "append",
                              default_name=default_name)
 
-    written = await app.push_screen_wait(WriteDialog(
-        "Write to which file? (a folder gets the file name " + default_name + ")",
-        str(Path.cwd() / default_name), write))
+    dialog = WriteDialog("Write to which file? (a folder gets the file name " + default_name
+                         + ")", str(Path.cwd() / default_name), write)
+    written = await app.push_screen_wait(dialog)
     if written is None:
         app.notify("Nothing was written.")
         return
-    app.notify(f"Wrote (readable only by you: it holds secrets)\n{Path(written).resolve()}")
+    verb = {"append": "Appended to", "replace": "Replaced"}.get(dialog.mode, "Wrote")
+    app.notify(f"{verb} (readable only by you: it holds secrets)\n{Path(written).resolve()}")

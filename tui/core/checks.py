@@ -71,6 +71,11 @@ def _url_problem(url: str, example: str = URL_EXAMPLES["auth_url"]
         return ("must not have a query (?...) or fragment (#...)", parts.scheme, host)
     if parts.username is not None or parts.password is not None:
         return ("must not contain a user name or password", parts.scheme, host)
+    if parts.netloc.endswith(":"):
+        return ("has a ':' after the host but no port number", parts.scheme, host)
+    if "://" in parts.path or parts.path.startswith("//"):
+        return ("looks like two URLs run together (a second :// or // in it): enter one",
+                parts.scheme, host)
     return (None, parts.scheme, host)
 
 
@@ -181,6 +186,13 @@ def _check_digest_format(profile: Profile) -> list[Finding]:
     problem = digest.cost_problem(value)
     if problem:
         return [Finding("error", "client_secret_digest", problem)]
+    made_with = digest.algorithm_of(value)
+    if made_with and profile.digest_algorithm in digest.ALGORITHMS \
+            and made_with != profile.digest_algorithm:
+        # Authelia takes any digest, but the profile would say one algorithm and hold another.
+        return [Finding("warning", "digest_algorithm",
+                        f"the digest was made with {made_with}, not {profile.digest_algorithm}:"
+                        " hash the client secret again, or choose " + made_with)]
     return []
 
 

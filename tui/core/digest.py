@@ -348,6 +348,21 @@ def _plain_value(digest: str) -> str | None:
     return None
 
 
+# A digest's leading $id$ and the algorithm that makes it (without loading passlib).
+_PREFIXES = {"pbkdf2-sha512": "pbkdf2-sha512", "pbkdf2-sha384": "pbkdf2-sha384",
+             "pbkdf2-sha256": "pbkdf2-sha256", "pbkdf2-sha224": "pbkdf2-sha224",
+             "pbkdf2": "pbkdf2-sha1", "pbkdf2-sha1": "pbkdf2-sha1", "argon2id": "argon2id",
+             "scrypt": "scrypt", "2a": "bcrypt", "2b": "bcrypt", "2y": "bcrypt",
+             "6": "sha512crypt"}
+
+
+def algorithm_of(digest: str) -> str | None:
+    """The algorithm a digest was made with, from its $id$ alone; None when unknown."""
+    if not digest.startswith("$"):
+        return None
+    return _PREFIXES.get(digest.split("$")[1])
+
+
 def is_plaintext(digest: str) -> bool:
     return digest.startswith(("$plaintext$", "$base64$"))
 

@@ -27,6 +27,7 @@ class WriteDialog(Dialog[Path | None]):
 
     def __init__(self, title: str, path: str, write: Writer) -> None:
         super().__init__()
+        self.mode = "new"  # how the file was written: new, replace or append
         self.title_text = title
         self.path = path
         self.write = write
@@ -71,14 +72,19 @@ class WriteDialog(Dialog[Path | None]):
         path = self.query_one("#path", Input).value
         try:
             written = self.write(path, mode)
-        except FileExistsError:
-            self._problem(f"{path.strip()} already exists: replace it, append to it, or "
-                          "cancel and choose another path.")
+        except FileExistsError as error:
+            target = str(error).removesuffix(" already exists") or path.strip()
+            warning = (" Appending YAML to a YAML file repeats its top-level keys: to merge into "
+                       "configuration.yml, use a (apply) instead."
+                       if target.endswith((".yml", ".yaml")) else "")
+            self._problem(f"{target} already exists: replace it, append to it, or cancel and "
+                          f"choose another path.{warning}")
             self._show_exists(True)
             return
         except OSError as error:
             self._problem(describe_os_error(error))
             return
+        self.mode = mode
         self.dismiss(written)
 
     def _show_exists(self, shown: bool) -> None:

@@ -23,6 +23,7 @@ class Pane(VerticalScroll):
     """
 
     last_focused: Widget | None = None
+    can_focus = False  # a Tab stop on the pane itself would show no mark
 
     @property
     def main_app(self) -> LibreChatAutheliaApp:

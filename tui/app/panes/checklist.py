@@ -74,6 +74,12 @@ class ChecklistPane(Pane):
         if view.index is None and view.children:
             view.index = 0
 
+    def on_list_view_highlighted(self, event: ListView.Highlighted) -> None:
+        # The list is as tall as its steps and the pane scrolls, not the list: keep the
+        # highlighted step in sight, or space would tick a step the user cannot see.
+        if event.item is not None:
+            self.scroll_to_widget(event.item, animate=False)
+
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()
         if isinstance(event.item, StepItem):

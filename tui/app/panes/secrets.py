@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Input, Label, LoadingIndicator, Select, Static
+from textual.widgets import Button, Input, LoadingIndicator, Select, Static
 
 from ...core import digest as core_digest
 from ...core.checks import Finding
@@ -56,8 +56,8 @@ class SecretsPane(Pane):
                 classes="secret-row",
             )
             yield Field(label, row, name)
-        yield Label("Digest of the client secret (goes into Authelia's configuration)",
-                    classes="section")
+        yield Static("Digest of the client secret (goes into Authelia's configuration)",
+                     classes="section")
         # Built after start-up, once the profile is read: the select starts at its algorithm.
         algorithm = self.main_app.state.profile.digest_algorithm
         yield Field("Algorithm", new_select(ALGORITHM_OPTIONS, algorithm,
@@ -73,8 +73,8 @@ class SecretsPane(Pane):
         yield Static(id="verify-time")
         # The provider's own secrets (provider "new"): made once for all clients.
         with Vertical(id="provider-secrets"):
-            yield Label("Authelia's provider (identity_providers.oidc, once for all clients)",
-                        classes="section")
+            yield Static("Authelia's provider (identity_providers.oidc, once for all clients)",
+                         classes="section")
             yield Field("HMAC secret", Horizontal(
                 Input(password=True, id="input-hmac_secret", compact=True,
                       select_on_focus=False),
@@ -113,8 +113,9 @@ class SecretsPane(Pane):
             timing.update("")
         elif slow:
             timing.update(
-                f"! One verification takes {seconds:.2f} s on this machine, over Authelia's "
-                f"budget of about {SLOW_VERIFICATION} s per token request: lower the cost.")
+                f"! One verification took {seconds:.2f} s on this machine just now, over "
+                f"Authelia's budget of about {SLOW_VERIFICATION} s per token request: if your "
+                "Authelia host is as slow, lower the cost.")
         else:
             timing.update(
                 f"One verification takes {seconds:.2f} s on this machine; Authelia pays that "

@@ -47,16 +47,19 @@ class PaneBar(Widget):
                 name = name.stylize(active_style)
             elif pane_id == self.hover:
                 name = name.stylize_before(hover_style)
-            parts += [name.stylize(Style.from_meta({"pane": pane_id})), " "]
+            parts.append(name.stylize(Style.from_meta({"pane": pane_id})))
         return Content.assemble(*parts)
 
     def _labels(self) -> list[tuple[str, str, str]]:
         """(pane id, key, name) in the longest form that fits the width."""
         width = self.size.width or 80
-        for form in (lambda t, s: t, lambda t, s: s, lambda t, s: s[:3]):
+        # The full names; then "LibreChat env" as "LibreChat" (80 columns fit every name);
+        # then the short names; then their first letters.
+        for form in (lambda t, s: t, lambda t, s: t.split()[0], lambda t, s: s,
+                     lambda t, s: s[:3]):
             labels = [(pane_id, key, form(title, short))
                       for pane_id, key, title, short in self.panes]
-            if sum(len(key) + len(name) + 4 for _, key, name in labels) <= width:
+            if sum(len(key) + len(name) + 3 for _, key, name in labels) <= width:
                 return labels
         return labels
 
