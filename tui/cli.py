@@ -148,7 +148,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_write_key_command(commands, _example)
     from .cli_files import add_parsers  # audit, import, apply: the user's own files
 
-    add_parsers(commands)
+    add_parsers(commands, _example)
     from .cli_doctor import add_parser as add_doctor_parser
 
     add_doctor_parser(commands, _example)

@@ -10,21 +10,27 @@ if TYPE_CHECKING:
     import argparse
 
 
-def add_parsers(commands) -> None:
-    """Register the three commands on the CLI's subparsers."""
+def add_parsers(commands, example) -> None:
+    """Register the three commands on the CLI's subparsers (example: cli._example)."""
     audit = commands.add_parser(
         "audit", help="check an existing configuration.yml and .env against each other; "
-        "exit 1 if any error")
+        "exit 1 if any error", **example(
+            "audit --authelia-config /srv/authelia/configuration.yml --env /srv/librechat/.env"))
     _source_arguments(audit)
-    audit.add_argument("--format", choices=["text", "json"], default="text")
+    audit.add_argument("--format", choices=["text", "json"], default="text",
+                       help="findings as lines of text or as JSON")
 
-    import_ = commands.add_parser("import", help="a new profile from an existing setup")
+    import_ = commands.add_parser("import", help="a new profile from an existing setup",
+                                  **example("import home --authelia-config "
+                                            "/srv/authelia/configuration.yml "
+                                            "--env /srv/librechat/.env"))
     import_.add_argument("name", metavar="NAME")
     _source_arguments(import_)
     import_.add_argument("--force", action="store_true", help="replace an existing profile")
 
     apply = commands.add_parser(
-        "apply", help="write a profile into configuration.yml, .env or a compose override")
+        "apply", help="write a profile into configuration.yml, .env or a compose override",
+        **example("apply env --profile home --file /srv/librechat/.env --dry-run"))
     apply.add_argument("target", choices=["authelia", "env", "compose"], metavar="WHAT",
                        help="authelia | env | compose")
     apply.add_argument("--profile", metavar="NAME", dest="sub_profile", required=True)
