@@ -71,7 +71,7 @@ def test_new_then_render_every_snippet():
 
     env = run("render", "env")
     assert env.returncode == 0
-    values = dotenv_values(stream=io.StringIO(env.stdout))
+    values = dotenv_values(stream=io.StringIO(env.stdout), interpolate=False)
     assert values["OPENID_CLIENT_SECRET"] == profile.client_secret
     assert values["DOMAIN_SERVER"] == "https://chat.home.lan"
 
