@@ -19,6 +19,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 SIZE = (100, 32)
 SHOTS = [  # file name, keys pressed from the first screen
     ("1-assumptions", []),
+    ("1b-provider-consent-container", ["shift+tab", "shift+tab"]),
     ("2-secrets", ["f3"]),
     ("3-authelia", ["f4"]),
     ("4-librechat-env", ["f5"]),

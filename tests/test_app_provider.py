@@ -135,3 +135,54 @@ async def test_quitting_while_a_key_is_made_does_not_wait(store, monkeypatch):
         await pilot.pause()
     release.set()
     assert app.return_code == 0
+
+
+async def test_the_key_is_hidden_on_screen_but_copied_in_full(store):
+    from tui.core.authelia import render_client_block
+    from tui.core.provider import render_provider
+
+    pem, key_id = session_signing_key()
+    profile = home_profile(provider="new", hmac_secret=FAKE_HMAC_SECRET, signing_key=pem,
+                           signing_key_id=key_id)
+    store.save("home", profile)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        shown = app.query_one("#pane-authelia TextArea").text
+        body = pem.splitlines()[1]
+        assert "jwks:" in shown and "lines are hidden here" in shown and body not in shown
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.clipboard == render_client_block(profile)
+        await pilot.press("f", "f")  # entry only, then provider only
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.clipboard == render_provider(profile)
+
+
+async def test_provider_only_for_an_existing_provider_says_why(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f4", "f", "f")
+        await settle(pilot)
+        message = str(app.query_one("#pane-authelia .snippet-problem").render())
+        assert "provider: existing" in message
+        assert app.query_one("#pane-authelia").text is None
+
+
+async def test_a_broken_key_is_found_in_the_background(store):
+    store.save("home", home_profile(provider="new", hmac_secret=FAKE_HMAC_SECRET,
+                                    signing_key=session_signing_key()[0].replace("A", "B", 40),
+                                    signing_key_id="rsa2048-0000000000000000"))
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert any(f.field == "signing_key" and f.severity == "error"
+                   for f in app.state.findings)
+        await pilot.press("f4")
+        await settle(pilot)
+        assert "errors" in str(app.query_one("#pane-authelia .snippet-problem").render())

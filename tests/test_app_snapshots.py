@@ -57,6 +57,18 @@ VIEWS = {
     "profile-new-name": _keys("ctrl+o", "n"),
     "unsaved-dialog": _keys("f2", "end", "x", "ctrl+q"),
     "write-dialog": _keys("f5", "w"),
+    "values-dialog": _keys("f3", "ctrl+f"),
+    "new-secrets-confirm": _keys("f3", "ctrl+r"),
+    # The lower fields, focus on the last one (the provider, consent and container fields).
+    "assumptions-lower": _keys(*["shift+tab"] * 2),
+}
+
+# Below 80 columns: the pane bar's short names, dialogs' stacked buttons, wrapped help.
+NARROW_VIEWS = {
+    "assumptions": _keys(),
+    "profiles-dialog": _keys("ctrl+o"),
+    "help": _keys("f1"),
+    "unsaved-dialog": _keys("f2", "end", "x", "ctrl+q"),
 }
 
 
@@ -68,3 +80,9 @@ def test_snapshot(store, snap_compare, monkeypatch, view, size):
     workdir.mkdir(exist_ok=True)
     monkeypatch.chdir(workdir)
     assert snap_compare(LibreChatAutheliaApp(store), run_before=VIEWS[view], terminal_size=size)
+
+
+@pytest.mark.parametrize("view", list(NARROW_VIEWS))
+def test_snapshot_narrow(store, snap_compare, view):
+    assert snap_compare(LibreChatAutheliaApp(store), run_before=NARROW_VIEWS[view],
+                        terminal_size=(60, 20))

@@ -599,3 +599,18 @@ def test_provider_facts():
                 ) is present
         assert ("claims_policies" in defs["IdentityProvidersOpenIDConnect"]["properties"]
                 ) is present
+
+
+@pytest.mark.parametrize(("consent", "duration", "words"), [
+    ("auto", "", "accept the consent screen, and land"),
+    ("explicit", "", "accept the consent screen, and land"),
+    ("implicit", "", "see no consent screen"),
+    ("pre-configured", "", "not asked again for 1 week"),
+    ("pre-configured", "3 days", "not asked again for 3 days"),
+])
+def test_the_login_step_says_what_the_consent_mode_shows(consent, duration, words):
+    from tui.core.checklist import checklist_steps
+
+    profile = fake_profile(consent=consent, consent_duration=duration)
+    login = next(s for s in checklist_steps(profile) if s.id == "login")
+    assert words in login.detail

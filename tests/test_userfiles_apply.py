@@ -11,7 +11,13 @@ from collections import Counter
 import jsonschema
 import pytest
 
-from tests.conftest import FAKE_CLIENT_SECRET, FAKE_DIGEST, FAKE_SESSION_SECRET, fake_profile
+from tests.conftest import (
+    FAKE_CLIENT_SECRET,
+    FAKE_DIGEST,
+    FAKE_SESSION_SECRET,
+    fake_profile,
+    fake_provider_profile,
+)
 from tests.conftest import schema as authelia_schema
 from tests.test_userfiles_audit import CASES
 from tests.userfiles_helpers import (
@@ -45,8 +51,8 @@ FAKE_PEM = ("-----BEGIN RSA PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n
             "-----END RSA PRIVATE KEY-----\n")
 FAKE_CERT = "-----BEGIN CERTIFICATE-----\nMIIDazCCAlOgAwIBAgIUf\nAAAA\n-----END CERTIFICATE-----\n"
 
-# Errors apply cannot fix by design: provider essentials need the provider settings (issue 9;
-# apply adds them only when missing and the profile has them), a weak or non-RSA key is the
+# Errors apply cannot fix by design: provider essentials need the provider settings (apply
+# adds them only when missing and the profile has them), a weak or non-RSA key is the
 # user's own, and neither a second client with the same id nor an old issuer_private_key
 # beside jwks is ours to delete.
 NOT_APPLYS_TO_FIX = {"hmac-secret-missing", "jwks-missing", "jwks-key-weak", "jwks-no-rs256",
@@ -99,9 +105,14 @@ def audit_pair(config_text, env_text):
     return audit(config, DotEnv(env_text, ".env"), librechat="0.8.7", verify=False).findings
 
 
+# With provider "new" the profile has hmac_secret and a key: apply adds them when missing.
+PROVIDER_ADDS = {"hmac-secret-missing", "jwks-missing"}
+
+
+@pytest.mark.parametrize("provider", ["existing", "new"])
 @pytest.mark.parametrize("code", CONFIG_FIXTURES)
-def test_apply_authelia_round_trip(code):
-    profile = fake_profile()
+def test_apply_authelia_round_trip(code, provider):
+    profile = fake_profile() if provider == "existing" else fake_provider_profile()
     old = CASES[code][0]["config"]
     new, notes = apply_authelia(old, profile)
     # Only the LibreChat client's own lines changed; everything else is byte-identical.
@@ -114,7 +125,8 @@ def test_apply_authelia_round_trip(code):
     assert apply_authelia(new, profile) == (new, [])
     env, _ = apply_env(clean_env(), profile)
     errors = {f.code for f in audit_pair(new, env) if f.severity == "error"}
-    assert errors <= NOT_APPLYS_TO_FIX, (code, errors, notes)
+    left = NOT_APPLYS_TO_FIX - (PROVIDER_ADDS if provider == "new" else set())
+    assert errors <= left, (code, errors, notes)
 
 
 @pytest.mark.parametrize("code", ENV_FIXTURES)
@@ -347,3 +359,17 @@ def test_a_new_clients_list_says_authelia_keeps_one_list():
     assert any("Authelia keeps only the list" in n for n in notes)
     assert plain(YamlDoc(new).node(("identity_providers", "oidc", "clients"))) == [
         client_entry(fake_profile())]
+
+
+def test_a_new_file_is_created_private_and_never_over_one_that_appeared(tmp_path):
+    path = tmp_path / "docker-compose.override.yml"
+    plan = plan_apply("compose", fake_profile(), path)
+    assert plan.changed and plan.old is None
+    path.write_text("services: {}\n")
+    with pytest.raises(ApplyError, match="changed since it was read|appeared"):
+        write_plan(plan)
+    assert path.read_text() == "services: {}\n"
+    path.unlink()
+    assert write_plan(plan) is None  # no backup for a new file
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert not plan_apply("compose", fake_profile(), path).changed

@@ -345,11 +345,22 @@ def test_extra_ca_through_compose_env_file_is_in_the_container_environment(tmp_p
     assert "extra-ca-in-dotenv" not in codes
 
 
-def test_every_profile_field_for_a_code_is_a_field_of_the_profile_or_the_provider():
+def test_every_profile_field_for_a_code_is_a_field_of_the_profile():
     from tui.core.profile import Profile
     from tui.userfiles.audit import PROFILE_FIELD
 
-    provider = {"hmac_secret", "signing_key", "admin_group", "ca_file"}  # issue 9's fields
     assert set(PROFILE_FIELD) <= set(CODES)
     for code, field in PROFILE_FIELD.items():
-        assert field in Profile._fields or field in provider, (code, field)
+        assert field in Profile._fields, (code, field)
+
+
+def test_an_ec_key_named_rs256_or_an_unreadable_key_is_no_rs256_key(tmp_path):
+    ec_as_rs256 = inline_jwks_key(clean_config(), ec_pem(), "RS256")
+    codes = [f.code for f in run(tmp_path, config=ec_as_rs256)]
+    assert "jwks-no-rs256" in codes and "jwks-key-weak" not in codes  # not "RSA 0 bits"
+    garbage = inline_jwks_key(clean_config(), "-----BEGIN PRIVATE KEY-----\nAAAA\n"
+                              "-----END PRIVATE KEY-----\n")
+    found = [f for f in run(tmp_path, config=garbage) if f.code == "jwks-no-rs256"]
+    assert any("cannot be read" in f.message for f in found)
+    good = inline_jwks_key(clean_config(), rsa_pem(2048))
+    assert [f.code for f in run(tmp_path, config=good) if f.severity == "error"] == []

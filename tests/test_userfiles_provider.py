@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-import pytest
+import jsonschema
 
-pytest.importorskip("tui.core.provider")
-
-import jsonschema  # noqa: E402
-
-from tests.conftest import fake_provider_profile, masked  # noqa: E402
-from tests.conftest import schema as authelia_schema  # noqa: E402
-from tests.test_userfiles_apply import (  # noqa: E402
+from tests.conftest import fake_provider_profile, masked
+from tests.conftest import schema as authelia_schema
+from tests.test_userfiles_apply import (
     assert_valid_for_both_schemas,
     audit_pair,
     changed_old_lines,
     with_placeholders,
 )
-from tests.test_userfiles_audit import CASES  # noqa: E402
-from tests.userfiles_helpers import clean_config, clean_env, write_pair  # noqa: E402
-from tui.userfiles.apply import apply_authelia, apply_compose, apply_env  # noqa: E402
-from tui.userfiles.importer import import_profile  # noqa: E402
-from tui.userfiles.sources import read_sources  # noqa: E402
-from tui.userfiles.yamldoc import YamlDoc, plain  # noqa: E402
+from tests.test_userfiles_audit import CASES
+from tests.userfiles_helpers import clean_config, clean_env, write_pair
+from tui.userfiles.apply import apply_authelia, apply_compose, apply_env
+from tui.userfiles.importer import import_profile
+from tui.userfiles.sources import read_sources
+from tui.userfiles.yamldoc import YamlDoc, plain
 
 OIDC = ("identity_providers", "oidc")
 

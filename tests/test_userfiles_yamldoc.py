@@ -148,3 +148,10 @@ def test_any_profile_gives_exactly_the_intended_data(changes, crlf):
     assert apply_authelia(new, profile) == (new, [])
     old_lines, new_lines = old.splitlines(True), new.splitlines(True)
     assert new_lines[:100] == old_lines[:100]  # the head of the file, untouched
+
+
+def test_a_one_line_client_is_left_with_a_note_and_nothing_is_broken():
+    old = ("identity_providers:\n  oidc:\n    clients:\n"
+           f"      - {{client_id: '{FAKE_CLIENT_ID}', client_name: 'x'}}\n")
+    new, notes = apply_authelia(old, fake_profile())
+    assert new == old and notes and "one-line" in notes[0]

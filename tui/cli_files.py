@@ -11,30 +11,36 @@ if TYPE_CHECKING:
 
 
 def add_parsers(commands, example) -> None:
-    """Register the three commands on the CLI's subparsers (example: cli._example)."""
+    """Register the three commands on the CLI's subparsers (`example`: the CLI's helper that
+    puts examples in a command's help)."""
     audit = commands.add_parser(
         "audit", help="check an existing configuration.yml and .env against each other; "
-        "exit 1 if any error", **example(
-            "audit --authelia-config /srv/authelia/configuration.yml --env /srv/librechat/.env"))
+        "exit 1 if any error",
+        **example("audit --authelia-config /srv/authelia/configuration.yml "
+                  "--env /srv/librechat/.env",
+                  "audit --authelia-config /srv/authelia/config/ --env .env "
+                  "--compose docker-compose.override.yml --format json"))
     _source_arguments(audit)
     audit.add_argument("--format", choices=["text", "json"], default="text",
-                       help="findings as lines of text or as JSON")
+                       help="text | json")
 
-    import_ = commands.add_parser("import", help="a new profile from an existing setup",
-                                  **example("import home --authelia-config "
-                                            "/srv/authelia/configuration.yml "
-                                            "--env /srv/librechat/.env"))
+    import_ = commands.add_parser(
+        "import", help="a new profile from an existing setup",
+        **example("import home --authelia-config /srv/authelia/configuration.yml "
+                  "--env /srv/librechat/.env --librechat 0.8.7"))
     import_.add_argument("name", metavar="NAME")
     _source_arguments(import_)
     import_.add_argument("--force", action="store_true", help="replace an existing profile")
 
     apply = commands.add_parser(
         "apply", help="write a profile into configuration.yml, .env or a compose override",
-        **example("apply env --profile home --file /srv/librechat/.env --dry-run"))
+        **example("apply env --profile home --file /srv/librechat/.env --dry-run",
+                  "apply authelia --profile home --file /srv/authelia/configuration.yml"))
     apply.add_argument("target", choices=["authelia", "env", "compose"], metavar="WHAT",
                        help="authelia | env | compose")
-    apply.add_argument("--profile", metavar="NAME", dest="sub_profile", required=True)
-    apply.add_argument("--file", metavar="PATH", required=True)
+    apply.add_argument("--profile", metavar="NAME", dest="sub_profile", required=True,
+                       help="the profile to write")
+    apply.add_argument("--file", metavar="PATH", required=True, help="the file to change")
     apply.add_argument("--dry-run", action="store_true",
                        help="print the change only; exit 1 when the file would change")
     apply.add_argument("--yes", action="store_true", help="write without asking")
@@ -107,7 +113,11 @@ def cmd_apply(args: argparse.Namespace) -> int:
     profile = store.load(args.sub_profile)
     plan = plan_apply(args.target, profile, args.file)
     if not plan.changed:
-        print(f"{plan.path}: already matches profile {args.sub_profile}", file=sys.stderr)
+        for note in plan.notes:
+            print(f"note: {note}", file=sys.stderr)
+        left = " (except what the notes say)" if plan.notes else ""
+        print(f"{plan.path}: already matches profile {args.sub_profile}{left}",
+              file=sys.stderr)
         return EXIT_OK
     sys.stdout.write(plan.diff)
     for note in plan.notes:

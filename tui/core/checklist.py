@@ -77,8 +77,8 @@ def checklist_steps(profile: Profile) -> list[Step]:
             "login",
             "Log in through Authelia",
             f"Open {p.app_url}/login and choose '{p.button_label or 'Continue with OpenID'}'. "
-            f"You are sent to {p.auth_url}, sign in ({_policy_words(p)}), accept the consent "
-            "screen, and land back in LibreChat signed in as your Authelia user.",
+            f"You are sent to {p.auth_url}, sign in ({_policy_words(p)}), "
+            f"{_consent_words(p)}, and land back in LibreChat signed in as your Authelia user.",
         ),
     ]
     steps = _with_option_steps(p, steps)
@@ -105,6 +105,16 @@ def _policy_words(profile: Profile) -> str:
     if profile.group:
         return f"{factor}; only members of the group {profile.group} get in"
     return factor
+
+
+def _consent_words(profile: Profile) -> str:
+    if profile.consent == "implicit":
+        return "see no consent screen (consent implicit)"
+    if profile.consent == "pre-configured":
+        duration = profile.consent_duration or facts.DEFAULT_CONSENT_DURATION
+        return (f"accept the consent screen (tick 'remember' and it is not asked again for "
+                f"{duration})")
+    return "accept the consent screen"
 
 
 def progress(profile: Profile) -> tuple[int, int]:

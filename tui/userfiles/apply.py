@@ -24,8 +24,9 @@ from pathlib import Path
 
 from ..core.authelia import authorization_policies, client_entry
 from ..core.errors import require_valid
-from ..core.librechat import env_values
+from ..core.librechat import compose_override, env_values
 from ..core.profile import Profile
+from ..core.provider import claims_policies, provider_config
 from ..core.yamlio import dump_yaml
 from . import dotenv
 from .audit import Finding, audit
@@ -66,23 +67,8 @@ def _managed_oidc(profile: Profile) -> dict[str, Any]:
 
 
 def _provider_essentials(profile: Profile) -> dict[str, Any]:
-    """hmac_secret and jwks from the profile, when the provider work (issue 9) gives them."""
-    try:
-        from ..core.provider import provider_config  # issue 9; optional until it lands
-    except ImportError:
-        return {}
-    try:
-        return dict(provider_config(profile) or {})
-    except ValueError:
-        return {}
-
-
-def _claims_policies(profile: Profile) -> dict[str, Any]:
-    try:
-        from ..core.provider import claims_policies  # issue 9; optional until it lands
-    except ImportError:
-        return {}
-    return dict(claims_policies(profile) or {})
+    """hmac_secret and jwks from the profile (provider "new"); {} when Authelia has its own."""
+    return dict(provider_config(profile))
 
 
 def _client_index(clients: Any, client_id: str) -> int | None:
@@ -108,7 +94,7 @@ def apply_authelia(text: str, profile: Profile, path: str = "configuration.yml",
     notes: list[str] = []
     oidc_data = _managed_oidc(profile)
     essentials = _provider_essentials(profile)
-    claims = _claims_policies(profile)
+    claims = dict(claims_policies(profile))
     root = doc.root
     if root is None:
         full = {**essentials, **({"claims_policies": claims} if claims else {}), **oidc_data}
@@ -186,15 +172,10 @@ def _escape_dollars(data: Any) -> Any:
 
 
 def compose_service(profile: Profile) -> dict[str, Any]:
-    """What the profile puts under services.api, $ escaped: the environment, and with the
-    provider settings (issue 9) the CA file's volume and the hairpin extra_hosts."""
-    from ..core import librechat
-
-    override = getattr(librechat, "compose_override", None)
-    if override is not None:
-        services = override(profile)["services"]
-        return _escape_dollars(next(iter(services.values())))
-    return _escape_dollars({"environment": env_values(profile)})
+    """What the profile puts under services.api, $ escaped: the environment, the CA file's
+    volume and the hairpin extra_hosts (core.librechat.compose_override)."""
+    services = compose_override(profile)["services"]
+    return _escape_dollars(next(iter(services.values())))
 
 
 def apply_compose(text: str, profile: Profile, path: str = "compose.yml",
@@ -292,8 +273,9 @@ def _check_result(target: str, old: str | None, new: str, path: str, profile: Pr
     except YamlDocError as error:  # a bug in the editor, never written
         raise ApplyError(f"the edited file would not parse ({error}); nothing written") \
             from None
-    before = _error_keys(_audit_text(target, old, path, profile, profile.librechat_version)) \
-        if old is not None else set()
+    # A new file is compared with an empty one: what the other side lacks is not new.
+    before = _error_keys(_audit_text(target, old or "", path, profile,
+                                     profile.librechat_version))
     new_errors = [f for f in after if f.severity == "error"
                   and (f.code, re.sub(r"\([^()]*:\d+\)", "", f.message)) not in before]
     if new_errors:
@@ -503,7 +485,15 @@ def write_plan(plan: Plan) -> Path | None:
     try:
         if not _same(real, plan.old):
             raise ApplyError(f"{plan.path} changed since it was read; nothing written")
-        os.replace(temp, real)
+        if plan.old is None:
+            try:
+                os.link(temp, real)  # a new file: never over one that appeared meanwhile
+            except FileExistsError:
+                raise ApplyError(f"{plan.path} appeared since it was read; nothing "
+                                 "written") from None
+            os.unlink(temp)
+        else:
+            os.replace(temp, real)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)

@@ -107,7 +107,7 @@ PROFILE_FIELD: dict[str, str] = {
     "domain-trailing-slash": "app_url",
     "session-secret-reused": "session_secret",
     "librechat-version-assumed": "librechat_version",
-    # The provider's fields (issue 9); the app skips a field its Profile does not have.
+    # The provider's fields (issue 9).
     "hmac-secret-missing": "hmac_secret",
     "jwks-missing": "signing_key",
     "jwks-no-rs256": "signing_key",
@@ -415,13 +415,18 @@ class AuditRun:
                 continue
             bits = _rsa_bits(key)
             if bits is None:
+                self.add("jwks-no-rs256", config.where((*path, "key")),
+                         f"jwks key {index + 1} cannot be read as an unencrypted PEM private "
+                         "key: Authelia does not start",
+                         "paste the whole PEM (-----BEGIN PRIVATE KEY----- ... END) as a "
+                         "literal block (key: |)")
                 continue
-            if bits < 2048:
+            if 0 < bits < 2048:
                 self.add("jwks-key-weak", config.where((*path, "key")),
                          f"jwks key {index + 1} is RSA {bits} bits; Authelia refuses RSA keys "
                          "under 2048 bits",
                          "generate a 2048-bit (or larger) RSA key")
-            elif algorithm == "RS256":
+            elif bits >= 2048 and algorithm == "RS256":
                 usable = True
         if not usable and not unknown:
             self.add("jwks-no-rs256", config.where((*OIDC, "jwks")),
@@ -703,14 +708,14 @@ class AuditRun:
 
 def _rsa_bits(key: Any) -> int | None:
     """The size of an RSA private key, 0 for another kind of key, None when unreadable."""
-    if not isinstance(key, str) or "-----BEGIN" not in key:
+    if not isinstance(key, str):
         return None
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     try:
         loaded = load_pem_private_key(key.strip().encode(), password=None)
-    except (ValueError, TypeError):
+    except Exception:  # ValueError, TypeError, UnsupportedAlgorithm: all "cannot be read"
         return None
     return loaded.key_size if isinstance(loaded, rsa.RSAPrivateKey) else 0
 

@@ -160,14 +160,11 @@ def _client_values(config: AutheliaConfig, client: dict, values: dict, notes: li
 def _provider_values(config: AutheliaConfig, values: dict, notes: list,
                      client: dict | None = None, compose: Compose | None = None,
                      env_value=None) -> None:
-    """The provider settings (issue 9), when the profile has fields for them.
+    """The provider settings (issue 9).
 
     provider "new" (the profile holds hmac_secret and the key) only when both are written
     in the file; from a template or the environment they stay Authelia's: "existing".
     """
-    fields = Profile._fields
-    if "provider" not in fields:
-        return
     hmac = config.get((*OIDC, "hmac_secret"))
     jwks = config.get((*OIDC, "jwks"))
     key = jwks[0] if isinstance(jwks, list) and jwks and isinstance(jwks[0], dict) else {}

@@ -269,6 +269,10 @@ class Editor:
         A mapping value is merged key by key when both are block mappings, so the keys
         this edit does not name keep their lines.
         """
+        if self._flow(mapping):
+            line = mapping.lc.line + 1 if hasattr(mapping, "lc") else "?"
+            raise YamlEditError(f"{self.doc.path}:{line}: a one-line {{...}} mapping: change "
+                                f"{key} by hand")
         own = hasattr(mapping, "lc") and key in mapping.lc.data
         if own:
             current = mapping[key]

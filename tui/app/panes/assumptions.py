@@ -102,10 +102,11 @@ class AssumptionsPane(Pane):
         yield self._text_field("consent_duration")
         yield Static("LibreChat's container", classes="section")
         yield self._text_field("ca_file")
-        yield Field("Reaching Authelia", TickBox(
-            "Through the Docker host (extra_hosts: host-gateway), when Authelia's public "
-            "name does not resolve inside the container", profile.hairpin, id="input-hairpin",
-            compact=True), "hairpin")
+        yield Field("Reaching Authelia from the container", TickBox(
+            "Through the Docker host (host-gateway)", profile.hairpin, id="input-hairpin",
+            compact=True), "hairpin",
+            "When Authelia's public name does not resolve or connect inside LibreChat's "
+            "container (hairpin NAT, split DNS): adds extra_hosts to the override")
 
     def _select_field(self, label: str, name: str, value) -> Field:
         return Field(label, new_select(SELECT_OPTIONS[name], value, id=f"input-{name}"), name)

@@ -11,11 +11,37 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, TextArea
 
-from ...core import authelia, librechat
+from ...core import authelia, librechat, provider
 from ...core.errors import ProfileInvalid
 from ..state import CHECKING, HASHING, ViewState
 from ..widgets.findings import describe
 from .base import Pane
+
+
+class SnippetUnavailable(Exception):
+    """This form has nothing to show for this profile; the message says why."""
+
+
+def hide_key_body(text: str, pem: str) -> str:
+    """`text` with the signing key's base64 lines replaced by one line saying so.
+
+    The key is masked on screen like the secrets; copy and write use the full text.
+    """
+    body = {line for line in pem.splitlines() if line and not line.startswith("-----")}
+    if not body:
+        return text
+    out: list[str] = []
+    hidden = 0
+    for line in text.splitlines(keepends=True):
+        if line.strip() in body:
+            hidden += 1
+            if hidden == 1:
+                indent = line[:len(line) - len(line.lstrip())]
+                out.append(f"{indent}(the key's {len(body)} lines are hidden here; "
+                           "c copies and w writes them in full)\n")
+            continue
+        out.append(line)
+    return "".join(out)
 
 
 class SnippetPane(Pane):
@@ -24,11 +50,14 @@ class SnippetPane(Pane):
     BINDINGS = [
         Binding("c", "copy_snippet", "Copy", id="copy"),
         Binding("w", "write_snippet", "Write", id="write", tooltip="Write it to a file"),
+        Binding("a", "apply_to_file", "Apply", id="apply",
+                tooltip="Apply to your file: shows the diff first, keeps a backup"),
         Binding("f", "toggle_form", "Form", id="switch-form",
-                tooltip="Switch form (entry only / Docker Compose)"),
+                tooltip="Switch form (entry, provider / Docker Compose)"),
     ]
     FORMS: dict[str, tuple[str, str]] = {}  # form -> (title, language)
     DEFAULT_FILE_NAMES: dict[str, str] = {}
+    APPLY_TARGETS: dict[str, str] = {}  # form -> what `a` applies to (tui/userfiles/apply)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -60,6 +89,8 @@ class SnippetPane(Pane):
         if message is None:
             try:
                 text = self.render_form(state)
+            except SnippetUnavailable as error:
+                message = str(error)
             except ProfileInvalid as error:
                 lines = "\n".join(f"  ✗ {describe(f)}" for f in error.findings)
                 message = ("The profile has errors, so this snippet would not work. "
@@ -68,9 +99,14 @@ class SnippetPane(Pane):
         problem.update(message or "")
         problem.display = message is not None
         area.display = text is not None
-        if text is not None and area.text != text:
+        shown = None if text is None else self.display_text(text, state)
+        if shown is not None and area.text != shown:
             area.language = self.FORMS[self.form][1]
-            area.load_text(text)
+            area.load_text(shown)
+
+    def display_text(self, text: str, state: ViewState) -> str:
+        """What the screen shows of `text` (copy and write use `text` itself)."""
+        return text
 
     def action_toggle_form(self) -> None:
         forms = list(self.FORMS)
@@ -84,11 +120,20 @@ class SnippetPane(Pane):
     def action_write_snippet(self) -> None:
         self.main_app.write_snippet(self.text, self.DEFAULT_FILE_NAMES[self.form])
 
+    def action_apply_to_file(self) -> None:
+        self.main_app.apply_to_file(self.APPLY_TARGETS[self.form], self.text)
+
 
 class AutheliaPane(SnippetPane):
-    FORMS = {"block": ("Full block", "yaml"), "entry": ("Entry only", "yaml")}
+    FORMS = {"block": ("Full block", "yaml"), "entry": ("Entry only", "yaml"),
+             "provider": ("Provider only", "yaml")}
     DEFAULT_FILE_NAMES = {"block": "authelia-librechat-client.yml",
-                          "entry": "authelia-librechat-entry.yml"}
+                          "entry": "authelia-librechat-entry.yml",
+                          "provider": "authelia-oidc-provider.yml"}
+    APPLY_TARGETS = {"block": "authelia", "entry": "authelia", "provider": "authelia"}
+
+    def display_text(self, text: str, state: ViewState) -> str:
+        return hide_key_body(text, state.profile.signing_key)
 
     def waiting_message(self, state: ViewState) -> str | None:
         if state.digest_status in (HASHING, CHECKING) and not state.errors():
@@ -98,11 +143,18 @@ class AutheliaPane(SnippetPane):
         return None
 
     def render_form(self, state: ViewState) -> str:
+        if state.errors():
+            # The app's findings already include the workers' digest and key checks.
+            raise ProfileInvalid(state.findings)
+        if self.form == "provider":
+            if state.profile.provider != "new":
+                raise SnippetUnavailable(
+                    "This profile uses the provider section Authelia already has (provider: "
+                    "existing on Assumptions), so there is no hmac_secret or key to show. "
+                    "Choose \"Set it up now\" there to generate them.")
+            return provider.render_provider(state.profile)
         render = (authelia.render_client_block if self.form == "block"
                   else authelia.render_client_entry)
-        if state.errors():
-            # The app's findings already include the worker's digest verification.
-            raise ProfileInvalid(state.findings)
         return render(state.profile, digest_verified=state.digest_verified)
 
 
@@ -110,6 +162,7 @@ class EnvPane(SnippetPane):
     FORMS = {"env": (".env", "bash"), "compose": ("Docker Compose", "yaml")}
     DEFAULT_FILE_NAMES = {"env": "librechat-openid.env",
                           "compose": "docker-compose.override.yml"}
+    APPLY_TARGETS = {"env": "env", "compose": "compose"}
 
     def render_form(self, state: ViewState) -> str:
         render = librechat.render_env if self.form == "env" else librechat.render_compose
