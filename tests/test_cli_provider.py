@@ -62,7 +62,7 @@ def test_new_with_every_option_then_render_each_snippet(ca_file):
     assert entry[0]["consent_mode"] == "pre-configured"
     assert entry[0]["pre_configured_consent_duration"] == "2 weeks"
 
-    env = dotenv_values(stream=io.StringIO(run("render", "env").stdout))
+    env = dotenv_values(stream=io.StringIO(run("render", "env").stdout), interpolate=False)
     assert env["OPENID_ADMIN_ROLE"] == "chat-admins"
     assert "NODE_EXTRA_CA_CERTS" not in env
     api = yaml.safe_load(run("render", "compose").stdout)["services"]["api"]

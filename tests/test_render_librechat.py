@@ -221,3 +221,12 @@ def test_set_step_refuses_an_unknown_id_and_lists_the_valid_ones():
     assert set_step(profile, "login", False).checklist == ()
     with pytest.raises(UnknownStep, match="use one of authelia-provider, .*, login"):
         set_step(profile, "troubleshoot", True)
+
+
+def test_every_python_dotenv_use_in_the_tests_turns_interpolation_off():
+    from pathlib import Path
+
+    for source in Path(__file__).parent.glob("*.py"):
+        for line in source.read_text().splitlines():
+            if "dotenv_values(" in line and "import" not in line and "its default" not in line:
+                assert "interpolate=False" in line, (source.name, line)

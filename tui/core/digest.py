@@ -431,6 +431,8 @@ def verify(secret: str, digest: str) -> bool:
     work) for a digest over the caps, and DigestError for a secret that cannot be hashed.
     """
     _check_secret(secret)
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in digest):  # from bytes in argv that are not UTF-8
+        raise NotADigest("the digest contains bytes that are not valid UTF-8")
     plain = _plain_value(digest)
     if plain is not None:
         import hmac
