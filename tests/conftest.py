@@ -157,4 +157,9 @@ async def settle(pilot) -> None:
         if not getattr(pilot.app, "background_busy", False):
             break
         await pilot.pause(0.05)
+    checks = getattr(pilot.app, "checks", None)
+    for _ in range(400):  # audit, doctor and apply threads (tui/app/checks.py): ~20 s
+        if checks is None or not checks.busy:
+            break
+        await pilot.pause(0.05)
     await pilot.pause()

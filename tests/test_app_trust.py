@@ -683,3 +683,24 @@ async def test_a_profile_others_can_read_is_warned_about(store, monkeypatch):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert any("chmod 600" in m for m in seen)
+
+
+async def test_the_cost_range_shown_is_the_one_enforced(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        app.query_one("#input-digest_algorithm").value = "argon2id"
+        await settle(pilot)
+        assert app.profile.client_secret_digest.startswith("$argon2id$v=19$m=65536,")
+        label = str(app.query_one("#field-digest_cost FieldLabel").render())
+        low = int(label.split(": ")[1].split(" to ")[0])
+        assert label.startswith("Memory (KiB): ") and low == 32  # 8 KiB x 4 lanes
+        cost = app.query_one("#input-cost", Input)
+        cost.focus()
+        await pilot.press("end", "ctrl+u", "8", "enter")
+        await settle(pilot)
+        assert cost.value == "8"
+        message = str(app.query_one("#findings-digest_cost").render())
+        assert f"between {low} and" in message

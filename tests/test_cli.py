@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -308,15 +310,24 @@ def test_hash_on_a_terminal_prompts_without_echo():
                 return
             output += chunk
 
+    status = None
     try:
         read(b"Enter: ")
         assert b"type the secret, then Enter: " in output
         os.write(fd, b"hunter2\n")
         read(None)
     finally:
-        _, status = os.waitpid(pid, 0)
+        for _ in range(100):  # at most 10 s, then the child is ended
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            status = None
         os.close(fd)
-    assert os.waitstatus_to_exitcode(status) == 0
+    assert status is not None and os.waitstatus_to_exitcode(status) == 0
     assert b"hunter2" not in output  # not echoed
     digest = "$pbkdf2-sha256$" + output.split(b"$pbkdf2-sha256$", 1)[1].split()[0].decode()
     assert run("verify", digest, stdin="hunter2").returncode == 0
@@ -372,3 +383,21 @@ def test_check_prints_a_foreign_host_name_on_a_latin1_terminal():
     result = run("check", "--profile", "p", env={**os.environ, "PYTHONIOENCODING": "latin-1"})
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "xn--80a0bn.home.lan" in result.stdout and "\\u0447" in result.stdout
+
+
+def test_tick_never_undoes_a_change_made_on_disk_after_it_loaded(monkeypatch, capsys):
+    from tui import cli_tick
+    from tui.core.store import ProfileChangedOnDisk
+
+    ProfileStore().save("home", fake_profile())
+    real_set_step = cli_tick.set_step
+
+    def meanwhile(profile, step_id, done):  # another program saves between load and save
+        ProfileStore().save("home", fake_profile(client_name="Changed elsewhere"))
+        return real_set_step(profile, step_id, done)
+
+    monkeypatch.setattr(cli_tick, "set_step", meanwhile)
+    with pytest.raises(ProfileChangedOnDisk, match="changed by another program"):
+        cli_tick.tick(ProfileStore(), "home", "discovery")
+    kept = ProfileStore().load("home")
+    assert kept.client_name == "Changed elsewhere" and kept.checklist == ()

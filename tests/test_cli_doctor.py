@@ -143,3 +143,26 @@ def test_the_spinner_shows_only_on_a_terminal_and_clears_its_line():
         assert ("checking" in written) is expected
         if expected:
             assert written.endswith("\r\x1b[K")
+
+
+def test_the_profiles_ca_file_is_the_default(pair, ca_file, capsys):
+    from tui.core.store import ProfileStore
+
+    _, _, profile = pair
+    ProfileStore().save("home", profile.with_changes(ca_file=ca_file))
+    status, out, _ = doctor(capsys, "--format", "json")
+    assert status == 0, out
+    (tls,) = [f for f in json.loads(out)["findings"] if f["code"] == "tls-ok"]
+    assert tls["severity"] == "info" and "CA file" in tls["message"]
+
+
+def test_a_latin1_terminal_gets_ascii_marks():
+    import io
+
+    from tui.cli_doctor import _marks, format_line
+    from tui.doctor import Finding
+
+    latin1 = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
+    line = format_line(Finding("tls-ok", "ok", "fine", ""), _marks(latin1))
+    assert line == "+ ok      tls-ok: fine"
+    line.encode("latin-1")

@@ -51,3 +51,15 @@ def test_the_doctor_runs_without_loading_textual():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_doctors_codes_and_targets_load_without_httpx():
+    code = (
+        "import sys\n"
+        "from tui.doctor import CODES, target_from_profile\n"
+        "assert 'httpx' not in sys.modules, 'httpx was imported'\n"
+        "from tui.doctor import run\n"
+        "assert 'httpx' in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -14,6 +14,7 @@ import sys
 EXIT_OK, EXIT_FAILED = 0, 1
 MAX_TIMEOUT_S = 300.0
 _MARKS = {"error": "✗", "warning": "!", "info": "i", "ok": "✓"}
+_ASCII_MARKS = {"error": "x", "warning": "!", "info": "i", "ok": "+"}
 
 
 def add_parser(commands, example) -> None:
@@ -109,8 +110,17 @@ class _Spinner:
             frame += 1
 
 
-def format_line(finding) -> str:
-    return f"{_MARKS.get(finding.severity, '?')} {finding.severity:<7} {finding.code}: " \
+def _marks(stream) -> dict[str, str]:
+    """The check marks, or ASCII ones where the output encoding has no ✓ (a Latin-1 locale)."""
+    try:
+        "✓✗".encode(getattr(stream, "encoding", None) or "ascii")
+    except (UnicodeEncodeError, LookupError):
+        return _ASCII_MARKS
+    return _MARKS
+
+
+def format_line(finding, marks=_MARKS) -> str:
+    return f"{marks.get(finding.severity, '?')} {finding.severity:<7} {finding.code}: " \
            f"{finding.message}"
 
 
@@ -140,11 +150,12 @@ def cmd_doctor(args) -> int:
         print(json.dumps({"findings": [f.as_dict() for f in findings]}, indent=2))
         return EXIT_FAILED if has_errors(findings) else EXIT_OK
 
+    marks = _marks(sys.stdout)
     with _Spinner(sys.stderr) as spinner:
         def show(finding) -> None:
             spinner.clear()
             spinner.done += 1
-            print(format_line(finding), flush=True)
+            print(format_line(finding, marks), flush=True)
 
         findings = run(target, timeout=timeout, token_probe=not args.no_token_probe,
                        on_finding=show)

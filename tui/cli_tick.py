@@ -26,14 +26,16 @@ def check_step(step_id: str) -> None:
 def tick(store, name: str, step_id: str, *, undo: bool = False) -> int:
     """Tick (or with undo, untick) `step_id` in profile `name`; 0, with a line on stderr."""
     check_step(step_id)
-    profile = store.load(name)
+    # The stamp makes the save refuse (ProfileChangedOnDisk, one line) when another program,
+    # the app among them, rewrote the profile in between: its change is never undone.
+    profile, stamp = store.load_with_stamp(name)
     done = step_id in profile.checklist
     if done != undo:
         state = "not ticked" if undo else "already ticked"
         print(f"step {step_id} is {state} in profile {name}: nothing to do", file=sys.stderr)
         return 0
     profile = set_step(profile, step_id, not undo)
-    store.save(name, profile)
+    store.save(name, profile, expected=stamp)
     count, total = progress(profile)  # this profile's steps: its options add some
     verb = "unticked" if undo else "ticked"
     print(f"{verb} {step_id} in profile {name} ({count} of {total} steps done)",

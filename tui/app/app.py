@@ -20,6 +20,7 @@ from ..core.checks import check_profile
 from ..core.profile import Profile, is_secret_field, new_profile
 from ..core.store import ProfileChangedOnDisk, ProfileStore, StoreError
 from ..resources import stylesheet
+from .checks import CheckJobs
 from .commands import AppCommands
 from .digests import DigestJobs
 from .keys import KeyJobs
@@ -41,10 +42,11 @@ PANES = [
     ("authelia", "Authelia", "f4", "alt+u", "snippets:AutheliaPane"),
     ("env", "LibreChat env", "f5", "alt+l", "snippets:EnvPane"),
     ("checklist", "Checklist", "f6", "alt+c", "checklist:ChecklistPane"),
+    ("check", "Check", "f7", "alt+k", "check:CheckPane"),
 ]
 # The pane bar's names when the full ones do not fit (below 80 columns).
 SHORT_TITLES = {"assumptions": "Setup", "secrets": "Secrets", "authelia": "Authelia",
-                "env": "Env", "checklist": "Steps"}
+                "env": "Env", "checklist": "Steps", "check": "Check"}
 
 
 class MainScreen(Screen):
@@ -86,6 +88,7 @@ class LibreChatAutheliaApp(App[None]):
         self.requested_profile = profile_name
         self.digests = DigestJobs(self)
         self.keys = KeyJobs(self)
+        self.checks = CheckJobs(self)  # the Check pane's audit, doctor and apply plans
         self._stale_panes: set[str] = set()
         self.panes_ready = False
         self.state = ViewState(Profile())
@@ -203,6 +206,7 @@ class LibreChatAutheliaApp(App[None]):
         old one may land in it."""
         self.digests.cancel_pending()
         self.keys.cancel_pending()
+        self.checks.profile_replaced()
         self.set_profile(profile)
         if profile.provider == "new" and not profile.signing_key:
             self.make_key()
@@ -224,7 +228,7 @@ class LibreChatAutheliaApp(App[None]):
     @property
     def background_busy(self) -> bool:
         """Digest or key work is running (tests wait for this)."""
-        return self.digests.busy or self.keys.busy
+        return self.digests.busy or self.keys.busy or self.checks.busy
 
     def show_title(self) -> None:
         self.sub_title = f"{self.profile_name}{'  ● unsaved changes' if self.dirty else ''}"
@@ -549,6 +553,7 @@ class LibreChatAutheliaApp(App[None]):
         for where, owner in (("Secrets", pane_class("secrets")),
                              ("Authelia, LibreChat env", SnippetPane),
                              ("Checklist", pane_class("checklist")),
+                             ("Check", pane_class("check")),
                              ("Profiles dialog", ProfilesDialog)):
             seen = set()
             for b in owner.BINDINGS:
@@ -602,3 +607,33 @@ class LibreChatAutheliaApp(App[None]):
         from .snippet_actions import write_snippet_to_file
 
         await write_snippet_to_file(self, text, default_name)
+
+    # The user's own files (the Check pane, apply to file) ---------------------------------
+
+    def check_results_changed(self) -> None:
+        """An audit or doctor run moved on: the Check pane shows it, on screen or not."""
+        if self._pane_built("check"):
+            self.query_one("#pane-check", Pane).show_results()
+
+    def field_pane(self, field: str) -> str | None:
+        from .file_actions import field_pane
+
+        return field_pane(self, field)
+
+    @work(group="jump")
+    async def jump_to_field(self, field: str) -> None:
+        from .file_actions import jump_to_field
+
+        await jump_to_field(self, field)
+
+    @work(exclusive=True, group="dialog")
+    async def set_check_paths(self) -> None:
+        from .file_actions import set_check_paths
+
+        await set_check_paths(self)
+
+    @work(exclusive=True, group="dialog")
+    async def apply_to_file(self, target: str, text: str | None) -> None:
+        from .file_actions import apply_to_file
+
+        await apply_to_file(self, target, text)

@@ -53,7 +53,18 @@ class AppCommands(Provider):
                 (f"Copy {snippet}", f"c on {where}", partial(on_pane, "copy_snippet")),
                 (f"Write {snippet} to a file", f"w on {where}", partial(on_pane, "write_snippet")),
                 (f"Switch {forms}", f"f on {where}", partial(on_pane, "toggle_form")),
+                (f"Apply {snippet} to your file (shows the diff first)", f"a on {where}",
+                 partial(on_pane, "apply_to_file")),
             ]
+        check = titles["check"]
+        commands += [
+            ("Check your files again (audit)", f"r on {check}",
+             partial(self._on_pane, "check", "recheck")),
+            ("Set the files to check (configuration.yml, .env, Compose)", f"p on {check}",
+             partial(self._on_pane, "check", "set_paths")),
+            ("Run the doctor: live checks of Authelia and LibreChat (or cancel it)",
+             f"d on {check}", partial(self._on_pane, "check", "doctor")),
+        ]
         commands += [
             ("Keys and help", "f1", app.action_help),
             ("Quit", "ctrl+q", app.action_quit),

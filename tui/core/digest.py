@@ -129,7 +129,9 @@ def param_range(algorithm: str, param: str, params: dict[str, int] | None = None
         elif param == "parallelism":
             high = min(high, max(1, merged.get("memory", 8) // 8))
     elif family == "scrypt":
-        ln, r, p = merged.get("ln", 1), merged.get("block_size", 1), merged.get("parallelism", 1)
+        # ln bounded before 2**ln: a parsed digest could hold any number
+        ln = min(merged.get("ln", 1), 64)
+        r, p = max(1, merged.get("block_size", 1)), max(1, merged.get("parallelism", 1))
         if param == "ln":
             while high > low and (2**high * r * p > SCRYPT_MAX_WORK
                                   or 128 * r * 2**high > SCRYPT_MAX_MEMORY):

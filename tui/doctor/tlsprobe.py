@@ -121,7 +121,7 @@ def check_tls(host: str, port: int, ca_file: str, timeout: float) -> TlsOutcome:
                 "tls-ok", "ok", f"{where}: certificate trusted by the system store and valid "
                 "for the name", ""), "")
         if error is None:
-            # Trusted with --ca-file: would the system store (and so Node) trust it alone?
+            # Trusted with the CA file: would the system store (and so Node) trust it alone?
             system_error = _handshake(host, port, verify_context(""), timeout)
             if system_error is None:
                 return TlsOutcome(TRUSTED, Finding(
@@ -132,7 +132,7 @@ def check_tls(host: str, port: int, ca_file: str, timeout: float) -> TlsOutcome:
             node = node_code(code, length) or "an untrusted-certificate error"
             return TlsOutcome(CA_FILE_ONLY, Finding(
                 "tls-ok", "info",
-                f"{where}: certificate trusted through --ca-file (not by the system "
+                f"{where}: certificate trusted through the CA file (not by the system "
                 f"store): without that CA LibreChat meets {node}",
                 "make sure LibreChat's container has this CA in NODE_EXTRA_CA_CERTS "
                 "(in the container's environment, not in .env)"), node)
@@ -180,15 +180,15 @@ def _verdict(where: str, error: ssl.SSLCertVerificationError, had_ca_file: bool,
         return TlsOutcome(UNTRUSTED, Finding(
             "tls-untrusted", "error",
             f"{where}: the server sends no certificate that links its certificate to the "
-            f"CA, even with --ca-file: LibreChat meets {node}",
+            f"CA, even with the CA file: LibreChat meets {node}",
             _FULL_CHAIN_FIX), node)
     if node:
         fix = _NODE_EXTRA_CA_FIX
         if leaf_only:
             fix += "; if the CA is public, " + _FULL_CHAIN_FIX
         if had_ca_file:
-            fix = ("the CA in --ca-file did not issue this chain: use the right CA file; "
-                   "then " + fix)
+            fix = ("the CA file (--ca-file or the profile's ca_file) did not issue this "
+                   "chain: use the right CA file; then " + fix)
         return TlsOutcome(UNTRUSTED, Finding(
             "tls-untrusted", "error",
             f"{where}: certificate not trusted ({detail}): LibreChat meets {node} and logs "

@@ -9,6 +9,7 @@ from .audit import Finding
 from .authelia_config import (
     AutheliaConfig,
     ConfigInputError,
+    expand_paths,
     read_authelia_config,
     require_regular_file,
 )
@@ -57,3 +58,39 @@ def audit_profile_files(profile, *, verify: bool = True):
                            profile.compose_path or None)
     return audit(sources.config, sources.env, sources.compose,
                  librechat=profile.librechat_version, verify=verify, extra=sources.findings)
+
+
+def split_config_paths(text: str) -> tuple[str, ...]:
+    """Authelia's `--config a.yml,b.yml` form: comma-separated, blanks dropped, order kept."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def check_file_paths(config_paths: list[str] | tuple[str, ...], env_path: str,
+                     compose_path: str = "") -> dict[str, str]:
+    """What is wrong with the files a profile would remember, by profile field; {} if none.
+
+    Nothing is read but the directory entries: the audit reads the files. Empty is fine for
+    the optional Compose file; the configuration and the .env are both needed for an audit,
+    so an empty one is named too (the caller may still store an incomplete set).
+    """
+    problems: dict[str, str] = {}
+    if not config_paths:
+        problems["authelia_config_paths"] = "name Authelia's configuration.yml (or its folder)"
+    else:
+        try:
+            expand_paths(list(config_paths))
+        except ConfigInputError as error:
+            problems["authelia_config_paths"] = str(error)
+    if not env_path:
+        problems["env_path"] = "name LibreChat's .env"
+    else:
+        try:
+            require_regular_file(Path(env_path).expanduser())
+        except ConfigInputError as error:
+            problems["env_path"] = str(error)
+    if compose_path:
+        try:
+            require_regular_file(Path(compose_path).expanduser())
+        except ConfigInputError as error:
+            problems["compose_path"] = str(error)
+    return problems

@@ -63,10 +63,9 @@ def set_input(widget: Input, value: str) -> None:
         return
     with widget.prevent(Input.Changed):
         widget.value = value
-        if widget.has_focus:
-            widget.cursor_position = len(value)
-            if widget.select_on_focus:  # an example value: the next keystroke replaces it
-                widget.select_all()
+        widget.cursor_position = len(value)  # typing goes on at the end, as after a click
+        if widget.has_focus and widget.select_on_focus:
+            widget.select_all()  # an example value: the next keystroke replaces it
 
 
 def typed(widget: Input, value: str) -> None:

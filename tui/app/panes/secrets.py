@@ -95,8 +95,8 @@ class SecretsPane(Pane):
         set_select(self.query_one("#input-digest_algorithm", Select), ALGORITHM_OPTIONS,
                    profile.digest_algorithm)
         set_input(self.query_one("#input-cost", Input), str(self._cost_of(profile)))
-        self.query_one("#field-digest_cost FieldLabel", FieldLabel).text = COST_LABELS.get(
-            self._cost_param(profile), "Cost")
+        self.query_one("#field-digest_cost FieldLabel", FieldLabel).text = self._cost_label(
+            profile)
         self.query_one("#digest-value", Static).update(
             profile.client_secret_digest or "(none)")
         busy = state.digest_status in (HASHING, CHECKING)
@@ -120,7 +120,10 @@ class SecretsPane(Pane):
                 f"One verification takes {seconds:.2f} s on this machine; Authelia pays that "
                 f"on every token request (aim for about {SLOW_VERIFICATION} s or less).")
         for field in self.query(Field):
-            field.show_findings(state.for_field(field.field_name))
+            if field.field_name == "digest_cost":
+                field.show_findings(self._cost_findings)  # the typed cost's, not the profile's
+            else:
+                field.show_findings(state.for_field(field.field_name))
 
     @staticmethod
     def _key_summary(state: ViewState) -> str:
@@ -131,6 +134,17 @@ class SecretsPane(Pane):
         if not profile.signing_key:
             return "(none yet)"
         return f"{profile.signing_key_id or 'no key ID'}  (hidden; ctrl+f does not show it)"
+
+    @staticmethod
+    def _cost_label(profile) -> str:
+        """The cost's name with the range the core accepts (the same rule as its message)."""
+        spec = core_digest.ALGORITHMS.get(profile.digest_algorithm)
+        if spec is None:
+            return "Cost"
+        params = core_digest.params_for(profile.client_secret_digest, spec.name)
+        low, high = core_digest.cost_range(spec.name, params)
+        return (f"{COST_LABELS.get(spec.cost_param, 'Cost')}: {low} to {high}, "
+                f"Authelia's default {spec.defaults[spec.cost_param]}")
 
     @staticmethod
     def _cost_param(profile) -> str:
@@ -196,8 +210,10 @@ class SecretsPane(Pane):
             if spec is None:  # back to a hand-edited name: the checks say what is wrong
                 self.main_app.update_profile(digest_algorithm=event.value)
                 return
-            with self.query_one("#input-cost", Input).prevent(Input.Changed):
-                self.query_one("#input-cost", Input).value = str(spec.defaults[spec.cost_param])
+            cost = self.query_one("#input-cost", Input)
+            with cost.prevent(Input.Changed):
+                cost.value = str(spec.defaults[spec.cost_param])
+                cost.cursor_position = len(cost.value)
             self.main_app.update_profile(digest_algorithm=event.value)
             self._rehash()
 
@@ -225,13 +241,26 @@ class SecretsPane(Pane):
             self._cost_problem(f"enter a whole number for {COST_LABELS[spec.cost_param].lower()}")
             return
         self._show_cost_findings([])
-        if params != {spec.cost_param: self._cost_of(profile)} or not profile.client_secret_digest:
+        if not self._digest_made_with(profile, spec.name, params):
             self.main_app.rehash(params)
+
+    @staticmethod
+    def _digest_made_with(profile, algorithm: str, params: dict[str, int]) -> bool:
+        """Whether the current digest already uses `algorithm` with `params` (no rehash)."""
+        try:
+            made_with, made_params = core_digest.identify(profile.client_secret_digest)
+        except core_digest.DigestError:
+            return False
+        return made_with == algorithm and all(made_params.get(k) == v
+                                              for k, v in params.items())
 
     def _cost_problem(self, message: str) -> None:
         self._show_cost_findings([Finding("error", "digest_cost", message)])
 
+    _cost_findings: list[Finding] = []
+
     def _show_cost_findings(self, findings: list[Finding]) -> None:
+        self._cost_findings = findings
         self.query_one("#field-digest_cost", Field).show_findings(findings)
         self.main_app.set_field_problems("digest_cost",
                                          [f for f in findings if f.severity == "error"])

@@ -50,11 +50,14 @@ class SnippetPane(Pane):
     BINDINGS = [
         Binding("c", "copy_snippet", "Copy", id="copy"),
         Binding("w", "write_snippet", "Write", id="write", tooltip="Write it to a file"),
+        Binding("a", "apply_to_file", "Apply", id="apply",
+                tooltip="Apply to your file: shows the diff first, keeps a backup"),
         Binding("f", "toggle_form", "Form", id="switch-form",
                 tooltip="Switch form (entry, provider / Docker Compose)"),
     ]
     FORMS: dict[str, tuple[str, str]] = {}  # form -> (title, language)
     DEFAULT_FILE_NAMES: dict[str, str] = {}
+    APPLY_TARGETS: dict[str, str] = {}  # form -> what `a` applies to (tui/userfiles/apply)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -117,6 +120,9 @@ class SnippetPane(Pane):
     def action_write_snippet(self) -> None:
         self.main_app.write_snippet(self.text, self.DEFAULT_FILE_NAMES[self.form])
 
+    def action_apply_to_file(self) -> None:
+        self.main_app.apply_to_file(self.APPLY_TARGETS[self.form], self.text)
+
 
 class AutheliaPane(SnippetPane):
     FORMS = {"block": ("Full block", "yaml"), "entry": ("Entry only", "yaml"),
@@ -124,6 +130,7 @@ class AutheliaPane(SnippetPane):
     DEFAULT_FILE_NAMES = {"block": "authelia-librechat-client.yml",
                           "entry": "authelia-librechat-entry.yml",
                           "provider": "authelia-oidc-provider.yml"}
+    APPLY_TARGETS = {"block": "authelia", "entry": "authelia", "provider": "authelia"}
 
     def display_text(self, text: str, state: ViewState) -> str:
         return hide_key_body(text, state.profile.signing_key)
@@ -155,6 +162,7 @@ class EnvPane(SnippetPane):
     FORMS = {"env": (".env", "bash"), "compose": ("Docker Compose", "yaml")}
     DEFAULT_FILE_NAMES = {"env": "librechat-openid.env",
                           "compose": "docker-compose.override.yml"}
+    APPLY_TARGETS = {"env": "env", "compose": "compose"}
 
     def render_form(self, state: ViewState) -> str:
         render = librechat.render_env if self.form == "env" else librechat.render_compose

@@ -1,0 +1,519 @@
+"""The Check pane (issue 10's audit, issue 11's doctor) and "apply to file" in the app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+import trustme
+from conftest import FAKE_CLIENT_SECRET, FAKE_SESSION_SECRET, home_profile, settle
+from doctor_standins import BlackHole, healthy_pair
+from textual.widgets import Button, Input, Static
+
+from tests.userfiles_helpers import BROKEN_ENV, CONFIG, ENV
+from tui.app import checks as app_checks
+from tui.app.app import LibreChatAutheliaApp
+from tui.app.dialogs.files import ApplyPathDialog, DiffDialog, PathsDialog
+from tui.app.panes.check import FindingItem, GroupHeader
+
+SIZE = (100, 40)
+
+
+def screen_text(app) -> str:
+    """Every text widget on the top screen (a dialog, or the main screen's widgets)."""
+    return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
+
+
+def pane_text(app) -> str:
+    return "\n".join(str(w.render()) for w in app.query_one("#pane-check").query(Static)
+                     if w.display)
+
+
+def items(app) -> list:
+    return list(app.query_one("#audit-findings").children)
+
+
+@pytest.fixture
+def files(tmp_path):
+    """Copies of the audit's fixtures: the long configuration.yml and the broken .env."""
+    folder = tmp_path / "files"
+    folder.mkdir()
+    config = folder / "configuration.yml"
+    env = folder / ".env"
+    shutil.copy(CONFIG, config)
+    shutil.copy(BROKEN_ENV, env)
+    return config, env
+
+
+@pytest.fixture
+def checked_store(store, files):
+    config, env = files
+    store.save("home", home_profile(authelia_config_paths=[str(config)], env_path=str(env)),
+               overwrite=True)
+    return store
+
+
+async def show_check(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("f7")
+    await settle(pilot)
+
+
+# The pane -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("width", [60, 70, 80])
+async def test_the_pane_bar_names_f7_and_still_fits(store, width):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(width, 20)) as pilot:
+        await settle(pilot)
+        text = str(app.query_one("#pane-bar").render()).rstrip()
+        assert len(text) <= width
+        assert "f7" in text.lower()
+
+
+@pytest.mark.parametrize("key", ["f7", "alt+k"])
+async def test_without_files_the_pane_says_how_to_set_them(store, key):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        await settle(pilot)
+        assert app.active_pane_id() == "check"
+        assert "Press p to name Authelia's configuration.yml" in pane_text(app)
+        assert app.checks.audit.state == app_checks.NOT_RUN
+        await pilot.press("r")  # nothing to check: says so, starts nothing
+        await settle(pilot)
+        assert app.checks.audit.state == app_checks.NOT_RUN
+
+
+async def test_the_audit_is_grouped_by_severity_with_each_fix(checked_store):
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        shown = items(app)
+        headers = [str(h.query_one(Static).render()) for h in shown
+                   if isinstance(h, GroupHeader)]
+        assert headers == ["Errors (7)", "Warnings (3)", "Info (2)"]
+        findings = [i.finding for i in shown if isinstance(i, FindingItem)]
+        order = {"error": 0, "warning": 1, "info": 2}
+        assert [order[f.severity] for f in findings] == sorted(
+            order[f.severity] for f in findings)
+        assert {"client-not-found", "session-secret-reused", "env-duplicate-key",
+                "value-not-checkable"} <= {f.code for f in findings}
+        text = pane_text(app)
+        for finding in findings:
+            assert finding.code in text and finding.where in text
+            assert f"fix: {finding.fix}" in text
+        assert "7 errors, 3 warnings, 2 notes" in text
+        for secret in (FAKE_CLIENT_SECRET, FAKE_SESSION_SECRET):
+            assert secret not in text
+        # The cursor starts on the first finding, not on a heading.
+        assert isinstance(app.query_one("#audit-findings").highlighted_child, FindingItem)
+
+
+async def test_r_checks_the_files_again(checked_store, files):
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        assert any(f.severity == "error" for f in app.checks.audit.findings)
+        shutil.copy(ENV, files[1])  # the user fixed the .env by hand
+        await pilot.press("r")
+        await settle(pilot)
+        assert app.checks.audit.state == app_checks.DONE
+        assert not any(f.severity == "error" for f in app.checks.audit.findings)
+        assert "✓ No errors." in pane_text(app)
+
+
+async def test_a_missing_file_is_one_line_not_a_crash(checked_store, files):
+    files[1].unlink()
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        assert app.checks.audit.state == app_checks.FAILED
+        assert f"✗ Cannot check the files: {files[1]}: no such file" in pane_text(app)
+        await pilot.press("r")  # the pane's keys still work
+        await settle(pilot)
+        assert app.checks.audit.state == app_checks.FAILED
+        assert app.focused is app.query_one("#audit-findings")  # r, p and d still reach it
+
+
+@pytest.mark.parametrize("code, pane, control", [
+    ("session-secret-reused", "secrets", "#input-session_secret"),
+    ("client-not-found", "assumptions", "#input-client_id"),
+    ("domain-server-default", "assumptions", "#input-app_url"),
+])
+async def test_enter_on_a_finding_shows_the_field_that_fixes_it(checked_store, code, pane,
+                                                                 control):
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        view = app.query_one("#audit-findings")
+        assert app.focused is view
+        target = next(i for i in items(app)
+                      if isinstance(i, FindingItem) and i.finding.code == code)
+        while view.highlighted_child is not target:
+            await pilot.press("down")
+        assert "↵ Enter:" in str(target.query(Static).last().render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.active_pane_id() == pane
+        assert app.focused is app.query_one(control)
+
+
+async def test_enter_on_a_finding_of_the_file_only_says_where_to_fix_it(checked_store,
+                                                                       monkeypatch):
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        seen = []
+        monkeypatch.setattr(app, "notify", lambda message, **kw: seen.append(message))
+        view = app.query_one("#audit-findings")
+        assert view.highlighted_child.finding.code == "env-value-truncated"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.active_pane_id() == "check"
+        assert any("fixed in your file" in m for m in seen)
+
+
+# The files to check ----------------------------------------------------------------------------
+
+async def test_p_sets_the_files_checked_inline_and_remembered_unsaved(store, files):
+    config, env = files
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, PathsDialog)
+        assert app.focused is dialog.query_one("#path-authelia_config_paths")
+        await pilot.press(*str(config))
+        await pilot.press("tab", *str(env.parent / "nope.env"))
+        await pilot.pause()
+        assert "no such file" in str(dialog.query_one("#problem-env_path").render())
+        await pilot.press("enter")  # refused: the dialog stays
+        await pilot.pause()
+        assert app.screen is dialog
+        assert app.profile.env_path == ""
+        dialog.query_one("#path-env_path", Input).value = str(env)
+        await pilot.pause()
+        assert not dialog.query_one("#problem-env_path").display
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.profile.authelia_config_paths == (str(config),)
+        assert app.profile.env_path == str(env)
+        assert app.dirty  # remembered like any edit: saved with ctrl+s
+        assert app.checks.audit.state == app_checks.DONE
+        assert app.focused is app.query_one("#audit-findings")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert store.load("home").env_path == str(env)
+
+
+async def test_every_button_of_the_paths_dialog_is_reachable_at_60x20(checked_store):
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await show_check(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        for button in app.screen.query(Button):
+            assert app.screen.region.contains_region(button.region), button.id
+
+
+# The doctor --------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ca():
+    return trustme.CA()
+
+
+@pytest.fixture
+def live_pair(ca, tmp_path, store, monkeypatch):
+    """The doctor's Authelia and LibreChat stand-ins on 127.0.0.1, and a profile for them."""
+    ca_file = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(ca_file))
+    authelia, librechat, profile = healthy_pair(home_profile, ca)
+    store.save("home", profile.with_changes(ca_file=str(ca_file)), overwrite=True)
+    monkeypatch.setattr(app_checks, "DOCTOR_TIMEOUT", 3.0)
+    yield store
+    authelia.stop()
+    librechat.stop()
+
+
+async def test_d_runs_the_doctor_live_and_keeps_the_result(live_pair):
+    app = LibreChatAutheliaApp(live_pair)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        arrived, threads = [], []
+        shown = app.checks._doctor_finding
+
+        def finding_shown(finding, generation):
+            shown(finding, generation)
+            arrived.append(pane_text(app))
+            threads.extend(app.checks._threads)  # the doctor's thread, waiting for this
+
+        app.checks._doctor_finding = finding_shown
+        await pilot.press("d")
+        await settle(pilot)
+        assert threads and all(t.daemon for t in threads)  # quitting never waits for it
+        doctor = app.checks.doctor
+        assert doctor.state == app_checks.DONE
+        assert {f.severity for f in doctor.findings} <= {"ok", "info"}, doctor.findings
+        assert "authorize-ok" in {f.code for f in doctor.findings}
+        # Each line was on screen as its probe finished, before the run ended.
+        assert len(arrived) == len(doctor.findings) > 1
+        assert "running…" in arrived[0]
+        text = pane_text(app)
+        assert "running…" not in text and "✓ no problems" in text
+        for finding in doctor.findings:
+            assert f"{finding.code}: {finding.message}" in text
+        assert FAKE_CLIENT_SECRET not in text
+        assert not any(FAKE_CLIENT_SECRET in t for t in arrived)
+        await pilot.press("f2", "f7")  # the result stays until it is run again
+        await settle(pilot)
+        assert "✓ no problems" in pane_text(app)
+
+
+async def test_d_again_cancels_a_run_that_hangs(store, monkeypatch):
+    hole = BlackHole()
+    try:
+        store.save("home", home_profile(auth_url=hole.url, app_url=hole.url), overwrite=True)
+        monkeypatch.setattr(app_checks, "DOCTOR_TIMEOUT", 3.0)
+        app = LibreChatAutheliaApp(store)
+        async with app.run_test(size=SIZE) as pilot:
+            await show_check(pilot)
+            await pilot.press("d")
+            await pilot.pause(0.1)
+            assert app.checks.doctor_running
+            await pilot.press("d")
+            assert app.checks.doctor.state == app_checks.CANCELLED
+            assert "Cancelled at" in pane_text(app)
+            await settle(pilot)  # the thread ends (cancel stops the run within ~50 ms)
+            assert not app.checks.busy
+    finally:
+        hole.close()
+
+
+async def test_a_profile_the_doctor_cannot_check_is_one_line(store):
+    store.save("home", home_profile(app_url="not a url"), overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert app.checks.doctor.state == app_checks.FAILED
+        assert "✗ Cannot run the doctor: LibreChat's URL" in pane_text(app)
+
+
+# Apply to file -------------------------------------------------------------------------------
+
+@pytest.fixture
+def env_store(store, tmp_path):
+    env = tmp_path / "librechat" / ".env"
+    env.parent.mkdir()
+    shutil.copy(ENV, env)
+    store.save("home", home_profile(env_path=str(env)), overwrite=True)
+    return store, env
+
+
+async def open_diff(pilot, pane_key: str = "f5") -> None:
+    await settle(pilot)
+    await pilot.press(pane_key)
+    await settle(pilot)
+    await pilot.press("a")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ApplyPathDialog)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_apply_shows_the_masked_diff_and_writes_only_after_apply(env_store,
+                                                                       monkeypatch):
+    store, env = env_store
+    before = env.read_bytes()
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        seen = []
+        monkeypatch.setattr(app, "notify", lambda message, **kw: seen.append(message))
+        await open_diff(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DiffDialog)
+        assert app.focused is dialog.query_one("#cancel")  # a stray Enter writes nothing
+        diff = str(dialog.query_one("#diff-text").render())
+        assert "+DOMAIN_SERVER='https://chat.home.arpa'" in diff
+        assert "OPENID_CLIENT_SECRET" in diff or "OPENID_SESSION_SECRET" in diff
+        for secret in (FAKE_CLIENT_SECRET, FAKE_SESSION_SECRET):
+            assert secret not in diff
+        await pilot.press("enter")
+        await settle(pilot)
+        assert env.read_bytes() == before
+        assert "Nothing was written." in seen
+
+        await open_diff(pilot)
+        await pilot.press("left", "enter")  # Apply
+        await settle(pilot)
+        assert env.read_bytes() != before
+        backups = [p for p in env.parent.iterdir() if p.name.endswith(".bak")]
+        assert len(backups) == 1 and backups[0].read_bytes() == before
+        assert any(str(backups[0]) in m for m in seen), seen
+        assert "DOMAIN_SERVER='https://chat.home.arpa'" in env.read_text()
+
+        seen.clear()
+        await open_diff(pilot)  # twice: nothing more to write
+        assert any("already matches" in m for m in seen), seen
+        assert not isinstance(app.screen, DiffDialog)
+
+
+async def test_apply_asks_the_path_and_remembers_it_unsaved(store, tmp_path):
+    env = tmp_path / "new.env"  # no file yet: apply creates it
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.screen.query_one("#path", Input).value == ""
+        await pilot.press(*str(env), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DiffDialog), screen_text(app)
+        assert app.profile.env_path == str(env) and app.dirty
+        await pilot.press("left", "enter")
+        await settle(pilot)
+        assert env.exists() and (env.stat().st_mode & 0o777) == 0o600
+
+
+async def test_apply_to_the_authelia_configuration(store, files, monkeypatch):
+    config, _ = files
+    before = config.read_text()
+    store.save("home", home_profile(authelia_config_paths=[str(config)]), overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_diff(pilot, "f4")  # the digest is verified off the UI thread first
+        assert isinstance(app.screen, DiffDialog)
+        assert "+          - 'https://chat.home.arpa/oauth/openid/callback'" in str(
+            app.screen.query_one("#diff-text").render())
+        await pilot.press("left", "enter")
+        await settle(pilot)
+        after = config.read_text()
+        assert after != before and "{{ secret" in after  # templates kept
+
+
+async def test_a_refusal_is_one_line_in_the_dialog(env_store, tmp_path):
+    store, env = env_store
+    fifo = tmp_path / "fifo.env"
+    os.mkfifo(fifo)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#path", Input).value = str(fifo)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is dialog
+        problem = str(dialog.query_one(".dialog-problem").render())
+        assert problem.startswith("✗ ") and "not a regular file" in problem
+        assert "\n" not in problem.strip() and "Traceback" not in problem
+        dialog.query_one("#path", Input).value = str(tmp_path)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "is a directory" in str(dialog.query_one(".dialog-problem").render())
+
+
+async def test_a_file_changed_after_the_diff_is_not_written(env_store, monkeypatch):
+    store, env = env_store
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        seen = []
+        monkeypatch.setattr(app, "notify", lambda message, **kw: seen.append(message))
+        await open_diff(pilot)
+        env.write_text(env.read_text() + "MINE=1\n")  # another editor saved meanwhile
+        changed = env.read_bytes()
+        await pilot.press("left", "enter")
+        await settle(pilot)
+        assert env.read_bytes() == changed
+        assert any("changed since it was read" in m for m in seen), seen
+        assert not [p for p in env.parent.iterdir() if p.name.endswith(".bak")]
+
+
+async def test_apply_with_profile_errors_writes_nothing(store, monkeypatch):
+    store.save("home", home_profile(app_url="", env_path="/nonexistent/.env"), overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        seen = []
+        monkeypatch.setattr(app, "notify", lambda message, **kw: seen.append(message))
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        assert not isinstance(app.screen, ApplyPathDialog)
+        assert any("Nothing to apply" in m for m in seen)
+
+
+async def test_every_button_of_the_diff_is_reachable_at_60x20(env_store):
+    store, _ = env_store
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await open_diff(pilot)
+        assert isinstance(app.screen, DiffDialog)
+        for button in app.screen.query(Button):
+            assert app.screen.region.contains_region(button.region), button.id
+
+
+# Help and palette --------------------------------------------------------------------------
+
+async def test_the_help_lists_the_new_keys(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        rows = app.key_rows()
+        assert ("Check", "r", "Audit the remembered files again") in rows
+        assert any(where == "Check" and key == "d" for where, key, _ in rows)
+        assert any(where == "Check" and key == "p" for where, key, _ in rows)
+        assert any(key == "a" and "diff" in does for _, key, does in rows)
+        assert any(key.startswith("f7") for where, key, _ in rows if where == "Anywhere")
+
+
+
+async def test_quitting_stops_a_running_doctor(store, monkeypatch):
+    hole = BlackHole()
+    try:
+        store.save("home", home_profile(auth_url=hole.url, app_url=hole.url), overwrite=True)
+        monkeypatch.setattr(app_checks, "DOCTOR_TIMEOUT", 30.0)
+        app = LibreChatAutheliaApp(store)
+        async with app.run_test(size=SIZE) as pilot:
+            await show_check(pilot)
+            await pilot.press("d")
+            await pilot.pause(0.1)
+            assert app.checks.doctor_running
+            cancel = app.checks._cancel
+            threads = set(app.checks._threads)
+        assert cancel.is_set()  # the run stops instead of waiting out its 30 s timeout
+        for thread in threads:
+            thread.join(5)
+            assert not thread.is_alive()
+    finally:
+        hole.close()
+
+
+async def test_another_profile_never_shows_the_last_ones_results(checked_store):
+    checked_store.save("work", home_profile(app_url="https://work.home.arpa"))
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        assert app.checks.audit.findings
+        app.open_profile("work")
+        await settle(pilot)
+        assert app.checks.audit.state == app_checks.NOT_RUN
+        assert not [i for i in items(app) if isinstance(i, FindingItem)]
+        assert "Press p to name" in pane_text(app)
+        app.open_profile("home")  # shown again: its files are audited again
+        await settle(pilot)
+        assert app.checks.audit.state == app_checks.DONE
+        assert [i for i in items(app) if isinstance(i, FindingItem)]

@@ -1,0 +1,244 @@
+"""The user's own files: which ones to check, where to apply, and the diff before writing.
+
+Paths are checked as they are typed (tui/userfiles/sources.check_file_paths), each problem
+under its own field. The diff dialog focuses Cancel: a stray Enter never writes a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Button, Input, Static
+
+from .base import Dialog
+
+PATH_FIELDS = (
+    ("authelia_config_paths", "Authelia's configuration.yml (files or folders, in Authelia's "
+     "order, comma-separated)", "/opt/authelia/config/configuration.yml"),
+    ("env_path", "LibreChat's .env", "/opt/librechat/.env"),
+    ("compose_path", "Compose override (optional)", "/opt/librechat/docker-compose.override.yml"),
+)
+
+# (config paths, .env, compose)
+Paths = tuple[tuple[str, ...], str, str]
+
+
+class PathsDialog(Dialog[Paths | None]):
+    """The three files the Check pane audits; OK only when every named one exists."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, paths: Paths) -> None:
+        super().__init__()
+        config, env, compose = paths
+        self.values = {"authelia_config_paths": ", ".join(config), "env_path": env,
+                       "compose_path": compose}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("The files to check", classes="dialog-question")
+            with VerticalScroll(classes="paths", can_focus=False):
+                for name, label, placeholder in PATH_FIELDS:
+                    yield Static(label, classes="value-label", markup=False)
+                    yield Input(self.values[name], placeholder=placeholder, id=f"path-{name}",
+                                compact=True)
+                    yield Static(id=f"problem-{name}", classes="findings -error path-problem",
+                                 markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("OK", id="ok", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self._show_problems(self._problems(), only_filled=True)
+        self.query_one(Input).focus()
+
+    def _paths(self) -> Paths:
+        from ...userfiles.sources import split_config_paths
+
+        def value(name: str) -> str:
+            return self.query_one(f"#path-{name}", Input).value.strip()
+
+        return (split_config_paths(value("authelia_config_paths")), value("env_path"),
+                value("compose_path"))
+
+    def _problems(self) -> dict[str, str]:
+        from ...userfiles.sources import check_file_paths
+
+        return check_file_paths(*self._paths())
+
+    def _show_problems(self, problems: dict[str, str], only_filled: bool = False) -> None:
+        for name, *_ in PATH_FIELDS:
+            box = self.query_one(f"#problem-{name}", Static)
+            problem = problems.get(name, "")
+            if only_filled and not self.query_one(f"#path-{name}", Input).value.strip():
+                problem = ""  # an empty field is not an error while the user fills the rest
+            box.update(f"✗ {problem}" if problem else "")
+            box.display = bool(problem)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._show_problems(self._problems(), only_filled=True)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "ok":
+            self._submit()
+        else:
+            self.dismiss(None)
+
+    def _submit(self) -> None:
+        paths = self._paths()
+        if paths == ((), "", ""):
+            self.dismiss(paths)  # forget them all
+            return
+        problems = self._problems()
+        if problems:
+            self._show_problems(problems)
+            return
+        self.dismiss(paths)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# plan(path) -> (plan, None) or (None, the refusal in one line); made off the UI thread.
+Planner = Callable[[str], Awaitable[tuple[object | None, str | None]]]
+
+
+class ApplyPathDialog(Dialog[tuple[str, object] | None]):
+    """Which file to apply to; the core's plan is made here, so a refusal (no such file, a
+    FIFO, a file with errors) is shown under the path for the user to correct."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, path: str, plan: Planner) -> None:
+        super().__init__()
+        self.title_text = title
+        self.path = path
+        self.plan = plan
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.title_text, classes="dialog-question", markup=False)
+            yield Input(self.path, placeholder="path/to/file (~ works)", id="path")
+            yield Static(classes="findings -error dialog-problem", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Show the diff", id="next", variant="primary", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self._problem("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._problem("")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._attempt()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "next":
+            self._attempt()
+        else:
+            self.dismiss(None)
+
+    @work(exclusive=True, group="plan")
+    async def _attempt(self) -> None:
+        path = self.query_one("#path", Input).value.strip()
+        if not path:
+            self._problem("name the file")
+            return
+        self._problem("Reading the file and preparing the diff…", error=False)
+        plan, problem = await self.plan(path)
+        if not self.is_attached:
+            return
+        if problem:
+            self._problem(problem)
+            return
+        self.dismiss((path, plan))
+
+    def _problem(self, message: str, error: bool = True) -> None:
+        box = self.query_one(".dialog-problem", Static)
+        box.update(f"✗ {message}" if message and error else message)
+        box.display = bool(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def diff_content(diff: str) -> Content:
+    """The unified diff with added and removed lines marked by colour as well as + and -."""
+    parts: list = []
+    for line in diff.splitlines(keepends=True):
+        if line.startswith(("+++", "---")):
+            parts.append((line, "bold"))
+        elif line.startswith("@@"):
+            parts.append((line, "$text-accent"))
+        elif line.startswith("+"):
+            parts.append((line, "$text-success"))
+        elif line.startswith("-"):
+            parts.append((line, "$text-error"))
+        else:
+            parts.append(line)
+    return Content.assemble(*parts)
+
+
+class DiffDialog(Dialog[bool]):
+    """The masked diff of an apply, scrollable; Apply writes, Cancel (focused) does not."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("up", "scroll('up')", show=False),
+        Binding("down", "scroll('down')", show=False),
+        Binding("pageup", "scroll('page_up')", show=False),
+        Binding("pagedown", "scroll('page_down')", show=False),
+        Binding("home", "scroll('home')", show=False),
+        Binding("end", "scroll('end')", show=False),
+    ]
+
+    def __init__(self, title: str, diff: str, notes: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.diff = diff
+        self.notes = notes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog diff-dialog"):
+            yield Static(self.title_text, classes="dialog-question", markup=False)
+            with VerticalScroll(id="diff", can_focus=False):
+                yield Static(diff_content(self.diff), id="diff-text")
+            if self.notes:
+                yield Static("\n".join(f"i {note}" for note in self.notes),
+                             classes="dialog-hint", markup=False)
+            yield Static("Secrets are masked. A backup of the file is kept beside it. "
+                         "↑ ↓ PgUp PgDn scroll.", classes="dialog-hint")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Apply", id="apply", variant="error", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def action_scroll(self, how: str) -> None:
+        view = self.query_one("#diff", VerticalScroll)
+        {"up": view.scroll_up, "down": view.scroll_down, "page_up": view.scroll_page_up,
+         "page_down": view.scroll_page_down, "home": view.scroll_home,
+         "end": view.scroll_end}[how](animate=False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "apply")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,310 @@
+"""Screen 6: the audit of the user's own files, and the doctor's live checks.
+
+The audit (tui/userfiles) reads the configuration.yml and .env the profile remembers and
+lists what is wrong, grouped by severity, each finding with its fix; Enter on a finding
+whose fix is a profile field shows that field. The doctor (tui/doctor) asks the running
+Authelia and LibreChat; its lines appear as its probes finish. Both run in daemon threads
+(tui/app/checks.py): this pane only shows them.
+"""
+
+from __future__ import annotations
+
+import time
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.widgets import Label, ListItem, ListView, Static
+
+from ..checks import CANCELLED, DONE, FAILED, NOT_RUN, RUNNING
+from ..state import ViewState
+from ..widgets.findings import FIELD_LABELS
+from .base import Pane
+
+MARKS = {"error": "✗", "warning": "!", "info": "i", "ok": "✓"}
+GROUPS = (("error", "Errors"), ("warning", "Warnings"), ("info", "Info"))
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+# Where each profile field is edited; a field not listed is looked for on every pane.
+FIELD_PANES = {
+    **dict.fromkeys(("app_url", "auth_url", "client_id", "client_name", "policy", "group",
+                     "scopes", "refresh_tokens", "authelia_version", "librechat_version",
+                     "button_label", "image_url"), "assumptions"),
+    **dict.fromkeys(("client_secret", "session_secret", "digest_algorithm",
+                     "client_secret_digest"), "secrets"),
+}
+PANE_TITLES = {"assumptions": "Assumptions", "secrets": "Secrets"}
+
+
+def profile_field(code: str) -> str | None:
+    """The profile field that fixes an audit finding, when it is ours (the core's table)."""
+    from ...userfiles.audit import PROFILE_FIELD
+
+    return PROFILE_FIELD.get(code)
+
+
+def when(timestamp: float | None) -> str:
+    return time.strftime("%H:%M:%S", time.localtime(timestamp)) if timestamp else ""
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
+
+
+class GroupHeader(ListItem):
+    """'Errors (2)': a heading in the list, skipped by the cursor."""
+
+    def __init__(self, text: str, severity: str) -> None:
+        super().__init__(Label(text, markup=False), classes=f"group-header -{severity}",
+                         disabled=True)
+
+
+class FindingItem(ListItem):
+    def __init__(self, finding, field: str | None, pane_id: str | None) -> None:
+        self.finding = finding
+        self.field = field if pane_id else None
+        self.pane_id = pane_id
+        head = Content.assemble((f"{MARKS.get(finding.severity, '?')} {finding.code}", "bold"),
+                                f"  {finding.where}" if finding.where else "")
+        lines = [Static(head, classes="finding-head"),
+                 Static(finding.message, classes="finding-message", markup=False)]
+        if finding.fix:
+            lines.append(Static(f"fix: {finding.fix}", classes="finding-fix", markup=False))
+        if self.field:
+            label = FIELD_LABELS.get(self.field, self.field)
+            lines.append(Static(f"↵ Enter: {label} on {PANE_TITLES.get(pane_id, pane_id)}",
+                                classes="finding-jump", markup=False))
+        super().__init__(*lines, classes=f"finding -{finding.severity}")
+
+
+class CheckPane(Pane):
+    BINDINGS = [
+        Binding("r", "recheck", "Re-check", id="recheck",
+                tooltip="Audit the remembered files again"),
+        Binding("p", "set_paths", "Files", id="set-paths",
+                tooltip="Set the files to check (configuration.yml, .env, Compose)"),
+        Binding("d", "doctor", "Doctor", id="doctor",
+                tooltip="Run the doctor's live checks (d again cancels a run)"),
+        # The list's own Enter selects; this row is for the help (and a pane without focus).
+        Binding("enter", "jump", "Go to field", show=False,
+                tooltip="Show the profile field that fixes the selected finding"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._spinner = None
+        self._frame = 0
+        self._shown_audit: tuple | None = None  # (state, findings id) last put in the list
+        self._follow_doctor = False  # keep the doctor's lines in sight (after d)
+
+    def compose(self) -> ComposeResult:
+        yield Label("Your files", classes="section")
+        yield Static(id="check-files", markup=False)
+        yield Static(id="audit-status", markup=False)
+        yield ListView(id="audit-findings")
+        yield Label("Doctor: the live deployment", classes="section")
+        yield Static(id="doctor-status", markup=False)
+        yield Static(id="doctor-lines", markup=False)
+        yield Static(id="doctor-fixes", markup=False)
+
+    # Showing ------------------------------------------------------------------------------
+
+    def update_view(self, state: ViewState) -> None:
+        profile = state.profile
+        jobs = self.main_app.checks
+        self.query_one("#check-files", Static).update(self._files_text(profile))
+        if (jobs.audit.state == NOT_RUN and profile.authelia_config_paths
+                and profile.env_path):
+            jobs.run_audit(profile)  # the first time the pane is shown: the files' audit
+            return  # run_audit shows the results (running) at once
+        self.show_results()
+
+    def _files_text(self, profile) -> str:
+        if not profile.authelia_config_paths and not profile.env_path:
+            return ("No files to check yet. Press p to name Authelia's configuration.yml and "
+                    "LibreChat's .env (and a Compose override if you use one), or import them "
+                    "with `librechat-authelia import`. a on the Authelia and LibreChat env "
+                    "screens remembers the file it writes, too.")
+        rows = [("configuration.yml", ", ".join(profile.authelia_config_paths) or "(not set)"),
+                (".env", profile.env_path or "(not set)")]
+        if profile.compose_path:
+            rows.append(("Compose", profile.compose_path))
+        return "\n".join(f"{name}: {path}" for name, path in rows) + \
+            "\np changes them, r checks them again."
+
+    def show_results(self) -> None:
+        """The audit and the doctor as the jobs hold them (called as they progress)."""
+        if not self.is_attached or not self.children:
+            return
+        self._show_audit()
+        self._show_doctor()
+        self._keep_focus()
+
+    def _keep_focus(self) -> None:
+        """The pane's keys (r, p, d) keep working while its list is rebuilt: the focus stays
+        on the list (empty while nothing is shown, so never lost with a hidden widget)."""
+        app = self.main_app
+        if app.active_pane_id() != "check" or app.screen is not self.screen:
+            return  # another pane, or a dialog on top: the focus is theirs
+        if app.focused is None or app.focused is self:
+            self.query_one("#audit-findings", ListView).focus()
+
+    def _show_audit(self) -> None:
+        audit = self.main_app.checks.audit
+        profile = self.main_app.profile
+        status = self.query_one("#audit-status", Static)
+        view = self.query_one("#audit-findings", ListView)
+        text = ""
+        if audit.state == RUNNING:
+            text = "Checking the files… (a digest is verified: it takes a moment)"
+        elif audit.state == FAILED:
+            text = f"✗ Cannot check the files: {audit.message}"
+        elif audit.state == DONE:
+            counts = [plural(sum(f.severity == s for f in audit.findings), word)
+                      for s, word in (("error", "error"), ("warning", "warning"),
+                                      ("info", "note"))]
+            stale = (audit.paths != (*profile.authelia_config_paths, profile.env_path,
+                                     profile.compose_path))
+            text = (f"{', '.join(counts)} (checked at {when(audit.finished_at)}"
+                    f"{'; the files changed since: r checks again' if stale else ''})")
+            if not any(f.severity == "error" for f in audit.findings):
+                text += "  ✓ No errors."
+        status.update(text)
+        status.display = bool(text)
+        shown = (audit.state, id(audit.findings))
+        if shown == self._shown_audit:
+            return
+        self._shown_audit = shown
+        view.clear()
+        if audit.state != DONE:
+            return
+        items: list[ListItem] = []
+        for severity, title in GROUPS:
+            group = [f for f in audit.findings if f.severity == severity]
+            if group:
+                items.append(GroupHeader(f"{title} ({len(group)})", severity))
+                items += [FindingItem(f, *self._jump_target(f.code)) for f in group]
+        view.extend(items)
+        self.call_after_refresh(self._highlight_first)
+
+    def _jump_target(self, code: str) -> tuple[str | None, str | None]:
+        field = profile_field(code)
+        if field is None:
+            return None, None
+        return field, self.main_app.field_pane(field)
+
+    def _highlight_first(self) -> None:
+        view = self.query_one("#audit-findings", ListView)
+        if view.index is None:
+            view.index = next((i for i, item in enumerate(view.children)
+                               if isinstance(item, FindingItem)), None)
+
+    def _show_doctor(self) -> None:
+        doctor = self.main_app.checks.doctor
+        status = self.query_one("#doctor-status", Static)
+        lines = self.query_one("#doctor-lines", Static)
+        fixes = self.query_one("#doctor-fixes", Static)
+        running = doctor.state == RUNNING
+        if running and self._spinner is None:
+            self._spinner = self.set_interval(0.12, self._spin)
+        elif not running and self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
+        status.update(self._doctor_status())
+        lines.update("\n".join(f"{MARKS.get(f.severity, '?')} {f.code}: {f.message}"
+                               for f in doctor.findings))
+        lines.display = bool(doctor.findings)
+        to_fix = [f for f in doctor.findings if f.fix and f.severity != "ok"]
+        fixes.update("Fixes:\n" + "\n".join(f"{MARKS.get(f.severity, '?')} {f.code}: {f.fix}"
+                                            for f in to_fix) if to_fix and not running else "")
+        fixes.display = bool(to_fix) and not running
+        if self._follow_doctor:
+            self.call_after_refresh(self._scroll_to_doctor)
+
+    def _doctor_status(self) -> str:
+        doctor = self.main_app.checks.doctor
+        if doctor.state == NOT_RUN:
+            return ("Not run yet. d asks the running Authelia and LibreChat (at the profile's "
+                    "URLs) the questions that decide a login; nothing is changed.")
+        if doctor.state == RUNNING:
+            return (f"{SPINNER[self._frame % len(SPINNER)]} running… "
+                    f"{plural(len(doctor.findings), 'check')} done — d cancels\n"
+                    f"{doctor.targets}")
+        if doctor.state == FAILED:
+            return f"✗ Cannot run the doctor: {doctor.message}"
+        errors = sum(f.severity == "error" for f in doctor.findings)
+        warnings = sum(f.severity == "warning" for f in doctor.findings)
+        verdict = (f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+                   if errors or warnings else "✓ no problems")
+        if doctor.state == CANCELLED:
+            found = (f"what it found so far ({plural(errors, 'error')}, "
+                     f"{plural(warnings, 'warning')})" if doctor.findings
+                     else "nothing checked yet")
+            return f"Cancelled at {when(doctor.finished_at)}: {found}. d runs it again."
+        if doctor.state == DONE:
+            return f"Ran at {when(doctor.finished_at)}: {verdict}. d runs it again."
+        return ""
+
+    def _spin(self) -> None:
+        self._frame += 1
+        if self.main_app.checks.doctor.state == RUNNING:
+            self.query_one("#doctor-status", Static).update(self._doctor_status())
+
+    def on_unmount(self) -> None:
+        self.main_app.checks.stop()
+
+    # Keys ---------------------------------------------------------------------------------
+
+    def action_recheck(self) -> None:
+        profile = self.main_app.profile
+        if not profile.authelia_config_paths or not profile.env_path:
+            self.notify("No files to check yet: press p to name them.", severity="warning")
+            return
+        self.main_app.checks.run_audit(profile)
+
+    def action_set_paths(self) -> None:
+        self.main_app.set_check_paths()
+
+    def action_doctor(self) -> None:
+        jobs = self.main_app.checks
+        if jobs.doctor_running:
+            jobs.cancel_doctor()
+            return
+        self._follow_doctor = True
+        jobs.run_doctor(self.main_app.profile)
+
+    def _scroll_to_doctor(self) -> None:
+        """The doctor's section at the top of the pane, or as far down as it goes."""
+        if self.is_attached and self._follow_doctor:
+            self.scroll_to_widget(self.query_one("#doctor-status"), animate=False, top=True)
+
+    def on_list_view_highlighted(self, event: ListView.Highlighted) -> None:
+        # The list is as tall as its findings: the pane scrolls to keep the cursor in sight
+        # (with its group's heading, for the first of a group).
+        item = event.item
+        if item is None or not self.main_app.focused or \
+                self.main_app.focused is not event.list_view:
+            return
+        self._follow_doctor = False  # the user is reading the audit
+        view = event.list_view
+        index = view.children.index(item) if item in view.children else -1
+        if index > 0 and isinstance(view.children[index - 1], GroupHeader):
+            view.children[index - 1].scroll_visible(animate=False, immediate=True)
+        item.scroll_visible(animate=False)
+
+    def on_list_view_selected(self, event: ListView.Selected) -> None:
+        event.stop()
+        self._jump(event.item)
+
+    def action_jump(self) -> None:
+        self._jump(self.query_one("#audit-findings", ListView).highlighted_child)
+
+    def _jump(self, item) -> None:
+        if not isinstance(item, FindingItem):
+            return
+        if item.field is None:
+            self.notify(f"{item.finding.code} is fixed in your file, not in the profile: "
+                        "see its fix (a on the Authelia and LibreChat env screens applies "
+                        "the profile).", severity="information")
+            return
+        self.main_app.jump_to_field(item.field)
