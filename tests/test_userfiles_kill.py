@@ -10,41 +10,48 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import fake_profile
-from tests.userfiles_helpers import clean_env
-from tui.userfiles.apply import apply_env
+from tests.userfiles_helpers import clean_config, clean_env
+from tui.userfiles.apply import apply_authelia, apply_env
 
 ROOT = Path(__file__).resolve().parents[1]
-LABELS = ("Label A", "Label B")
-WRITER = f"""
+# Two profiles that differ in one value, applied in turn: the file keeps changing.
+CHANGES = {"env": ("button_label", ("Label A", "Label B")),
+           "authelia": ("client_name", ("LibreChat A", "LibreChat B"))}
+WRITER = """
 import sys
 from pathlib import Path
 from tests.conftest import fake_profile
 from tui.userfiles.apply import apply_file
-path = Path(sys.argv[1])
+target, path, field, values = sys.argv[1], Path(sys.argv[2]), sys.argv[3], sys.argv[4:]
 print("ready", flush=True)
 for i in range(100000):
-    apply_file("env", fake_profile(button_label={LABELS!r}[i % 2]), path)
+    apply_file(target, fake_profile(**{field: values[i % 2]}), path)
 """
 
 
-def test_kill_during_apply_leaves_a_whole_file(tmp_path):
-    path = tmp_path / ".env"
-    original = clean_env()
+@pytest.mark.parametrize("target", ["env", "authelia"])
+def test_kill_during_apply_leaves_a_whole_file(tmp_path, target):
+    field, values = CHANGES[target]
+    path = tmp_path / (".env" if target == "env" else "configuration.yml")
+    original = clean_env() if target == "env" else clean_config()
     path.write_text(original)
-    first = apply_env(original, fake_profile(button_label=LABELS[0]))[0]
-    second = apply_env(first, fake_profile(button_label=LABELS[1]))[0]
-    assert apply_env(second, fake_profile(button_label=LABELS[0]))[0] == first
+    edit = apply_env if target == "env" else apply_authelia
+    first = edit(original, fake_profile(**{field: values[0]}))[0]
+    second = edit(first, fake_profile(**{field: values[1]}))[0]
+    assert edit(second, fake_profile(**{field: values[0]}))[0] == first
     whole = {original, first, second}
     rng = random.Random(1234)
     seen = set()
-    for _ in range(6):
-        process = subprocess.Popen([sys.executable, "-c", WRITER, str(path)], cwd=ROOT,
-                                   stdout=subprocess.PIPE, env={**os.environ,
-                                                                "PYTHONPATH": str(ROOT)})
+    for _ in range(5):
+        process = subprocess.Popen(
+            [sys.executable, "-c", WRITER, target, str(path), field, *values], cwd=ROOT,
+            stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
         try:
             assert process.stdout.readline().strip() == b"ready"
-            time.sleep(rng.uniform(0.01, 0.4))
+            time.sleep(rng.uniform(0.05, 0.5))
         finally:
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=10)

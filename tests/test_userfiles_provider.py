@@ -102,3 +102,15 @@ def test_the_diff_shows_neither_the_hmac_secret_nor_the_key(tmp_path):
     assert profile.hmac_secret not in plan.diff
     for line in profile.signing_key.splitlines()[1:-1]:
         assert line not in plan.diff
+
+
+def test_a_key_template_in_a_file_indented_otherwise_gets_a_note():
+    profile = fake_provider_profile(key_path="/config/secrets/oidc/jwks/rsa.2048.key")
+    old = "identity_providers:\n    oidc:\n        clients: []\n"
+    new, notes = apply_authelia(old, profile)
+    assert '{{ secret "/config/secrets/oidc/jwks/rsa.2048.key" | mindent 10' in new
+    assert any("mindent 14" in n for n in notes)
+    docs_style = "identity_providers:\n  oidc:\n    clients: []\n"
+    new, notes = apply_authelia(docs_style, profile)
+    assert not any("mindent" in n for n in notes)
+    assert "        key: {{ secret" in new

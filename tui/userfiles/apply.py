@@ -87,6 +87,18 @@ def _try(notes: list[str], edit, *args) -> None:
         notes.append(str(error))
 
 
+def _check_template_indent(oidc: Any, notes: list[str], path: str) -> None:
+    """The key template's `mindent 10` fits a key written 8 columns in, as in Authelia's
+    docs; a file indented otherwise needs the number changed by hand."""
+    keys = list(oidc.lc.data) if hasattr(oidc, "lc") else []
+    column = oidc.lc.key(keys[0])[1] if keys else 4
+    key_column = column + 4  # jwks: / - key_id: / key:
+    if key_column + 2 != 10:
+        notes.append(f"{path}: the jwks key's template indents the key by 10 (mindent 10), "
+                     f"but here the key sits {key_column} columns in: change it to mindent "
+                     f"{key_column + 2}")
+
+
 def apply_authelia(text: str, profile: Profile, path: str = "configuration.yml",
                    ) -> tuple[str, list[str]]:
     """configuration.yml with this profile's client, policies and (when missing) provider."""
@@ -119,6 +131,8 @@ def apply_authelia(text: str, profile: Profile, path: str = "configuration.yml",
     for key, value in essentials.items():
         if key not in oidc:
             _try(notes, editor.set_key, oidc, key, value)
+            if key == "jwks" and "{{" in dump_yaml(value):
+                _check_template_indent(oidc, notes, path)
     for section, wanted in (("authorization_policies", oidc_data.get("authorization_policies")),
                             ("claims_policies", claims)):
         if not wanted:

@@ -121,7 +121,6 @@ REQUIRED_ENV = (facts.ENV_CLIENT_ID, facts.ENV_ISSUER, facts.ENV_SCOPE,
                 facts.ENV_SESSION_SECRET, facts.ENV_CALLBACK_URL)
 LIBRECHAT_DEFAULT_DOMAIN = "http://localhost:3080"
 AUTHELIA_DEFAULT_SCOPES = ("openid", "groups", "profile", "email")
-SECRET_ENV_KEYS = (facts.ENV_CLIENT_SECRET, facts.ENV_SESSION_SECRET)
 
 
 class Finding(namedtuple("Finding", "code severity where message fix")):

@@ -340,10 +340,6 @@ class Editor:
         lines[0] = self.lines[start][:column] + lines[0][column:]
         self._edits.append((start, end, lines))
 
-    @property
-    def changed(self) -> bool:
-        return bool(self._edits)
-
     def result(self) -> str:
         # Insertions at the same line: the deeper one (an item of an inner list) goes first,
         # then the keys of the mapping around it.
