@@ -517,3 +517,23 @@ async def test_another_profile_never_shows_the_last_ones_results(checked_store):
         await settle(pilot)
         assert app.checks.audit.state == app_checks.DONE
         assert [i for i in items(app) if isinstance(i, FindingItem)]
+
+
+@pytest.mark.parametrize("provider, field, pane, control", [
+    ("new", "hmac_secret", "secrets", "#input-hmac_secret"),
+    ("existing", "hmac_secret", "assumptions", "#input-provider"),  # hidden: choose it first
+    ("existing", "ca_file", "assumptions", "#input-ca_file"),
+])
+async def test_a_provider_field_is_reached_even_when_hidden(store, provider, field, pane,
+                                                            control):
+    from conftest import fake_provider_profile
+
+    profile = fake_provider_profile() if provider == "new" else home_profile()
+    store.save("home", profile, overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        app.jump_to_field(field)
+        await settle(pilot)
+        assert app.active_pane_id() == pane
+        assert app.focused is app.query_one(control)
