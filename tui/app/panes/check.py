@@ -73,7 +73,8 @@ class FindingItem(ListItem):
         if finding.fix:
             lines.append(Static(f"fix: {finding.fix}", classes="finding-fix", markup=False))
         if self.field:
-            label = FIELD_LABELS.get(self.field, self.field)
+            label = {**FIELD_LABELS, "refresh_tokens": "Refresh tokens",
+                     "provider": "Provider section"}.get(self.field, self.field)
             lines.append(Static(f"↵ Enter: {label} on {PANE_TITLES.get(pane_id, pane_id)}",
                                 classes="finding-jump", markup=False))
         super().__init__(*lines, classes=f"finding -{finding.severity}")
