@@ -537,3 +537,18 @@ async def test_a_provider_field_is_reached_even_when_hidden(store, provider, fie
         await settle(pilot)
         assert app.active_pane_id() == pane
         assert app.focused is app.query_one(control)
+
+
+async def test_the_palette_names_every_new_action_with_its_key(checked_store):
+    from tui.app.commands import AppCommands
+
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        commands = {name: keys for name, keys, _ in AppCommands(app.screen)._commands()}
+        assert commands["Go to Check"] == "f7 or alt+k"
+        assert commands["Check your files again (audit)"] == "r on Check"
+        assert commands["Apply the LibreChat env to your file (shows the diff first)"] == \
+            "a on LibreChat env"
+        assert any(keys == "d on Check" for keys in commands.values())
+        assert any(keys == "p on Check" for keys in commands.values())
