@@ -552,3 +552,19 @@ async def test_the_palette_names_every_new_action_with_its_key(checked_store):
             "a on LibreChat env"
         assert any(keys == "d on Check" for keys in commands.values())
         assert any(keys == "p on Check" for keys in commands.values())
+
+
+async def test_forgetting_the_files_clears_their_audit(checked_store):
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        assert [i for i in items(app) if isinstance(i, FindingItem)]
+        await pilot.press("p")
+        await pilot.pause()
+        for name in ("authelia_config_paths", "env_path", "compose_path"):
+            app.screen.query_one(f"#path-{name}", Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.profile.env_path == "" and app.profile.authelia_config_paths == ()
+        assert not [i for i in items(app) if isinstance(i, FindingItem)]
+        assert "Press p to name" in pane_text(app)

@@ -99,6 +99,12 @@ class CheckJobs(BackgroundJobs):
 
     # The audit ----------------------------------------------------------------------------
 
+    def forget_audit(self) -> None:
+        """No files to check any more: nothing of an earlier audit stays on screen."""
+        self._audit_generation += 1
+        self.audit = AuditView()
+        self._changed()
+
     def run_audit(self, profile: Profile) -> None:
         """Audit the profile's remembered files; a newer run replaces a running one."""
         self._audit_generation += 1

@@ -99,6 +99,8 @@ async def set_check_paths(app: LibreChatAutheliaApp) -> None:
     app.update_profile(authelia_config_paths=config, env_path=env, compose_path=compose)
     if config and env:
         app.checks.run_audit(app.profile)
+    else:
+        app.checks.forget_audit()
     if app.dirty:
         app.notify("The files are remembered in the profile: save it with ctrl+s.")
 
