@@ -166,3 +166,30 @@ def test_a_latin1_terminal_gets_ascii_marks():
     line = format_line(Finding("tls-ok", "ok", "fine", ""), _marks(latin1))
     assert line == "+ ok      tls-ok: fine"
     line.encode("latin-1")
+
+
+def test_lines_appear_as_checks_complete_not_at_the_end(pair, ca_file, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from doctor_standins import BlackHole
+
+    _, _, profile = pair
+    hole = BlackHole()  # LibreChat never answers: the run lasts the whole timeout
+    env = tmp_path / ".env"
+    env.write_text(f"DOMAIN_SERVER={hole.url}\nOPENID_ISSUER={profile.auth_url}\n"
+                   f"OPENID_CLIENT_ID={profile.client_id}\n")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "doctor", "--env", str(env), "--ca-file", ca_file,
+         "--timeout", "5"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        first = process.stdout.readline()
+        still_running = process.poll() is None
+        rest, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+        hole.close()
+    assert first.strip() and still_running, first
+    assert "librechat-unreachable" in rest

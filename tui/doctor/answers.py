@@ -45,7 +45,8 @@ def classify_authorize(status: int, location: str, body, *, issuer: str, redirec
     """The verdict on an authorization request sent with prompt=none and no session.
 
     `body` is the parsed JSON body (Authelia 4.38 answers errors it cannot redirect as JSON)
-    or None. `who` says whose request it was ("the expected" one, built from the profile or .env; "LibreChat's own").
+    or None. `who` says whose request it was: "the expected" (built from the profile or
+    .env) or "LibreChat's own".
     """
     if location:
         params = parse_qs(urlsplit(location).query)

@@ -18,6 +18,7 @@ from . import tlsprobe
 from .answers import origin
 from .findings import Finding, redact
 
+_BACKSTOP_S = 0.25
 HTTP_ERRORS = (httpx.HTTPError, OSError, asyncio.TimeoutError)
 
 
@@ -133,9 +134,11 @@ class RunBase:
 
     async def _request(self, client: httpx.AsyncClient, method: str, url: str, **kwargs):
         budget = self._budget()
+        # httpx's own timeouts fire first and close the socket; wait_for is the backstop
+        # for a server that drips bytes (each read within httpx's timeout, the whole not).
         return await asyncio.wait_for(
             client.request(method, url, timeout=budget, follow_redirects=False, **kwargs),
-            budget)
+            budget + _BACKSTOP_S)
 
     # Waiting on the other branch, never past the deadline ---------------------------------
 
