@@ -517,3 +517,54 @@ async def test_another_profile_never_shows_the_last_ones_results(checked_store):
         await settle(pilot)
         assert app.checks.audit.state == app_checks.DONE
         assert [i for i in items(app) if isinstance(i, FindingItem)]
+
+
+@pytest.mark.parametrize("provider, field, pane, control", [
+    ("new", "hmac_secret", "secrets", "#input-hmac_secret"),
+    ("existing", "hmac_secret", "assumptions", "#input-provider"),  # hidden: choose it first
+    ("existing", "ca_file", "assumptions", "#input-ca_file"),
+])
+async def test_a_provider_field_is_reached_even_when_hidden(store, provider, field, pane,
+                                                            control):
+    from conftest import fake_provider_profile
+
+    profile = fake_provider_profile() if provider == "new" else home_profile()
+    store.save("home", profile, overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        app.jump_to_field(field)
+        await settle(pilot)
+        assert app.active_pane_id() == pane
+        assert app.focused is app.query_one(control)
+
+
+async def test_the_palette_names_every_new_action_with_its_key(checked_store):
+    from tui.app.commands import AppCommands
+
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        commands = {name: keys for name, keys, _ in AppCommands(app.screen)._commands()}
+        assert commands["Go to Check"] == "f7 or alt+k"
+        assert commands["Check your files again (audit)"] == "r on Check"
+        assert commands["Apply the LibreChat env to your file (shows the diff first)"] == \
+            "a on LibreChat env"
+        assert any(keys == "d on Check" for keys in commands.values())
+        assert any(keys == "p on Check" for keys in commands.values())
+
+
+async def test_forgetting_the_files_clears_their_audit(checked_store):
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        assert [i for i in items(app) if isinstance(i, FindingItem)]
+        await pilot.press("p")
+        await pilot.pause()
+        for name in ("authelia_config_paths", "env_path", "compose_path"):
+            app.screen.query_one(f"#path-{name}", Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.profile.env_path == "" and app.profile.authelia_config_paths == ()
+        assert not [i for i in items(app) if isinstance(i, FindingItem)]
+        assert "Press p to name" in pane_text(app)

@@ -1,7 +1,7 @@
 """The Check pane's work off the UI thread: the audit of the user's files, the doctor's live
 checks, and the plan of an "apply to file".
 
-Each runs in a daemon thread of its own, as digests.py does, never in a Textual thread
+Each runs in a daemon thread of its own (background.py), never in a Textual thread
 worker: those run in asyncio's default executor, which the interpreter joins at exit, so
 quitting would wait for a doctor probe (or an audit verifying a slow digest). Results come
 back on the app's thread through `call_from_thread`; a result of a run that was replaced
@@ -17,7 +17,7 @@ import time
 from typing import TYPE_CHECKING
 
 from ..core.profile import Profile
-from .background import lower_thread_priority
+from .background import BackgroundJobs
 
 if TYPE_CHECKING:
     from .app import LibreChatAutheliaApp
@@ -66,45 +66,24 @@ def _problem(error: BaseException) -> str:
     return f"{type(error).__name__} (unexpected; nothing was written)"
 
 
-class CheckJobs:
+class CheckJobs(BackgroundJobs):
     def __init__(self, app: LibreChatAutheliaApp) -> None:
-        self.app = app
+        super().__init__(app)
         self.audit = AuditView()
         self.doctor = DoctorView()
         self._audit_generation = 0
         self._doctor_generation = 0
         self._cancel: threading.Event | None = None
-        self._threads: set[threading.Thread] = set()
-
-    @property
-    def busy(self) -> bool:
-        """An audit, a doctor run or a plan is under way (tests wait for this)."""
-        return any(t.is_alive() for t in self._threads)
 
     @property
     def doctor_running(self) -> bool:
         return self.doctor.state == RUNNING
 
     def _start(self, name: str, job, *args) -> None:
-        def run() -> None:
-            lower_thread_priority()
-            try:
-                job(*args)
-            finally:
-                self._threads.discard(threading.current_thread())
-
-        thread = threading.Thread(target=run, name=f"check-{name}", daemon=True)
-        self._threads.add(thread)
-        thread.start()
+        self.start(job, *args)
 
     def _reply(self, callback, *args) -> None:
-        """Hand a result to the app's thread; dropped when the app has already closed."""
-        if not self.app.is_running:
-            return
-        try:
-            self.app.call_from_thread(callback, *args)
-        except RuntimeError:
-            pass  # the app quit while this thread was working: nobody is waiting
+        self.reply(callback, *args)
 
     def _changed(self) -> None:
         self.app.check_results_changed()
@@ -119,6 +98,12 @@ class CheckJobs:
         self._changed()
 
     # The audit ----------------------------------------------------------------------------
+
+    def forget_audit(self) -> None:
+        """No files to check any more: nothing of an earlier audit stays on screen."""
+        self._audit_generation += 1
+        self.audit = AuditView()
+        self._changed()
 
     def run_audit(self, profile: Profile) -> None:
         """Audit the profile's remembered files; a newer run replaces a running one."""

@@ -43,6 +43,20 @@ def _first_control(field: Widget) -> Widget | None:
     return next((w for w in field.query("*") if w.focusable), None)
 
 
+def _shown(widget: Widget, pane: Pane) -> bool:
+    """Not hidden by the profile's choices (the pane itself may be off screen)."""
+    node = widget
+    while node is not None and node is not pane:
+        if not node.display:
+            return False
+        node = node.parent
+    return True
+
+
+# Fields shown only when the profile writes Authelia's provider section (provider "new").
+PROVIDER_ONLY = ("hmac_secret", "signing_key", "key_bits", "key_path")
+
+
 async def jump_to_field(app: LibreChatAutheliaApp, field: str) -> None:
     """Show the pane that edits `field`, with the focus in that field."""
     pane_id = field_pane(app, field)
@@ -53,8 +67,18 @@ async def jump_to_field(app: LibreChatAutheliaApp, field: str) -> None:
         await app._build_pane(pane_id)
     pane = app.query_one(f"#pane-{pane_id}", Pane)
     for _ in range(20):  # a pane builds its lower fields just after it is mounted
+        app._update_pane(pane_id)  # a pane off screen may not show the profile's choices yet
         found = pane.query(f"#field-{field}")
         if found:
+            if not _shown(found.first(), pane):
+                if field in PROVIDER_ONLY and field_pane(app, "provider"):
+                    app.notify("Choose the provider section 'new' first (the profile then "
+                               "writes Authelia's provider essentials too).")
+                    await jump_to_field(app, "provider")
+                else:
+                    app.notify("That field is hidden by the profile's other choices.",
+                               severity="warning")
+                return
             control = _first_control(found.first())
             if control is not None:
                 pane.last_focused = control  # where show_pane puts the focus
@@ -75,6 +99,8 @@ async def set_check_paths(app: LibreChatAutheliaApp) -> None:
     app.update_profile(authelia_config_paths=config, env_path=env, compose_path=compose)
     if config and env:
         app.checks.run_audit(app.profile)
+    else:
+        app.checks.forget_audit()
     if app.dirty:
         app.notify("The files are remembered in the profile: save it with ctrl+s.")
 

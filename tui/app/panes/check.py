@@ -29,9 +29,11 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 FIELD_PANES = {
     **dict.fromkeys(("app_url", "auth_url", "client_id", "client_name", "policy", "group",
                      "scopes", "refresh_tokens", "authelia_version", "librechat_version",
-                     "button_label", "image_url"), "assumptions"),
+                     "button_label", "image_url", "provider", "key_bits", "key_path",
+                     "admin_group", "consent", "consent_duration", "ca_file", "hairpin"),
+                   "assumptions"),
     **dict.fromkeys(("client_secret", "session_secret", "digest_algorithm",
-                     "client_secret_digest"), "secrets"),
+                     "client_secret_digest", "hmac_secret", "signing_key"), "secrets"),
 }
 PANE_TITLES = {"assumptions": "Assumptions", "secrets": "Secrets"}
 
@@ -71,7 +73,8 @@ class FindingItem(ListItem):
         if finding.fix:
             lines.append(Static(f"fix: {finding.fix}", classes="finding-fix", markup=False))
         if self.field:
-            label = FIELD_LABELS.get(self.field, self.field)
+            label = {**FIELD_LABELS, "refresh_tokens": "Refresh tokens",
+                     "provider": "Provider section"}.get(self.field, self.field)
             lines.append(Static(f"↵ Enter: {label} on {PANE_TITLES.get(pane_id, pane_id)}",
                                 classes="finding-jump", markup=False))
         super().__init__(*lines, classes=f"finding -{finding.severity}")
