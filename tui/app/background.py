@@ -64,5 +64,7 @@ class BackgroundJobs:
             return  # the app quit while this thread was working: nobody is waiting
         try:
             self.app.call_from_thread(callback, *args)
-        except RuntimeError:
-            pass  # closed in the meantime
+        except Exception:
+            if self.app.is_running:
+                raise  # a real error in the callback: never hidden
+            # else the app closed in the meantime (its widgets are gone): nobody is waiting
