@@ -27,6 +27,7 @@ SHOTS = [  # file name, keys pressed from the first screen
     ("5-checklist", ["f6", "space", "down", "space", "down"]),
     ("6-profiles", ["ctrl+o"]),
     ("7-help", ["f1"]),
+    ("8-check", ["f7"]),
 ]
 
 
