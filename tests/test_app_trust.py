@@ -793,3 +793,21 @@ async def test_appending_says_appended_and_names_the_file(store, tmp_path, monke
         await pilot.click("#append")
         await settle(pilot)
         assert seen[-1].startswith("Appended to")
+
+
+async def test_a_pane_shown_while_it_is_being_built_is_filled(store):
+    """Found through a crash test that hung: a pane shown between its creation and its
+    mounting stayed blank until the profile next changed."""
+    from tui.core.librechat import render_env
+
+    class BuildOnDemand(LibreChatAutheliaApp):
+        def _build_next_pane(self) -> None:
+            pass  # only what the test builds
+
+    app = BuildOnDemand(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app._build_pane("env")  # started, not awaited: as the background build does
+        await app.action_show_pane("env")
+        await settle(pilot)
+        assert app.query_one("#pane-env TextArea").text == render_env(app.profile)

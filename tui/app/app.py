@@ -148,12 +148,16 @@ class LibreChatAutheliaApp(App[None]):
         pane.display = False  # until the switcher shows it
         return self.query_one("#panes", ContentSwitcher).mount(pane)
 
-    def _update_pane(self, pane_id: str) -> None:
+    def _update_pane(self, pane_id: str, tries: int = 0) -> None:
         if pane_id in self._stale_panes and self._pane_built(pane_id):
             pane = self.query_one(f"#pane-{pane_id}", Pane)
             if pane.is_mounted and pane.children:
                 self._stale_panes.discard(pane_id)
                 pane.update_view(self.state)
+            elif tries < 100 and pane_id == self.active_pane_id():
+                # Shown while still being built (a key pressed just after start): fill it
+                # once it is, or it would stay blank until the profile next changes.
+                self.call_after_refresh(self._update_pane, pane_id, tries + 1)
 
     def active_pane_id(self) -> str:
         return (self.query_one("#panes", ContentSwitcher).current or "").removeprefix("pane-")

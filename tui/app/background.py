@@ -59,12 +59,23 @@ class BackgroundJobs:
         thread.start()
 
     def reply(self, callback, *args) -> None:
-        """Hand a result to the app's thread; dropped when the app has already closed."""
+        """Hand a result to the app's thread; dropped when the app has already closed.
+
+        An error in `callback` is the app's, like one in any handler: its crash report is
+        printed and it exits. Left to call_from_thread, the error would go back to this
+        thread only, and the app would run on with a half-updated screen (or, headless,
+        never exit).
+        """
         if not self.app.is_running:
             return  # the app quit while this thread was working: nobody is waiting
+
+        def on_app_thread() -> None:
+            try:
+                callback(*args)
+            except Exception as error:
+                self.app._handle_exception(error)
+
         try:
-            self.app.call_from_thread(callback, *args)
+            self.app.call_from_thread(on_app_thread)
         except Exception:
-            if self.app.is_running:
-                raise  # a real error in the callback: never hidden
-            # else the app closed in the meantime (its widgets are gone): nobody is waiting
+            pass  # the app closed in the meantime: nobody is waiting

@@ -114,25 +114,25 @@ class SnippetPane(Pane):
         if self._state is not None:
             self.update_view(self._state)
 
-    def _nothing_to_give(self) -> bool:
+    def _nothing_to_give(self, verb: str) -> bool:
         """True (and the user told why) when there is no snippet to copy, write or apply."""
         if self.text is not None:
             return False
         why = str(self.query_one(".snippet-problem", Static).render()).splitlines()
-        self.notify(why[0] if why and why[0] else "This snippet is not ready.",
-                    title="Nothing to give yet", severity="warning")
+        reason = why[0] if why and why[0] else "this snippet is not ready."
+        self.notify(f"Nothing to {verb}: {reason[0].lower()}{reason[1:]}", severity="warning")
         return True
 
     def action_copy_snippet(self) -> None:
-        if not self._nothing_to_give():
+        if not self._nothing_to_give("copy"):
             self.main_app.copy_snippet(self.text, self.FORMS[self.form][0])
 
     def action_write_snippet(self) -> None:
-        if not self._nothing_to_give():
+        if not self._nothing_to_give("write"):
             self.main_app.write_snippet(self.text, self.DEFAULT_FILE_NAMES[self.form])
 
     def action_apply_to_file(self) -> None:
-        if not self._nothing_to_give():
+        if not self._nothing_to_give("apply"):
             self.main_app.apply_to_file(self.APPLY_TARGETS[self.form], self.text)
 
 
