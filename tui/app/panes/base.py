@@ -96,6 +96,11 @@ def set_select(select: Select, options: Options, value: str) -> None:
     """Show `value` without echoing a Changed event."""
     if select.value == value:
         return
+    if not select.is_mounted or not select.query("SelectCurrent"):
+        # Not composed yet (just mounted below the fold): setting its value now would fail
+        # to find its label. Once it is, the value it should show is set.
+        select.call_after_refresh(set_select, select, options, value)
+        return
     with select.prevent(Select.Changed):
         select.set_options(options_with(options, value))
         select.value = value
