@@ -58,6 +58,10 @@ KEY_FIELDS = ("key_bits", "key_path")
 
 
 class AssumptionsPane(Pane):
+    # The fields below the fold are built just after the first screen; until they are
+    # mounted and composed, the profile's changes reach only the fields above.
+    late_ready = False
+
     def compose(self) -> ComposeResult:
         yield Static("Where LibreChat and Authelia live, and who may log in.", classes="intro")
         for name in ("app_url", "auth_url", "client_id", "client_name"):
@@ -71,6 +75,7 @@ class AssumptionsPane(Pane):
         if not self.is_attached:
             return  # the app closed in that instant
         await self.mount(LateFields(*self._late_fields(self.main_app.state.profile)))
+        self.late_ready = True  # mounted and composed: from now on they are filled too
         self.update_view(self.main_app.state)
 
     def _late_fields(self, profile: Profile) -> Iterator[Field]:
@@ -127,7 +132,7 @@ class AssumptionsPane(Pane):
                 set_input(widget, getattr(profile, name))
         for field in self.query(Field):
             field.show_findings(state.for_field(field.field_name))
-        if not self.query(LateFields):
+        if not self.late_ready:
             return  # the rest is filled in when it is built
         for name in SELECT_OPTIONS:
             set_select(self.query_one(f"#input-{name}", Select), SELECT_OPTIONS[name],

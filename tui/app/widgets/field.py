@@ -67,6 +67,7 @@ class Field(Vertical):
         self.editor = editor
         self.field_name = field_name
         self.hint = hint
+        self.findings: list[Finding] = []
 
     def compose(self) -> ComposeResult:
         yield FieldLabel(self.label, self.hint, classes="field-label")
@@ -74,7 +75,13 @@ class Field(Vertical):
         yield FindingsText(id=f"findings-{self.field_name}")
 
     def show_findings(self, findings: list[Finding]) -> None:
-        self.query_one(FindingsText).show(findings)
+        self.findings = findings
+        for text in self.query(FindingsText):  # none until composed: shown on mount then
+            text.show(findings)
+
+    def on_mount(self) -> None:
+        if self.findings:
+            self.query_one(FindingsText).show(self.findings)
 
 
 class TickBox(Checkbox):
