@@ -231,3 +231,19 @@ def test_2a_digest_with_padding_bits_verifies_without_a_warning(recwarn):
     assert not digest.verify("passwort", BCRYPT_2A_PADDED)
     assert digest.identify(BCRYPT_2A_PADDED) == ("bcrypt", {"cost": 4})
     assert not [w for w in recwarn if "padding bits" in str(w.message)]
+
+
+def test_the_caps_are_read_without_loading_passlib():
+    """The checks run on the app's first screen: the caps need no passlib (~30 ms)."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom tui.core import digest\n"
+            "for d in ['$pbkdf2-sha512$310000$c2FsdA$aGFzaA', '$2b$12$' + 'a' * 53,\n"
+            "          '$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA',\n"
+            "          '$scrypt$ln=16,r=8,p=1$c2FsdA$aGFzaA', '$6$rounds=50000$salt$hash']:\n"
+            "    assert digest.cost_problem(d) is None, d\n"
+            "assert digest.cost_problem('$2b$31$' + 'a' * 53)\n"
+            "assert 'passlib' not in sys.modules\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

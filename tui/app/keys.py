@@ -36,7 +36,9 @@ class KeyJobs(BackgroundJobs):
             return self._checked[key]
         if key not in self._checking:
             self._checking.add(key)
-            self.start(self._check, profile, key)
+            # After the next refresh: reading the key loads `cryptography`, which would
+            # otherwise hold up the first screen (as digests.py defers its first check).
+            self.app.call_after_refresh(self.start, self._check, profile, key)
         return []
 
     def _check(self, profile, key) -> None:
