@@ -138,6 +138,7 @@ class LibreChatAutheliaApp(App[None]):
                 return
         self.panes_ready = True
         release_collector()
+        self.refresh_views()  # the checks held back until now (the signing key's) start
 
     def _pane_built(self, pane_id: str) -> bool:
         return bool(self.query(f"#pane-{pane_id}"))

@@ -34,11 +34,11 @@ class KeyJobs(BackgroundJobs):
         key = (profile.signing_key, profile.key_bits)
         if key in self._checked:
             return self._checked[key]
-        if key not in self._checking:
+        if key not in self._checking and self.app.panes_ready:
+            # Not before every pane is built: reading the key loads `cryptography`, which
+            # would hold up the first screen (the app refreshes once the panes are ready).
             self._checking.add(key)
-            # After the next refresh: reading the key loads `cryptography`, which would
-            # otherwise hold up the first screen (as digests.py defers its first check).
-            self.app.call_after_refresh(self.start, self._check, profile, key)
+            self.start(self._check, profile, key)
         return []
 
     def _check(self, profile, key) -> None:
