@@ -153,13 +153,8 @@ async def settle(pilot) -> None:
     busy = [w for w in pilot.app.workers if w.group != "dialog" and w.is_running]
     if busy:  # an empty list would mean "all workers" to wait_for_complete
         await pilot.app.workers.wait_for_complete(busy)
-    for _ in range(400):  # digest and key threads (tui/app/background.py): at most ~20 s
+    for _ in range(400):  # digest, key and check threads (tui/app/background.py): ~20 s
         if not getattr(pilot.app, "background_busy", False):
-            break
-        await pilot.pause(0.05)
-    checks = getattr(pilot.app, "checks", None)
-    for _ in range(400):  # audit, doctor and apply threads (tui/app/checks.py): ~20 s
-        if checks is None or not checks.busy:
             break
         await pilot.pause(0.05)
     await pilot.pause()

@@ -79,12 +79,6 @@ class CheckJobs(BackgroundJobs):
     def doctor_running(self) -> bool:
         return self.doctor.state == RUNNING
 
-    def _start(self, name: str, job, *args) -> None:
-        self.start(job, *args)
-
-    def _reply(self, callback, *args) -> None:
-        self.reply(callback, *args)
-
     def _changed(self) -> None:
         self.app.check_results_changed()
 
@@ -110,7 +104,7 @@ class CheckJobs(BackgroundJobs):
         self._audit_generation += 1
         self.audit.state = RUNNING
         self.audit.message = ""
-        self._start("audit", self._audit, profile, self._audit_generation)
+        self.start(self._audit, profile, self._audit_generation)
         self._changed()
 
     def _audit(self, profile: Profile, generation: int) -> None:
@@ -119,9 +113,9 @@ class CheckJobs(BackgroundJobs):
         try:
             result = audit_profile_files(profile)
         except Exception as error:  # a missing file, an unreadable one: one line
-            self._reply(self._audit_failed, _problem(error), generation)
+            self.reply(self._audit_failed, _problem(error), generation)
             return
-        self._reply(self._audit_done, result.findings, generation,
+        self.reply(self._audit_done, result.findings, generation,
                     (*profile.authelia_config_paths, profile.env_path, profile.compose_path))
 
     def _audit_done(self, findings: list, generation: int, paths: tuple) -> None:
@@ -158,7 +152,7 @@ class CheckJobs(BackgroundJobs):
         self.doctor.state, self.doctor.message = RUNNING, ""
         self.doctor.targets = f"Authelia {target.issuer}, LibreChat {target.app_url}"
         self._cancel = threading.Event()
-        self._start("doctor", self._doctor, target, timeout, token_probe, self._cancel,
+        self.start(self._doctor, target, timeout, token_probe, self._cancel,
                     self._doctor_generation)
         self._changed()
 
@@ -184,12 +178,12 @@ class CheckJobs(BackgroundJobs):
 
         try:
             run(target, timeout=timeout, token_probe=token_probe, cancel=cancel,
-                on_finding=lambda finding: self._reply(self._doctor_finding, finding,
+                on_finding=lambda finding: self.reply(self._doctor_finding, finding,
                                                        generation))
         except Exception as error:  # a bug in a probe: shown as one line, never a crash
-            self._reply(self._doctor_failed, _problem(error), generation)
+            self.reply(self._doctor_failed, _problem(error), generation)
             return
-        self._reply(self._doctor_done, generation)
+        self.reply(self._doctor_done, generation)
 
     def _doctor_finding(self, finding, generation: int) -> None:
         if generation == self._doctor_generation:
@@ -223,7 +217,7 @@ class CheckJobs(BackgroundJobs):
             except Exception as error:
                 future.set_result((None, _problem(error)))
 
-        self._start(name, job)
+        self.start(job)
         return await asyncio.wrap_future(future)
 
     async def plan_apply(self, target: str, profile: Profile, path: str):

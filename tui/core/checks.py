@@ -33,17 +33,6 @@ def findings_for(findings: list[Finding], field: str) -> list[Finding]:
     return [f for f in findings if f.field == field]
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 # The example each URL field's messages suggest.
 URL_EXAMPLES = {"app_url": "https://chat.example.com", "auth_url": "https://auth.example.com",
                 "image_url": "https://chat.example.com/images/login.png"}
@@ -84,7 +73,7 @@ def _check_urls(profile: Profile, librechat: Version | None) -> list[Finding]:
     problem, scheme, host = _url_problem(profile.app_url, URL_EXAMPLES["app_url"])
     if problem:
         out.append(Finding("error", "app_url", f"LibreChat's URL {problem}"))
-    elif scheme == "http" and not _is_loopback(host):
+    elif scheme == "http" and not hosts.is_loopback(host):
         out.append(Finding("error", "app_url",
                            "LibreChat's URL must use https:// (http is only for localhost); "
                            "put LibreChat behind your TLS reverse proxy"))
@@ -100,7 +89,7 @@ def _check_urls(profile: Profile, librechat: Version | None) -> list[Finding]:
             out.append(Finding("error", "auth_url",
                                "Authelia's URL must use https://: LibreChat 0.7.9 and newer "
                                "(openid-client 6) refuse http:// issuers"))
-        elif not _is_loopback(host):
+        elif not hosts.is_loopback(host):
             out.append(Finding("error", "auth_url",
                                "Authelia's URL must use https:// (http is only for localhost)"))
         else:

@@ -184,3 +184,15 @@ def is_example_url(url: str) -> bool:
     except ValueError:
         return False
     return any(host == d or host.endswith("." + d) for d in EXAMPLE_DOMAINS)
+
+
+def is_loopback(host: str) -> bool:
+    """localhost (and *.localhost) or a loopback address: where http:// is acceptable."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -71,18 +71,18 @@ def authelia_host(profile: Profile) -> str:
         return ""
 
 
-def _escape_dollars(data):
+def escape_dollars(data):
     # Compose interpolates $ in the file itself; $$ is its escape for a literal $.
     if isinstance(data, str):
         return data.replace("$", "$$")
     if isinstance(data, dict):
-        return {k: _escape_dollars(v) for k, v in data.items()}
+        return {k: escape_dollars(v) for k, v in data.items()}
     if isinstance(data, list):
-        return [_escape_dollars(v) for v in data]
+        return [escape_dollars(v) for v in data]
     return data
 
 
 def render_compose(profile: Profile) -> str:
     """A complete docker-compose.override.yml for the api service (see compose_override)."""
     require_valid(profile, verify_digest=False)
-    return dump_yaml(_escape_dollars(compose_override(profile)))
+    return dump_yaml(escape_dollars(compose_override(profile)))

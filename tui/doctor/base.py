@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
+from ..core.hosts import is_loopback
 from . import tlsprobe
 from .answers import origin
 from .findings import Finding, redact
@@ -25,17 +26,6 @@ HTTP_ERRORS = (httpx.HTTPError, OSError, asyncio.TimeoutError)
 def run_deadline(timeout: float) -> float:
     """The longest a whole run takes, in seconds."""
     return 2 * timeout + 1
-
-
-def is_loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def token_refusal(endpoint: str, target) -> str:

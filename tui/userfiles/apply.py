@@ -24,7 +24,7 @@ from pathlib import Path
 
 from ..core.authelia import authorization_policies, client_entry
 from ..core.errors import require_valid
-from ..core.librechat import compose_override, env_values
+from ..core.librechat import compose_override, env_values, escape_dollars
 from ..core.profile import Profile
 from ..core.provider import claims_policies, provider_config
 from ..core.yamlio import dump_yaml
@@ -174,22 +174,11 @@ def apply_env(text: str, profile: Profile) -> tuple[str, list[str]]:
     return dotenv.set_values(text, env_values(profile)), []
 
 
-def _escape_dollars(data: Any) -> Any:
-    # Compose interpolates $ in the file itself; $$ is its escape for a literal $.
-    if isinstance(data, str):
-        return data.replace("$", "$$")
-    if isinstance(data, dict):
-        return {k: _escape_dollars(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_escape_dollars(v) for v in data]
-    return data
-
-
 def compose_service(profile: Profile) -> dict[str, Any]:
     """What the profile puts under services.api, $ escaped: the environment, the CA file's
     volume and the hairpin extra_hosts (core.librechat.compose_override)."""
     services = compose_override(profile)["services"]
-    return _escape_dollars(next(iter(services.values())))
+    return escape_dollars(next(iter(services.values())))
 
 
 def apply_compose(text: str, profile: Profile, path: str = "compose.yml",

@@ -16,6 +16,7 @@ from collections import namedtuple
 from urllib.parse import urlsplit
 
 from ..core import digest, facts
+from ..core.hosts import is_loopback
 from ..core.versions import Version, VersionError
 from .authelia_config import CLIENTS, OIDC, AutheliaConfig
 from .compose import Compose, EnvSetting
@@ -144,17 +145,6 @@ def has_errors(findings: list[Finding]) -> bool:
 def _truthy(value: str | None) -> bool:
     # LibreChat's isEnabled(): the string 'true', any case, trimmed.
     return value is not None and value.strip().lower() == "true"
-
-
-def _is_loopback(host: str) -> bool:
-    if host in ("localhost",) or host.endswith(".localhost"):
-        return True
-    import ipaddress
-
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _issuer_root(issuer: str) -> str:
@@ -313,8 +303,8 @@ class AuditRun:
         domain = self.value(facts.ENV_DOMAIN_SERVER)
         if self.checkable(facts.ENV_DOMAIN_SERVER):
             host = urlsplit(domain or LIBRECHAT_DEFAULT_DOMAIN).hostname or ""
-            if (not domain or _is_loopback(host)) and issuer_host \
-                    and not _is_loopback(issuer_host):
+            if (not domain or is_loopback(host)) and issuer_host \
+                    and not is_loopback(issuer_host):
                 self.add("domain-server-default", self.where(facts.ENV_DOMAIN_SERVER),
                          f"DOMAIN_SERVER is {'unset' if not domain else 'a localhost URL'}: "
                          "LibreChat sends a localhost redirect URI that Authelia never matches",
