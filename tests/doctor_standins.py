@@ -4,11 +4,17 @@ They answer as FACTS.md ("Checking a running Authelia without a browser login", 
 side, seen from outside") describes; each test changes their state to produce one failure.
 tests/test_doctor_openid_client.py runs LibreChat's real client library (openid-client 6)
 through a full login against the Authelia stand-in, so its answers are not our own guess.
+
+A hostile server: `state.raw[path] = Raw(...)` answers that path with any status, headers
+(raw bytes allowed: C1 controls in a Location) and body, including an endless one
+(`endless`) or a compression bomb (`gzip_bomb`); `HOSTILE` is a value that would take over
+a terminal if it were printed raw.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import secrets
@@ -16,6 +22,8 @@ import socket
 import ssl
 import threading
 import time
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,6 +53,54 @@ REDIRECT_HINT = ("The 'redirect_uri' parameter does not match any of the OAuth 2
 CLIENT_HINT = "The requested OAuth 2.0 Client does not exist."
 SCOPE_HINT = "The OAuth 2.0 Client is not allowed to request scope '{}'."
 LOGIN_REQUIRED = "The Authorization Server requires End-User authentication."
+
+
+# An OSC 52 that writes the clipboard, a CSI that clears the screen, the C1 forms of CSI and
+# OSC, a bidi override, Rich/Textual markup and an action link.
+HOSTILE = "\x1b]52;c;aGk=\x07\x1b[2J\x9b31m\x9d0;t\x07\u202e[bold red]x[/][@click=app.quit]"
+# What a terminal must never receive from the doctor: C0 (but tab and newline), DEL, C1, bidi.
+RAW_CONTROLS = frozenset([*map(chr, range(0x00, 0x09)), *map(chr, range(0x0B, 0x20)), "\x7f",
+                          *map(chr, range(0x80, 0xA0)), *map(chr, range(0x202A, 0x202F)),
+                          *map(chr, range(0x2066, 0x206A))])
+
+
+def hostile(tag: str) -> str:
+    """A hostile value that names its place, so a test can find it (escaped) in the output."""
+    return f"{tag}{HOSTILE}"
+
+
+@dataclass
+class Raw:
+    """Any answer: `body` is bytes, or a callable giving chunks, sent without a length until
+    the client hangs up. Header values may be bytes (sent as they are)."""
+
+    status: int = 200
+    body: bytes | Callable[[], Iterable[bytes]] = b""
+    headers: dict = field(default_factory=dict)
+
+
+def endless(total: int = 1 << 30, chunk: int = 64 * 1024) -> Callable[[], Iterable[bytes]]:
+    """A body of `total` bytes (1 GiB by default), made as it is sent."""
+    def chunks():
+        block = b" " * chunk
+        for _ in range(total // chunk):
+            yield block
+    return chunks
+
+
+@functools.lru_cache(maxsize=8)
+def gzip_bomb(decoded: int = 64 << 20, layers: int = 1) -> bytes:
+    """`decoded` bytes of zeros, gzipped `layers` times (64 MiB is about 64 KB)."""
+    data = None
+    for _ in range(layers):
+        packer = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+        if data is None:
+            block = bytes(1 << 20)
+            parts = [packer.compress(block) for _ in range(decoded >> 20)]
+        else:
+            parts = [packer.compress(data)]
+        data = b"".join(parts) + packer.flush()
+    return data
 
 
 def _b64url(data: bytes) -> str:
@@ -100,8 +156,10 @@ class AutheliaState:
     rate_limited: bool = False
     login_user: str | None = None  # issue codes for this user without a browser
     discovery_status: int = 200
-    echo_token_form: bool = False  # a misbehaving server that quotes the request back
+    # A misbehaving server that quotes the request back: this text, the secret, the form.
+    echo_token_form: str | None = None
     discovery_location: str = ""  # answer discovery with a redirect there
+    raw: dict = field(default_factory=dict)  # path -> Raw: a hostile answer
     requests: list = field(default_factory=list)
     codes: dict = field(default_factory=dict)
 
@@ -138,6 +196,7 @@ class LibreChatState:
     authorization_endpoint: str = ""
     params: dict = field(default_factory=dict)  # the query of /oauth/openid's redirect
     delay_s: float = 0.0
+    raw: dict = field(default_factory=dict)  # path -> Raw: a hostile answer
     requests: list = field(default_factory=list)
 
 
@@ -181,10 +240,38 @@ class _Handler(BaseHTTPRequestHandler):
     def _redirect(self, status: int, url: str):
         self._send(status, b"", {"Location": url}, "text/html")
 
+    def _send_raw(self) -> bool:
+        """Answer with state.raw's entry for this path, if there is one."""
+        raw = self.server.state.raw.get(urlsplit(self.path).path)
+        if raw is None:
+            return False
+        self.send_response(raw.status)
+        headers = {"Content-Type": "application/json", **raw.headers}
+        for key, value in headers.items():
+            if isinstance(value, str):
+                value = value.encode("utf-8")
+            self._headers_buffer.append(key.encode("ascii") + b": " + value + b"\r\n")
+        if not callable(raw.body):
+            self.send_header("Content-Length", str(len(raw.body)))
+            self.end_headers()
+            self.wfile.write(raw.body)
+            return True
+        self.send_header("Connection", "close")
+        self.close_connection = True
+        self.end_headers()
+        try:
+            for chunk in raw.body():
+                self.wfile.write(chunk)
+        except (OSError, ssl.SSLError):  # the client hung up (the doctor, past its cap)
+            pass
+        return True
+
 
 class AutheliaHandler(_Handler):
     def do_GET(self):
         self._read()
+        if self._send_raw():
+            return
         state: AutheliaState = self.server.state
         parts = urlsplit(self.path)
         if parts.path == "/.well-known/openid-configuration":
@@ -203,6 +290,8 @@ class AutheliaHandler(_Handler):
 
     def do_POST(self):
         body = self._read()
+        if self._send_raw():
+            return
         if urlsplit(self.path).path == "/api/oidc/token":
             return self._token(dict(parse_qsl(body.decode(), keep_blank_values=True)))
         return self._send(404, {"error": "not_found"})
@@ -257,9 +346,10 @@ class AutheliaHandler(_Handler):
                                     "error_description": "The authorization server is "
                                     "currently unable to handle the request."},
                               {"Retry-After": "60"})
-        if state.echo_token_form:
-            return self._send(400, {"error": "invalid_request",
-                                    "error_description": f"cannot handle {form}"})
+        if state.echo_token_form is not None:
+            return self._send(400, {"error": "invalid_request", "error_description":
+                                    f"{state.echo_token_form}{form.get('client_secret')} "
+                                    f"{form}"})
         method, client_id, secret = "none", form.get("client_id", ""), ""
         auth = self.headers.get("authorization", "")
         if auth.lower().startswith("basic "):
@@ -304,6 +394,8 @@ class AutheliaHandler(_Handler):
 class LibreChatHandler(_Handler):
     def do_GET(self):
         self._read()
+        if self._send_raw():
+            return
         state: LibreChatState = self.server.state
         path = urlsplit(self.path).path
         if path == "/api/config":

@@ -19,10 +19,31 @@ from .base import (
     failure_reason,
     in_daemon_thread,
     is_loopback,
-    json_body,
     token_refusal,
 )
 from .findings import Finding
+from .replies import (
+    NOT_JSON,
+    OBJECTS,
+    STRING,
+    STRINGS,
+    ResponseTooLarge,
+    kind_of,
+    read_json,
+    url_problem,
+    wrong_fields,
+)
+
+# The fields of discovery the doctor uses, and their JSON types.
+_DISCOVERY_FIELDS = {
+    "issuer": STRING, "authorization_endpoint": STRING, "token_endpoint": STRING,
+    "jwks_uri": STRING, "code_challenge_methods_supported": STRINGS,
+    "token_endpoint_auth_methods_supported": STRINGS,
+}
+_ENDPOINTS = (("authorization_endpoint", "_authorize_ok"), ("token_endpoint", "_token_ok"),
+              ("jwks_uri", "_jwks_ok"))
+_JWK_FIELDS = {"kty": STRING, "alg": STRING, "use": STRING, "kid": STRING}
+_TOKEN_FIELDS = {"error": STRING, "error_description": STRING, "error_hint": STRING}
 
 
 class AutheliaProbes:
@@ -42,8 +63,8 @@ class AutheliaProbes:
         if parts.scheme == "http" and not is_loopback(host):
             self.emit(Finding(
                 "issuer-not-https", "error",
-                f"OPENID_ISSUER is {target.issuer}: openid-client 6 (LibreChat 0.7.9 and "
-                "newer) refuses http:// issuers, and Authelia answers only requests that "
+                f"OPENID_ISSUER is {self.show(target.issuer)}: openid-client 6 (LibreChat "
+                "0.7.9 and newer) refuses http:// issuers, and Authelia answers only requests that "
                 "arrive as https for its cookie domain (no client secret is sent over it)",
                 "set OPENID_ISSUER to Authelia's public https URL (like "
                 "https://auth.example.com), never the container's http://authelia:9091"))
@@ -57,7 +78,8 @@ class AutheliaProbes:
             self.issuer_state = "dns"
             self.emit(Finding(
                 "dns-failed", "error",
-                f"{host} does not resolve here ({failure_reason(error, self.timeout)})",
+                f"{self.show(host)} does not resolve here "
+                f"({failure_reason(error, self.timeout)})",
                 "add a DNS record (or a hosts entry) for Authelia's public name; LibreChat's "
                 "container must resolve it too"))
             return
@@ -70,17 +92,17 @@ class AutheliaProbes:
         except HTTP_ERRORS as error:
             if tls_task is not None:
                 outcome = await tls_task
-                if outcome.state in (tlsprobe.FAILED, tlsprobe.UNTRUSTED):
+                if outcome.state in (tlsprobe.FAILED, tlsprobe.UNTRUSTED) \
+                        and not isinstance(error, ResponseTooLarge):
                     self.issuer_state = "tls" if outcome.state == tlsprobe.UNTRUSTED \
                         else "connect"
                     return
             code = "connect-failed" if isinstance(error, (httpx.ConnectError, OSError)) \
                 else "discovery-failed"
             self.issuer_state = "connect" if code == "connect-failed" else "discovery"
-            self.emit(Finding(code, "error",
-                              f"{target.discovery_url}: {failure_reason(error, self.timeout)}",
-                              "check that Authelia and its reverse proxy are running and "
-                              "reachable at OPENID_ISSUER"))
+            self.emit(self.failed(error, code, self.show(target.discovery_url),
+                                  "check that Authelia and its reverse proxy are running and "
+                                  "reachable at OPENID_ISSUER"))
             return
         local_now = time.time()
         document = self._discovery_document(response)
@@ -113,7 +135,7 @@ class AutheliaProbes:
                 self._budget() + 0.5)
         except asyncio.TimeoutError:
             outcome = tlsprobe.TlsOutcome(tlsprobe.FAILED, Finding(
-                "connect-failed", "error", f"{host}:{port}: no answer within "
+                "connect-failed", "error", f"{self.show(host)}:{port}: no answer within "
                 f"{self.timeout:g} s", "check that Authelia's proxy is running"), "")
         self.tls = outcome
         self.emit(outcome.finding)
@@ -121,96 +143,157 @@ class AutheliaProbes:
             self.tls_done.set_result(outcome)
         return outcome
 
-    def _discovery_document(self, response: httpx.Response):
+    def _discovery_document(self, response):
+        """What discovery says, checked: a new dict holding only the values whose type and
+        URL were checked, and a flag per endpoint that may be probed; None if unusable."""
         target = self.target
-        url = target.discovery_url
+        url = self.show(target.discovery_url)
         if response.is_redirect:
-            where = response.headers.get("location", "")
+            where = self.show(response.headers.get("location", ""))
             self.emit(Finding(
                 "discovery-failed", "error",
                 f"{url} redirects to {where} (not followed; LibreChat does not follow it "
                 "either)", "set OPENID_ISSUER to the URL Authelia really answers at"))
             return None
-        document = json_body(response) if response.status_code == 200 else None
-        if not isinstance(document, dict):
-            what = f"answered {response.status_code}" if response.status_code != 200 \
-                else "did not answer JSON"
-            self.emit(Finding(
-                "discovery-failed", "error", f"{url} {what}",
-                "check that OPENID_ISSUER is Authelia's public URL and that the reverse proxy "
-                "passes /.well-known/ to Authelia"))
+        fix_proxy = ("check that OPENID_ISSUER is Authelia's public URL and that the reverse "
+                     "proxy passes /.well-known/ to Authelia")
+        if response.status_code != 200:
+            self.emit(Finding("discovery-failed", "error",
+                              f"{url} answered {response.status_code}", fix_proxy))
+            return None
+        document, problem = read_json(response)
+        if problem == NOT_JSON:
+            self.emit(Finding("discovery-failed", "error", f"{url} did not answer JSON",
+                              fix_proxy))
+            return None
+        if problem or not isinstance(document, dict):
+            what = problem or f"JSON that is {kind_of(document)}, not an object"
+            self.emit(Finding("discovery-malformed", "error", f"{url} answered {what}",
+                              fix_proxy))
             return None
         problems = 0
-        issuer = document.get("issuer")
-        if issuer != target.issuer:
+        wrong = wrong_fields(document, _DISCOVERY_FIELDS)
+        for key, what in wrong.items():
+            problems += 1
+            self.emit(Finding(
+                "discovery-malformed", "error",
+                f"discovery's {key} is {what}, not {_DISCOVERY_FIELDS[key]} (not used)",
+                "check that the proxy serves Authelia's own discovery document"))
+        checked = {key: document[key] for key in _DISCOVERY_FIELDS
+                   if key in document and key not in wrong}
+        issuer = checked.get("issuer")
+        if issuer is None and "issuer" not in wrong:
             problems += 1
             self.emit(Finding(
                 "discovery-issuer-mismatch", "error",
-                f"discovery's issuer is {issuer!r}, OPENID_ISSUER is {target.issuer!r}: "
+                f"discovery has no issuer, OPENID_ISSUER is '{self.show(target.issuer)}': "
                 "openid-client requires them equal",
-                f"set OPENID_ISSUER={issuer} (or Authelia's session.cookies authelia_url to "
-                f"{target.issuer})"))
-        if "S256" not in (document.get("code_challenge_methods_supported") or []):
+                "check that the proxy serves Authelia's own discovery document"))
+        elif issuer is not None and issuer != target.issuer:
+            problems += 1
+            self.emit(Finding(
+                "discovery-issuer-mismatch", "error",
+                f"discovery's issuer is '{self.show(issuer)}', OPENID_ISSUER is "
+                f"'{self.show(target.issuer)}': openid-client requires them equal",
+                f"set OPENID_ISSUER={self.show(issuer)} (or Authelia's session.cookies "
+                f"authelia_url to {self.show(target.issuer)})"))
+        if "code_challenge_methods_supported" not in wrong \
+                and "S256" not in checked.get("code_challenge_methods_supported", []):
             problems += 1
             self.emit(Finding(
                 "discovery-no-s256", "error",
                 "discovery does not offer the S256 PKCE challenge method LibreChat sends",
                 "remove pkce_challenge_method: plain from the client, and check that the "
                 "proxy serves Authelia's own discovery document"))
-        methods = document.get("token_endpoint_auth_methods_supported") or []
-        if target.auth_method not in methods:
+        methods = checked.get("token_endpoint_auth_methods_supported", [])
+        if "token_endpoint_auth_methods_supported" not in wrong \
+                and target.auth_method not in methods:
             problems += 1
+            offered = self.show(", ".join(methods)) or "none"
             self.emit(Finding(
                 "discovery-auth-method-unsupported", "error",
-                f"discovery does not offer {target.auth_method}, the method this LibreChat "
-                f"version sends the client secret with (offered: {', '.join(methods) or 'none'})",
+                f"discovery does not offer {self.show(target.auth_method)}, the method this "
+                f"LibreChat version sends the client secret with (offered: {offered})",
                 "upgrade Authelia to 4.38 or newer, or set the LibreChat version in the "
                 "profile to the one deployed"))
-        for key, flag in (("authorization_endpoint", "_authorize_ok"),
-                          ("token_endpoint", "_token_ok"), ("jwks_uri", "_jwks_ok")):
-            value = document.get(key)
-            if not isinstance(value, str) or not value:
+        for key, flag in _ENDPOINTS:
+            value = checked.pop(key, None)
+            if key in wrong:
+                continue
+            if not value:
                 problems += 1
                 self.emit(Finding("discovery-failed", "error", f"discovery has no {key}",
                                   "check that the proxy serves Authelia's discovery document"))
-            elif origin(value) != origin(target.issuer):
+                continue
+            bad = url_problem(value)
+            if bad:
+                problems += 1
+                self.emit(Finding(
+                    "discovery-malformed", "error",
+                    f"discovery's {key} '{self.show(value)}' is not a valid URL "
+                    f"({self.show(bad)}; not probed)",
+                    "check that the proxy serves Authelia's own discovery document"))
+                continue
+            checked[key] = value  # a valid URL: LibreChat's branch may compare with it
+            if origin(value) != origin(target.issuer):
                 problems += 1
                 self.emit(Finding(
                     "discovery-endpoint-off-origin", "error",
-                    f"discovery's {key} {strip_query(value)} is not on the issuer's origin "
-                    "(not probed)",
+                    f"discovery's {key} {self.show(strip_query(value))} is not on the "
+                    "issuer's origin (not probed)",
                     "serve Authelia under one public URL and set it as OPENID_ISSUER"))
             else:
-                document[flag] = True
+                checked[flag] = True
         if not problems:
             self.emit(Finding("discovery-ok", "ok",
                               f"discovery at {url}: issuer matches, S256 and "
-                              f"{target.auth_method} offered, endpoints on the issuer's origin",
-                              ""))
-        return document
+                              f"{self.show(target.auth_method)} offered, endpoints on the "
+                              "issuer's origin", ""))
+        return checked
 
     async def _jwks(self, client, url) -> None:
+        fix = ("add an RSA key (2048 bits or more) with algorithm RS256 and use sig to "
+               "identity_providers.oidc.jwks and restart Authelia")
+        where = f"JWKS {self.show(url)}"
         try:
             response = await self._request(client, "GET", url)
         except HTTP_ERRORS as error:
-            self.emit(Finding("jwks-unusable", "error",
-                              f"JWKS {url}: {failure_reason(error, self.timeout)}",
-                              "check that the proxy passes Authelia's jwks.json"))
+            self.emit(self.failed(error, "jwks-unusable", where,
+                                  "check that the proxy passes Authelia's jwks.json"))
             return
-        document = json_body(response) if response.status_code == 200 else None
-        keys = document.get("keys") if isinstance(document, dict) else None
-        usable = [k for k in keys or [] if isinstance(k, dict) and k.get("kty") == "RSA"
+        if response.status_code != 200:
+            self.emit(Finding("jwks-unusable", "error",
+                              f"{where} answered {response.status_code}", fix))
+            return
+        document, problem = read_json(response)
+        if problem == NOT_JSON:
+            self.emit(Finding("jwks-unusable", "error", f"{where} did not answer JSON", fix))
+            return
+        malformed = problem or (f"JSON that is {kind_of(document)}, not an object"
+                                if not isinstance(document, dict) else "")
+        if not malformed:
+            wrong = wrong_fields(document, {"keys": OBJECTS})
+            if wrong:
+                malformed = f"keys that is {wrong['keys']}, not {OBJECTS}"
+            else:
+                for key in document.get("keys", []):
+                    wrong = wrong_fields(key, _JWK_FIELDS)
+                    if wrong:
+                        name, what = next(iter(wrong.items()))
+                        malformed = f"a key whose {name} is {what}, not {_JWK_FIELDS[name]}"
+                        break
+        if malformed:
+            self.emit(Finding("jwks-malformed", "error", f"{where} answered {malformed}",
+                              "check that the proxy passes Authelia's own jwks.json"))
+            return
+        usable = [k for k in document.get("keys", []) if k.get("kty") == "RSA"
                   and k.get("alg", "RS256") == "RS256" and k.get("use", "sig") == "sig"]
         if usable:
-            self.emit(Finding("jwks-ok", "ok",
-                              f"JWKS has an RS256 signing key ({usable[0].get('kid', 'no kid')})",
-                              ""))
+            kid = self.show(usable[0]["kid"]) if "kid" in usable[0] else "no kid"
+            self.emit(Finding("jwks-ok", "ok", f"JWKS has an RS256 signing key ({kid})", ""))
             return
-        what = f"answered {response.status_code}" if document is None else \
-            "has no RSA key for RS256 signatures"
-        self.emit(Finding("jwks-unusable", "error", f"JWKS {url} {what}",
-                          "add an RSA key (2048 bits or more) with algorithm RS256 and use sig "
-                          "to identity_providers.oidc.jwks and restart Authelia"))
+        self.emit(Finding("jwks-unusable", "error",
+                          f"{where} has no RSA key for RS256 signatures", fix))
 
     def _authorization_url(self, endpoint: str) -> str:
         verifier = secrets.token_urlsafe(48)
@@ -235,13 +318,20 @@ class AutheliaProbes:
         try:
             response = await self._request(client, "GET", url)
         except HTTP_ERRORS as error:
-            return Finding("authorize-failed", "error",
-                           f"{who} authorization request: {failure_reason(error, self.timeout)}",
-                           "check that the proxy passes /api/oidc/ to Authelia")
+            return self.failed(error, "authorize-failed", f"{who} authorization request",
+                               "check that the proxy passes /api/oidc/ to Authelia")
         location = response.headers.get("location", "") if response.is_redirect else ""
+        body = None
+        if not location:
+            body, problem = read_json(response)
+            if problem and problem != NOT_JSON:
+                return Finding("authorize-failed", "error",
+                               f"{who} authorization request: Authelia answered "
+                               f"{response.status_code} with {problem}",
+                               "check what answers at Authelia's authorization endpoint")
         return answers.classify_authorize(
-            response.status_code, location, None if location else json_body(response),
-            issuer=self.target.issuer, redirect_uri=redirect_uri, scopes=scopes, who=who)
+            response.status_code, location, body, issuer=self.target.issuer,
+            redirect_uri=redirect_uri, scopes=scopes, who=who, show=self.show)
 
     async def _token(self, client, document, authorize) -> None:
         if not self.token_probe:
@@ -274,9 +364,24 @@ class AutheliaProbes:
         try:
             response = await self._request(client, "POST", endpoint, data=data, headers=headers)
         except HTTP_ERRORS as error:
-            self.emit(Finding("token-unexpected", "error",
-                              f"token endpoint: {failure_reason(error, self.timeout)}",
-                              "check that the proxy passes /api/oidc/token to Authelia"))
+            self.emit(self.failed(error, "token-unexpected", "token endpoint",
+                                  "check that the proxy passes /api/oidc/token to Authelia"))
+            return
+        body, problem = read_json(response)
+        malformed = problem if problem != NOT_JSON else ""
+        if not malformed and body is not None:
+            wrong = wrong_fields(body, _TOKEN_FIELDS) if isinstance(body, dict) else {}
+            if not isinstance(body, dict):
+                malformed = f"JSON that is {kind_of(body)}, not an object"
+            elif wrong:
+                name, what = next(iter(wrong.items()))
+                malformed = f"JSON whose {name} is {what}, not a string"
+        if malformed and response.status_code != 429:
+            self.emit(Finding("token-response-malformed", "error",
+                              f"token endpoint: answered {response.status_code} with "
+                              f"{malformed}",
+                              "check what answers at Authelia's token endpoint (a proxy in "
+                              "front of it?) and read Authelia's log"))
             return
         known = None
         if authorize is not None:
@@ -286,9 +391,10 @@ class AutheliaProbes:
                 known = True
             elif verdict is not None and verdict.code == "authorize-client-unknown":
                 known = False
-        self.emit(answers.classify_token(response.status_code, json_body(response),
+        self.emit(answers.classify_token(response.status_code, None if malformed else body,
                                          response.headers.get("retry-after", ""),
-                                         client_known=known, method=target.auth_method))
+                                         client_known=known, method=target.auth_method,
+                                         show=self.show))
 
     # LibreChat ---------------------------------------------------------------------------
 

@@ -49,6 +49,12 @@ CODES = {
     "librechat-config-ok": "LibreChat offers the OpenID login on the profile's URL",
     "librechat-request-ok": "LibreChat's authorization request matches the profile",
     "issuer-not-https": "OPENID_ISSUER is a plain http:// URL on another host than this one",
+    # A server's answer the doctor will not use (a hostile or misconfigured server).
+    "response-too-large": "an answer is larger than 1 MB once decoded (not read further)",
+    "discovery-malformed": "a field of the discovery document has the wrong type or a bad URL",
+    "jwks-malformed": "the JWKS is not an object with a list of key objects",
+    "token-response-malformed": "the token endpoint's JSON answer has the wrong shape",
+    "librechat-config-malformed": "LibreChat's /api/config JSON has the wrong shape",
 }
 
 

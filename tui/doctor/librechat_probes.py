@@ -10,8 +10,12 @@ import httpx
 
 from . import tlsprobe
 from .answers import origin, strip_query
-from .base import HTTP_ERRORS, failure_reason, json_body, query_params
+from .base import HTTP_ERRORS, query_params
 from .findings import Finding
+from .replies import NOT_JSON, STRING, ResponseTooLarge, kind_of, read_json, url_problem
+
+# The fields of /api/config the doctor uses, and their JSON types.
+_CONFIG_FIELDS = {"serverDomain": STRING}
 
 
 class LibreChatProbes:
@@ -29,19 +33,27 @@ class LibreChatProbes:
             return error
 
     def _check_config(self, app, response) -> bool:
-        url = app + "/api/config"
+        url = self.show(app + "/api/config")
         if isinstance(response, BaseException):
-            self.emit(Finding("librechat-unreachable", "error",
-                              f"{url}: {failure_reason(response, self.timeout)}",
-                              "check that LibreChat runs and that DOMAIN_SERVER is its public "
-                              "URL (the one checked here)"))
-            return False
-        config = json_body(response) if response.status_code == 200 else None
-        if not isinstance(config, dict):
+            self.emit(self.failed(response, "librechat-unreachable", url,
+                                  "check that LibreChat runs and that DOMAIN_SERVER is its "
+                                  "public URL (the one checked here)"))
+            return isinstance(response, ResponseTooLarge)
+        config, problem = read_json(response) if response.status_code == 200 else (None, "")
+        if response.status_code != 200 or problem == NOT_JSON:
             what = f"answered {response.status_code}" if response.status_code != 200 \
                 else "did not answer JSON"
             self.emit(Finding("librechat-unreachable", "error", f"{url} {what}",
                               "check that the reverse proxy passes /api/ to LibreChat"))
+            return True
+        malformed = problem or (f"JSON that is {kind_of(config)}, not an object"
+                                if not isinstance(config, dict) else "")
+        if not malformed and not isinstance(config.get("serverDomain", ""), str):
+            malformed = f"a serverDomain that is {kind_of(config['serverDomain'])}, not a string"
+        if malformed:
+            self.emit(Finding("librechat-config-malformed", "error",
+                              f"{url} answered {malformed}",
+                              "check what answers at LibreChat's URL (a proxy in front of it?)"))
             return True
         problems = 0
         off = [key for key in ("socialLoginEnabled", "openidLoginEnabled")
@@ -57,28 +69,38 @@ class LibreChatProbes:
         domain = config.get("serverDomain")
         if domain != self.target.app_url:
             problems += 1
+            said = f"'{self.show(domain)}'" if domain is not None else "missing"
             self.emit(Finding(
                 "librechat-server-domain-mismatch", "error",
-                f"LibreChat's serverDomain is {domain!r}, the expected URL is "
-                f"{self.target.app_url!r}: the redirect URI will not match",
-                f"set DOMAIN_SERVER={self.target.app_url} (and DOMAIN_CLIENT) in LibreChat's "
-                "environment and restart it"))
+                f"LibreChat's serverDomain is {said}, the expected URL is "
+                f"'{self.show(self.target.app_url)}': the redirect URI will not match",
+                f"set DOMAIN_SERVER={self.show(self.target.app_url)} (and DOMAIN_CLIENT) in "
+                "LibreChat's environment and restart it"))
         if not problems:
             self.emit(Finding("librechat-config-ok", "ok",
                               "LibreChat offers the OpenID login, serverDomain matches", ""))
         return True
 
     async def _check_openid(self, client, app, response, config_reached) -> None:
-        url = app + "/oauth/openid"
+        url = self.show(app + "/oauth/openid")
         if isinstance(response, BaseException):
-            if config_reached:
-                self.emit(Finding("librechat-unreachable", "error",
-                                  f"{url}: {failure_reason(response, self.timeout)}",
-                                  "check that the reverse proxy passes /oauth/ to LibreChat"))
+            if config_reached or isinstance(response, ResponseTooLarge):
+                self.emit(self.failed(response, "librechat-unreachable", url,
+                                      "check that the reverse proxy passes /oauth/ to "
+                                      "LibreChat"))
             return
         location = response.headers.get("location", "") if response.is_redirect else ""
         if not location:
             await self._strategy_failed(url, response)
+            return
+        problem = url_problem(location)
+        if problem:
+            self.emit(Finding(
+                "librechat-request-mismatch", "error",
+                f"LibreChat's authorization request goes to '{self.show(location)}', which is "
+                f"not a valid URL ({self.show(problem)})",
+                "set OPENID_ISSUER in LibreChat's environment to Authelia's public URL, then "
+                "restart LibreChat"))
             return
         document = await self._wait_discovery()
         params = query_params(location)
@@ -106,8 +128,8 @@ class LibreChatProbes:
         for name, seen, wanted, variable in differences:
             self.emit(Finding(
                 "librechat-request-mismatch", "error",
-                f"LibreChat's authorization request has {name} {seen!r}, expected "
-                f"{wanted!r}",
+                f"LibreChat's authorization request has {name} '{self.show(seen)}', expected "
+                f"'{self.show(wanted)}'",
                 f"set {variable} in LibreChat's environment to match (or the profile to "
                 "match LibreChat), then restart LibreChat"))
         if not differences:
@@ -131,7 +153,7 @@ class LibreChatProbes:
         await self._wait_discovery()
         await self._wait(self.tls_done)  # the likely cause depends on the TLS verdict
         likely = self._likely_inside_cause()
-        discovery = self.target.discovery_url
+        discovery = self.show(self.target.discovery_url)
         self.emit(Finding(
             "librechat-strategy-failed", "error",
             f"{url} {seen}: LibreChat's own discovery failed when it started. {likely}",
@@ -156,6 +178,6 @@ class LibreChatProbes:
             return "Likely cause: Authelia's discovery fails from here too (see above)."
         return ("Discovery works from here, so likely the container cannot reach Authelia's "
                 "public name: Docker hairpin NAT or split DNS (usual fix: extra_hosts: "
-                f"[\"{issuer.hostname}:host-gateway\"] in a compose override).")
+                f"[\"{self.show(issuer.hostname)}:host-gateway\"] in a compose override).")
 
 
