@@ -211,7 +211,9 @@ def test_tls_expired(ca, ca_file):
         findings = doctor(profile, ca_file)
     finally:
         server.stop()
-    assert "CERT_HAS_EXPIRED" in only(findings, "tls-expired").message
+    message = only(findings, "tls-expired").message
+    assert "CERT_HAS_EXPIRED" in message
+    assert "the certificate has expired" in message and "certificate certificate" not in message
 
 
 def test_tls_name_mismatch(ca, ca_file):
@@ -480,9 +482,21 @@ def test_the_issues_codes_are_all_there_and_every_code_is_in_the_readme():
 
 def test_a_server_quoting_the_secret_back_never_gets_it_into_the_output(pair, ca_file):
     authelia, _, profile = pair
-    authelia.state.echo_token_form = True
+    authelia.state.echo_token_form = "cannot handle "
     finding = only(doctor(profile, ca_file), "token-unexpected")
     assert "[secret]" in finding.message and FAKE_CLIENT_SECRET not in finding.message
+
+
+@pytest.mark.parametrize("cut_inside", [5, 30, 60])
+def test_a_long_answer_cut_inside_the_secret_shows_no_part_of_it(pair, ca_file, cut_inside):
+    from tui.core.shown import LIMIT
+
+    authelia, _, profile = pair
+    # The message quotes "invalid_request " then this text: the cut falls in the secret.
+    authelia.state.echo_token_form = "x" * (LIMIT - len("invalid_request ") - cut_inside)
+    finding = only(doctor(profile, ca_file), "token-unexpected")
+    assert "more characters" in finding.message
+    assert FAKE_CLIENT_SECRET[:cut_inside] not in finding.message
 
 
 def test_a_target_never_shows_its_secret(pair, ca_file):

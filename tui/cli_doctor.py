@@ -59,13 +59,31 @@ def _target(args):
         ca_file = ca_file or getattr(profile, "ca_file", "") or ""
     if args.env is None:
         return target_from_profile(profile, ca_file)
-    from .userfiles.dotenv import read_dotenv
+    return target_from_env(_env_values(args.env), base=profile, ca_file=ca_file)
 
+
+#: The largest .env read (LibreChat's .env.example is about 30 KB).
+MAX_ENV_BYTES = 1024 * 1024
+
+
+def _env_values(path: str) -> dict[str, str]:
+    """The variables of a .env, read through the guard for the user's files: a regular file
+    (a FIFO or device is never opened), at most MAX_ENV_BYTES; one line (exit 2) otherwise."""
+    from .core.files import FileTooLarge, NotRegularFile, read_regular_file
+    from .core.shown import shown, shown_path
+    from .userfiles.dotenv import DotEnv, decode
+
+    where = f"--env {shown_path(path)}"
     try:
-        values = read_dotenv(args.env).values
+        data = read_regular_file(path, limit=MAX_ENV_BYTES)
+    except NotRegularFile as error:
+        raise _bad(f"{where}: is {error.kind}, not a regular file (not read)") from None
+    except FileTooLarge:
+        raise _bad(f"{where}: larger than {MAX_ENV_BYTES // (1024 * 1024)} MB, not a "
+                   "LibreChat .env") from None
     except OSError as error:
-        raise _bad(f"--env {args.env}: {error.strerror or error}") from None
-    return target_from_env(values, base=profile, ca_file=ca_file)
+        raise _bad(f"{where}: {shown(error.strerror or error)}") from None
+    return DotEnv(decode(data, shown_path(path)), path).values
 
 
 class _Spinner:

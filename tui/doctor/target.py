@@ -9,6 +9,10 @@ from collections import namedtuple
 from urllib.parse import urlsplit
 
 from ..core import facts
+from ..core.shown import shown, shown_path
+
+#: The largest CA file read (a bundle of every public CA is about 220 KB).
+MAX_CA_FILE_BYTES = 1024 * 1024
 
 
 class TargetError(ValueError):
@@ -38,9 +42,9 @@ def _require_url(label: str, url: str) -> None:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as error:
-        raise TargetError(f"{label} {url!r} is not a valid URL ({error})") from None
+        raise TargetError(f"{label} '{shown(url)}' is not a valid URL ({error})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TargetError(f"{label} {url!r} must be an absolute http(s) URL")
+        raise TargetError(f"{label} '{shown(url)}' must be an absolute http(s) URL")
 
 
 def _strip_discovery(issuer: str) -> str:
@@ -48,16 +52,42 @@ def _strip_discovery(issuer: str) -> str:
         else issuer
 
 
+def read_ca_file(path: str) -> str:
+    """The PEM text of a CA file, read through the guard for the user's files: a regular
+    file (a FIFO or device is never opened), at most MAX_CA_FILE_BYTES. TargetError (bad
+    input, one line) otherwise."""
+    from ..core.files import FileTooLarge, NotRegularFile, read_regular_file
+
+    where = f"CA file {shown_path(path)}"
+    try:
+        data = read_regular_file(path, limit=MAX_CA_FILE_BYTES)
+    except NotRegularFile as error:
+        raise TargetError(f"{where}: is {error.kind}, not a regular file (not read)") from None
+    except FileTooLarge:
+        raise TargetError(f"{where}: larger than {MAX_CA_FILE_BYTES // (1024 * 1024)} MB, "
+                          "not a CA certificate file") from None
+    except OSError as error:
+        raise TargetError(f"{where}: {shown(error.strerror or error)}") from None
+    # PEM is ASCII; text around the blocks (comments, names) may not be, and is skipped.
+    return data.decode("ascii", "ignore")
+
+
+def load_ca(context, path: str) -> None:
+    """Add the CA file's certificates to an ssl context; TargetError when it has none."""
+    import ssl
+
+    text = read_ca_file(path)
+    try:
+        context.load_verify_locations(cadata=text)
+    except (ssl.SSLError, ValueError):
+        raise TargetError(f"CA file {shown_path(path)}: not a PEM certificate file") from None
+
+
 def check_ca_file(path: str) -> None:
     """A CA file must load as PEM certificates: a bad one is bad input, not a finding."""
     import ssl
 
-    try:
-        ssl.create_default_context().load_verify_locations(cafile=path)
-    except ssl.SSLError:  # an OSError too: first
-        raise TargetError(f"CA file {path}: not a PEM certificate file") from None
-    except OSError as error:
-        raise TargetError(f"CA file {path}: {error.strerror or error}") from None
+    load_ca(ssl.create_default_context(), path)
 
 
 def target_from_profile(profile, ca_file: str = "") -> Target:

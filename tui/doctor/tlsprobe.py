@@ -60,13 +60,18 @@ def verify_context(ca_file: str = "") -> ssl.SSLContext:
     costs tens of milliseconds of CPU, which would otherwise hold up every probe."""
     import os
 
-    key = (ca_file, os.stat(ca_file).st_mtime_ns if ca_file else 0)
+    from .target import load_ca
+
+    try:
+        key = (ca_file, os.stat(ca_file).st_mtime_ns if ca_file else 0)
+    except OSError:  # gone since it was checked: load_ca names the problem
+        key = (ca_file, 0)
     with _contexts_lock:
         context = _contexts.get(key)
         if context is None:
             context = ssl.create_default_context()
             if ca_file:
-                context.load_verify_locations(cafile=ca_file)
+                load_ca(context, ca_file)  # through the guard: never a FIFO, never huge
             _contexts[key] = context
         return context
 
@@ -164,9 +169,10 @@ def _verdict(where: str, error: ssl.SSLCertVerificationError, had_ca_file: bool,
     leaf_only = node == _NODE_CODES[_MISSING_ISSUER]
     detail = error.verify_message or str(error)
     if code in _EXPIRED:
+        state = "has expired" if node == "CERT_HAS_EXPIRED" else "is not valid yet"
         return TlsOutcome(UNTRUSTED, Finding(
             "tls-expired", "error",
-            f"{where}: the certificate {detail} (LibreChat meets {node})",
+            f"{where}: the certificate {state} (LibreChat meets {node})",
             "renew the certificate (check the proxy's ACME client), and this machine's "
             "clock"), node)
     if code in _NAME_MISMATCH:
