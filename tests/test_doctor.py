@@ -214,6 +214,7 @@ def test_tls_expired(ca, ca_file):
     message = only(findings, "tls-expired").message
     assert "CERT_HAS_EXPIRED" in message
     assert "the certificate has expired" in message and "certificate certificate" not in message
+    assert token_posts(server) == [] and "discovery-ok" not in codes(findings)
 
 
 def test_tls_name_mismatch(ca, ca_file):
@@ -223,6 +224,7 @@ def test_tls_name_mismatch(ca, ca_file):
     finally:
         server.stop()
     assert only(findings, "tls-name-mismatch").severity == "error"
+    assert token_posts(server) == [] and "discovery-ok" not in codes(findings)
 
 
 # Discovery ------------------------------------------------------------------------------

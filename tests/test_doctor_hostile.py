@@ -401,3 +401,18 @@ def test_hostile_is_hostile():
     """The payload holds each kind of control the doctor must escape."""
     assert {"\x1b", "\x07", "\x9b", "\x9d", "\u202e"} <= set(HOSTILE) & RAW_CONTROLS
     assert "[bold red]" in HOSTILE and "[@click=" in HOSTILE
+
+
+def test_no_proxy_from_the_environment_sees_the_requests(pair, ca_file, monkeypatch):
+    from doctor_standins import BlackHole
+
+    hole = BlackHole()  # a "proxy" that would swallow every request (and the secret)
+    try:
+        for name in ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY", "https_proxy", "all_proxy"):
+            monkeypatch.setenv(name, f"http://127.0.0.1:{hole.port}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        findings = doctor(pair[2], ca_file, timeout=1.0)
+    finally:
+        hole.close()
+    assert "token-client-ok" in codes(findings)
