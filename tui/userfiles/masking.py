@@ -182,6 +182,9 @@ class _Spans:
     def __init__(self, bodies: list[str], yaml: bool) -> None:
         self.bodies = bodies
         self.yaml = yaml
+        # Indentation of each line; -1 for a blank one (it belongs to whatever surrounds it).
+        self.indents = [_indent(line) if line.strip() else -1 for line in bodies] \
+            if yaml else []
         self._ends: list[int] | None = None
         self._quotes: dict[str, list[int]] = {}
 
@@ -203,15 +206,16 @@ class _Spans:
         if not block and not sensitive:
             return extra, False
         empty = not block and bool(_NODE_PROPERTIES.match(stripped))
+        own_list_possible = empty and not match.group("lead").strip()
+        indents = self.indents
         end = index
-        for number in range(index + 1, len(self.bodies)):
-            line = self.bodies[number]
-            if not line.strip():
+        for number in range(index + 1, len(indents)):
+            indent = indents[number]
+            if indent < 0:
                 continue  # blank lines belong to the value only when more of it follows
             # `key:` then `- item` at the key's own column is the key's list (YAML allows it).
-            own_list = empty and _indent(line) == column and \
-                line.lstrip().startswith("- ") and not match.group("lead").strip()
-            if _indent(line) > column or own_list:
+            if indent > column or (own_list_possible and indent == column
+                                   and self.bodies[number].lstrip().startswith("- ")):
                 end = number
             else:
                 break
@@ -280,8 +284,9 @@ def masked_diff(old: str | None, new: str, path: str, secrets: list[str], *,
     masker = Masker(secrets)
     before = masker.units(old or "", yaml=yaml)
     after = masker.units(new, yaml=yaml)
-    matcher = difflib.SequenceMatcher(None, [u[2] for u in before], [u[2] for u in after],
-                                      autojunk=False)
+    # autojunk as in difflib.unified_diff: without it, thousands of equal lines (`cert: |`)
+    # make the matcher quadratic.
+    matcher = difflib.SequenceMatcher(None, [u[2] for u in before], [u[2] for u in after])
     name = shown_path(path)
     out = [f"--- {name}\n", f"+++ {name}\n"]
     for group in matcher.get_grouped_opcodes(2):
