@@ -76,6 +76,8 @@ YAML_SHAPES = {
                                  ["Flow-env-13"], "    environment: [OPENID_CLIENT_SECRET="
                                  "********, TZ=UTC]"),
     "the-profiles-digest": (f"  other: '{FAKE_DIGEST}'", [FAKE_DIGEST], "  other: '********'"),
+    "compose-default": ("      DB_PASSWORD: ${DB_PASSWORD:-Default-pw-14}", ["Default-pw-14"],
+                        "      DB_PASSWORD: ********"),
 }
 
 

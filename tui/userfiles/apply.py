@@ -488,7 +488,7 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
     except YamlDocError as error:
         raise ApplyError(f"{error}; fix it first (librechat-authelia audit shows it)") from None
     except dotenv.DotEnvEditError as error:
-        raise ApplyError(f"{path}: {error}; nothing written") from None
+        raise ApplyError(f"{shown_path(path)}: {error}; nothing written") from None
     notes = edit_notes + notes
     changed = new_text != (old_text or "") or old is None
     if changed:

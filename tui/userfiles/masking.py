@@ -41,7 +41,9 @@ SENSITIVE_KEY = re.compile(r"(?i)secret|password|pass|token|key|credential|priva
 _PUBLIC_VALUES = frozenset({
     "", "client_secret_basic", "client_secret_post", "client_secret_jwt", "private_key_jwt",
     "none", "true", "false", "yes", "no", "on", "off", "null", "~"})
-_REFERENCE = re.compile(r"^(?:\{\{.*\}\}|\$\{?[A-Za-z_][A-Za-z0-9_]*(?::?[-?+][^}]*)?\}?)$")
+# A template or a bare Compose variable; `${VAR:-default}` is not one: its default may be a
+# secret.
+_REFERENCE = re.compile(r"^(?:\{\{.*\}\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})$")
 
 # KEY=value, KEY: value, export KEY=value, - KEY=value, - key: value, "key": value
 _ASSIGNMENT = re.compile(
