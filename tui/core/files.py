@@ -46,8 +46,15 @@ def write_private_file(path: Path, text: str | bytes, *, exclusive: bool = False
 
 
 def _link_exclusively(temp: str, path: Path) -> None:
+    link_exclusively(temp, os.fspath(path))
+
+
+def link_exclusively(temp: str, name: str, *, dir_fd: int | None = None) -> None:
+    """Give the file `temp` the name `name` only if nothing has that name yet
+    (FileExistsError otherwise); both relative to `dir_fd` when given. `temp` may be left:
+    the caller removes it (a FileNotFoundError then means it is gone already)."""
     try:
-        os.link(temp, path, follow_symlinks=False)
+        os.link(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd, follow_symlinks=False)
     except FileExistsError:
         raise
     except OSError as error:
@@ -55,8 +62,9 @@ def _link_exclusively(temp: str, path: Path) -> None:
             raise
         # No hard links here: claim the name with O_EXCL, then move the content over it.
         # A reader may see the empty file for an instant; no writer can take the name.
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        os.replace(temp, path)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+        os.close(os.open(name, flags, 0o600, dir_fd=dir_fd))
+        os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
 
 
 _KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
@@ -172,3 +180,184 @@ def write_snippet(path: str | Path, text: str, *, overwrite: bool = False,
 
 
 _MAX_APPEND_BYTES = 64 << 20
+
+
+# Replacing a file someone else may be watching: one resolution, no symlink followed after it,
+# temporary files only we create and only we clean up.
+
+#: In the name of every temporary file `apply` creates: `.NAME.librechat-authelia-XXXXXXXX.tmp`.
+TEMP_TAG = "librechat-authelia"
+_MAX_LINKS = 40  # as the kernel's own limit on symlinks in one path
+_PSEUDO_FILE_SYSTEMS = ("/proc", "/sys")
+_STALE_AFTER = 2.0  # seconds: a temporary file younger than this may be a writer's
+
+
+def _owner_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return f"{pwd.getpwuid(uid).pw_name} (uid {uid})"
+    except (ImportError, KeyError):
+        return f"uid {uid}"
+
+
+def resolve_for_writing(path: Path) -> Path:
+    """The file a write to `path` reaches, every symlink followed once, here and only here.
+
+    A symlink is followed only when it was made by the user running us or by root, and it
+    does not sit in a directory anyone may write to without the sticky bit (where anyone
+    could have swapped it): otherwise WriteRefused, as for a dangling link, a loop (more than
+    40 links), or a file under /proc or /sys. The result has no symlink in it; a missing
+    last part (a file to create) is fine. Other OSErrors (a name too long, a directory that
+    cannot be searched) come through as the system raised them.
+    """
+    from .shown import shown_path
+
+    given = Path(path)
+    pending = list((given if given.is_absolute() else Path.cwd() / given).parts[1:])
+    pending.reverse()  # a stack: the next part last
+    resolved = Path("/")
+    links = 0
+    last_link: Path | None = None  # a link that was the path's last part: its target's last
+    while pending:
+        part = pending.pop()
+        if part in ("", "."):
+            continue
+        if part == "..":
+            resolved = resolved.parent
+            continue
+        candidate = resolved / part
+        try:
+            status = os.lstat(candidate)
+        except FileNotFoundError:
+            if last_link is not None and not pending:
+                raise WriteRefused(f"{shown_path(last_link)} is a symbolic link to "
+                                   f"{shown_path(candidate)}, which does not exist: nothing "
+                                   "was written") from None
+            pending.reverse()
+            return candidate.joinpath(*pending)
+        if not stat.S_ISLNK(status.st_mode):
+            resolved = candidate
+            continue
+        links += 1
+        if links > _MAX_LINKS:
+            raise WriteRefused(f"{shown_path(given)}: too many levels of symbolic links (a "
+                               "loop?): nothing was written")
+        _check_link(candidate, status)
+        if not pending:
+            last_link = candidate
+        target = os.readlink(candidate)
+        if os.path.isabs(target):
+            resolved = Path("/")
+        pending.extend(reversed(Path(target).parts[1:] if os.path.isabs(target)
+                                else Path(target).parts))
+    for top in _PSEUDO_FILE_SYSTEMS:
+        if resolved == Path(top) or Path(top) in resolved.parents:
+            raise WriteRefused(f"{shown_path(given)} is in {top}, a view of the running "
+                               "system, not a file to edit: nothing was written")
+    return resolved
+
+
+def _check_link(link: Path, status: os.stat_result) -> None:
+    from .shown import shown_path
+
+    if status.st_uid not in (os.geteuid(), 0):
+        raise WriteRefused(f"{shown_path(link)} is a symbolic link made by "
+                           f"{_owner_name(status.st_uid)}, not by you or root: nothing is "
+                           "written through it (replace the link with the file itself)")
+    directory = os.stat(link.parent)
+    if directory.st_mode & stat.S_IWOTH and not directory.st_mode & stat.S_ISVTX:
+        raise WriteRefused(f"{shown_path(link)} is a symbolic link in a directory anyone can "
+                           f"write to (mode {stat.S_IMODE(directory.st_mode):04o}, no sticky "
+                           "bit), so anyone could have changed it: nothing is written through "
+                           "it")
+
+
+def open_directory(path: Path) -> int:
+    """A descriptor of the directory `path` itself (never a symlink to one), for writing in
+    it by name: later changes to the path do not move the writes elsewhere."""
+    flags = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    return os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+
+
+def temp_name(name: str) -> str:
+    import secrets
+
+    return f".{name[:100]}.{TEMP_TAG}-{secrets.token_hex(4)}.tmp"
+
+
+def _temp_pattern(name: str):
+    import re
+
+    return re.compile(rf"\.{re.escape(name[:100])}\.{TEMP_TAG}-[0-9a-f]{{8}}\.tmp")
+
+
+def create_temp(dir_fd: int, name: str) -> tuple[int, str]:
+    """A new, empty temporary file for `name` in the directory: mode 0600, created with
+    O_EXCL|O_NOFOLLOW (never an existing file or a symlink planted under its name), and
+    locked (flock) while open, so `remove_stale_temps` can tell it is in use."""
+    import fcntl
+
+    flags = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+             | getattr(os, "O_CLOEXEC", 0))
+    for _ in range(100):
+        temp = temp_name(name)
+        try:
+            fd = os.open(temp, flags, 0o600, dir_fd=dir_fd)
+        except FileExistsError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # a file system without flock: the age check in remove_stale_temps remains
+        return fd, temp
+    raise FileExistsError(f"cannot find a free temporary name for {name}")
+
+
+def write_all(fd: int, data: bytes) -> None:
+    """Every byte of `data` to `fd`, then fsync (a full disk raises here, not later)."""
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+    os.fsync(fd)
+
+
+def remove_stale_temps(dir_fd: int, name: str, started: float) -> list[str]:
+    """Remove the temporary files a killed run of ours left for `name` (they may hold
+    secrets): only names only we create, only files we own, last changed before `started`
+    (and a few seconds ago: a writer locks its file an instant after creating it), and not
+    locked by a writer still at work. Returns the names removed."""
+    import fcntl
+    import time
+
+    started = min(started, time.time() - _STALE_AFTER)
+
+    pattern = _temp_pattern(name)
+    removed = []
+    try:
+        entries = os.listdir(dir_fd)
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry):
+            continue
+        try:
+            status = os.stat(entry, dir_fd=dir_fd, follow_symlinks=False)
+            if (not stat.S_ISREG(status.st_mode) or status.st_uid != os.geteuid()
+                    or status.st_mtime >= started):
+                continue
+            fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                         | getattr(os, "O_NONBLOCK", 0), dir_fd=dir_fd)
+        except OSError:
+            continue
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.fstat(fd).st_ino == status.st_ino:
+                os.unlink(entry, dir_fd=dir_fd)
+                removed.append(entry)
+        except OSError:
+            pass  # in use by a writer that is still running, or gone already
+        finally:
+            os.close(fd)
+    return removed

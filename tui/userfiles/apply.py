@@ -6,32 +6,49 @@ Nothing the user wrote is lost:
 - applying twice changes nothing the second time;
 - the result is audited before it is written, and a result with errors the file did not
   already have is not written;
-- writing makes a timestamped backup beside the file (same mode), then replaces the file
-  atomically (a temp file in the same directory, fsync, rename) keeping its mode, owner and,
-  for a symlink, writing to its target; it refuses when the file changed since it was read.
+- writing makes a timestamped backup beside the file (same mode, owner and group), then
+  replaces the file atomically (a temp file in the same directory, fsync, rename) keeping its
+  mode, owner and group and, for a symlink, writing to its target; it refuses when the file
+  changed since it was read (`write_plan` says how, step by step);
+- it never writes through a symlink someone else could have planted, nor replaces a
+  read-only file, another user's file or something that is not a .env (`plan_apply`);
+- the diff it shows hides every secret, by rule (tui/userfiles/masking.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-import difflib
+import errno
 import hashlib
 import os
 import re
+import stat
 import time
 from collections import namedtuple
 from pathlib import Path
 
 from ..core.authelia import authorization_policies, client_entry
 from ..core.errors import require_valid
+from ..core.files import (
+    WriteRefused,
+    create_temp,
+    link_exclusively,
+    open_directory,
+    remove_stale_temps,
+    resolve_for_writing,
+    write_all,
+)
 from ..core.librechat import compose_override, env_values, escape_dollars
 from ..core.profile import Profile
 from ..core.provider import claims_policies, provider_config
+from ..core.shown import shown, shown_path
 from ..core.yamlio import dump_yaml
 from . import dotenv
 from .audit import Finding, audit
 from .authelia_config import AutheliaConfig, ConfigInputError, require_regular_file
 from .compose import API_SERVICE, Compose
+from .dotenv import newline_of
+from .masking import masked_diff
 from .yamldoc import Editor, YamlDoc, YamlDocError, YamlEditError, plain
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
@@ -99,6 +116,30 @@ def _check_template_indent(oidc: Any, notes: list[str], path: str) -> None:
                      f"{key_column + 2}")
 
 
+def _mapping_root(doc: YamlDoc, path: str) -> Any:
+    """The document's top-level mapping, or None for a file with nothing in it yet;
+    ApplyError for anything else (`~`, a list, a scalar, a mapping with a custom tag), which
+    apply cannot add keys to."""
+    root = doc.root
+    tag = getattr(getattr(root, "tag", None), "value", None)
+    if root is None:
+        for number, line in enumerate(dotenv.lines_of(doc.text), start=1):
+            content = line.split("#", 1)[0].strip()
+            if content and content not in ("---", "...") and not content.startswith("%"):
+                raise ApplyError(f"{shown_path(path)}:{number}: the file is not a mapping "
+                                 f"(its top level is {shown(content)!r}, not key: value "
+                                 "lines); nothing written")
+        return None
+    if not isinstance(root, dict):
+        kind = "a list" if isinstance(root, list) else "a single value"
+        raise ApplyError(f"{shown_path(path)}: the file is not a mapping (its top level is "
+                         f"{kind}, not key: value lines); nothing written")
+    if tag is not None:
+        raise ApplyError(f"{shown_path(path)}: the file is not a mapping apply can edit (its "
+                         f"top level is tagged {shown(tag)}); nothing written")
+    return root
+
+
 def apply_authelia(text: str, profile: Profile, path: str = "configuration.yml",
                    ) -> tuple[str, list[str]]:
     """configuration.yml with this profile's client, policies and (when missing) provider."""
@@ -107,13 +148,11 @@ def apply_authelia(text: str, profile: Profile, path: str = "configuration.yml",
     oidc_data = _managed_oidc(profile)
     essentials = _provider_essentials(profile)
     claims = dict(claims_policies(profile))
-    root = doc.root
+    root = _mapping_root(doc, path)
     if root is None:
         full = {**essentials, **({"claims_policies": claims} if claims else {}), **oidc_data}
-        prefix = text if not text or text.endswith("\n") else text + "\n"
+        prefix = text if not text or text.endswith(("\n", "\r")) else text + newline_of(text)
         return prefix + dump_yaml({"identity_providers": {"oidc": full}}), notes
-    if not isinstance(root, dict):
-        raise ApplyError(f"{path}: the file is not a YAML mapping; nothing written")
     editor = Editor(doc)
     providers = root.get("identity_providers")
     oidc = providers.get("oidc") if isinstance(providers, dict) else None
@@ -188,13 +227,11 @@ def apply_compose(text: str, profile: Profile, path: str = "compose.yml",
     doc = YamlDoc(text, path)
     notes: list[str] = []
     service = compose_service(profile)
-    root = doc.root
+    root = _mapping_root(doc, path)
     wanted = {"services": {API_SERVICE: service}}
     if root is None:
-        prefix = text if not text or text.endswith("\n") else text + "\n"
+        prefix = text if not text or text.endswith(("\n", "\r")) else text + newline_of(text)
         return prefix + dump_yaml(wanted), notes
-    if not isinstance(root, dict):
-        raise ApplyError(f"{path}: the file is not a YAML mapping; nothing written")
     editor = Editor(doc)
     services = root.get("services")
     if "services" not in root:
@@ -310,47 +347,6 @@ def _check_client(new: str, path: str, profile: Profile, notes: list[str]) -> No
                          "written")
 
 
-# Showing it ----------------------------------------------------------------------------------
-
-_SENSITIVE_KEY = re.compile(r"(?i)(secret|password|passwd|key|keys|token|salt|iv|creds)$")
-_ASSIGNMENT = re.compile(
-    r"^(?P<lead>\s*(?:export\s+)?(?:-\s+)?['\"]?)(?P<key>[A-Za-z0-9_.-]+)(?P<sep>['\"]?\s*[=:]\s*)"
-    r"(?P<value>.*?)(?P<end>\s*)$")
-_BASE64_LINE = re.compile(r"^\s*[A-Za-z0-9+/=]{32,}\s*$")
-MASK = "********"
-
-
-def mask_line(line: str, secrets: list[str]) -> str:
-    """A line of a diff or a file with secret values replaced by ********."""
-    for secret in secrets:
-        if secret and len(secret) >= 8:
-            line = line.replace(secret, MASK)
-    match = _ASSIGNMENT.match(line)
-    if match and _SENSITIVE_KEY.search(match.group("key")):
-        value = match.group("value")
-        if value and "{{" not in value and value.strip() not in ("|", ">", "|-", ">-", "''",
-                                                                   '""', MASK):
-            return f"{match.group('lead')}{match.group('key')}{match.group('sep')}{MASK}" \
-                f"{match.group('end')}"
-    if _BASE64_LINE.match(line):
-        return re.sub(r"[A-Za-z0-9+/=]{32,}", MASK, line)
-    return line
-
-
-def masked_diff(old: str | None, new: str, path: str, secrets: list[str]) -> str:
-    old_lines = dotenv.lines_of(old or "")
-    new_lines = dotenv.lines_of(new)
-    out = []
-    for line in difflib.unified_diff(old_lines, new_lines, fromfile=f"{path}",
-                                     tofile=f"{path}", n=2):
-        text = line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
-        if text.startswith(("---", "+++", "@@")):
-            out.append(text)
-        else:
-            out.append(text[0] + mask_line(text[1:].rstrip("\r\n"), secrets) + "\n")
-    return "".join(out)
-
-
 # The plan and the write ----------------------------------------------------------------------
 
 
@@ -359,7 +355,85 @@ def _decode(data: bytes, path: Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ApplyError(f"{path}:{line}: not UTF-8 text; nothing written") from None
+        raise ApplyError(f"{shown_path(path)}:{line}: not UTF-8 text; nothing written") \
+            from None
+
+
+# Control characters no .env holds (tab, line ends and form feed aside): a binary file.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _require_env_shape(text: str, path: Path) -> None:
+    """Refuse a file that is not a .env (a shadow or passwd file, a binary): apply env
+    would add secrets to it. A .env is mostly KEY=value lines; a stray line is the
+    audit's business (env-unreadable), not a reason to refuse."""
+    found = _NOT_TEXT.search(text)
+    if found:
+        line = len(dotenv.lines_of(text[: found.start()] + "x"))
+        raise ApplyError(f"{shown_path(path)} does not look like a .env: line {line} holds a "
+                         "control character (a binary file?); nothing written")
+    env = dotenv.DotEnv(text)
+    if env.ignored_lines and len(env.ignored_lines) >= len(env.entries):
+        raise ApplyError(f"{shown_path(path)} does not look like a .env: line "
+                         f"{env.ignored_lines[0]} is not KEY=value (nor are most of its "
+                         "lines); nothing written")
+
+
+def _expand(file: str | Path) -> Path:
+    raw = os.fspath(file)
+    if not raw.strip():
+        raise ApplyError("no file name given: name the file to apply to")
+    if "\0" in raw:
+        raise ApplyError(f"{shown_path(raw)}: a file name cannot hold a NUL character")
+    expanded = os.path.expanduser(raw)
+    if raw.startswith("~") and expanded.startswith("~"):
+        user = raw[1:].split("/", 1)[0]
+        raise ApplyError(f"there is no user named {shown(user)!r} (in {shown_path(raw)})"
+                         if user else f"cannot find your home directory (in {shown_path(raw)})")
+    return Path(expanded)
+
+
+def _os_problem(path: Path, error: OSError, doing: str) -> ApplyError:
+    """One line for an error of the system, naming the file."""
+    reason = error.strerror or str(error)
+    return ApplyError(f"{shown_path(path)}: {doing} ({reason}); nothing written")
+
+
+def _require_writable(path: Path, real: Path, status: os.stat_result | None,
+                      notes: list[str]) -> None:
+    """Refuse what apply must not replace silently: a read-only file, another user's file,
+    a directory it cannot write in. A group it cannot keep is said in a note."""
+    euid = os.geteuid()
+    if status is not None:
+        mode = stat.S_IMODE(status.st_mode)
+        if not mode & stat.S_IWUSR:
+            raise ApplyError(f"{shown_path(path)} is read-only (mode {mode:04o}): apply does "
+                             "not replace a file its owner made read-only; make it writable "
+                             "(chmod u+w) and apply again; nothing written")
+        if euid != 0 and status.st_uid != euid:
+            raise ApplyError(f"{shown_path(path)} belongs to uid {status.st_uid}, not to you: "
+                             "replacing it would make it yours; run apply as that user or "
+                             "root; nothing written")
+        if euid != 0 and status.st_gid not in (os.getegid(), *os.getgroups()):
+            notes.append(f"{shown_path(path)} belongs to group {status.st_gid}, which you "
+                         "are not in: the new file and its backup are kept readable by you "
+                         "only (mode 0600)")
+    if not os.access(real.parent, os.W_OK | os.X_OK):
+        raise ApplyError(f"the directory {shown_path(real.parent)} is not writable by you: "
+                         "apply writes the new file beside the old one, then renames it; "
+                         "nothing written")
+
+
+def profile_secrets(profile: Profile) -> list[str]:
+    """Every secret value of the profile (and the client secret's digest), for masking."""
+    from ..core.profile import is_secret_field
+
+    secrets = [profile.client_secret_digest] + [
+        str(value) for name, value in zip(profile._fields, profile, strict=True)
+        if is_secret_field(name) and isinstance(value, str)]
+    # A PEM key's lines one by one too (a diff line may hold one of them alone).
+    return secrets + [line for value in secrets for line in value.splitlines()
+                      if len(line) >= 16]
 
 
 def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
@@ -367,11 +441,23 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
     if target not in TARGETS:
         raise ApplyError(f"apply writes one of {', '.join(TARGETS)}, not {target!r}")
     require_valid(profile, verify_digest=target == "authelia")
-    path = Path(file).expanduser()
-    if path.is_dir():
-        raise ApplyError(f"{path} is a directory: name the file")
-    real = path.resolve()
-    if real.exists():
+    path = _expand(file)
+    try:
+        real = resolve_for_writing(path)
+    except WriteRefused as error:
+        raise ApplyError(str(error)) from None
+    except OSError as error:
+        raise _os_problem(path, error, "cannot be reached") from None
+    if real.is_dir():
+        raise ApplyError(f"{shown_path(path)} is a directory: name the file")
+    notes: list[str] = []
+    try:
+        status: os.stat_result | None = os.stat(real)
+    except FileNotFoundError:
+        status = None
+    except OSError as error:
+        raise _os_problem(path, error, "cannot be read") from None
+    if status is not None:
         try:
             require_regular_file(real)
         except ConfigInputError as error:
@@ -380,129 +466,178 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
         old: bytes | None = real.read_bytes()
     except FileNotFoundError:
         if target == "authelia":
-            raise ApplyError(f"{path}: no such file (apply edits Authelia's existing "
-                             "configuration.yml)") from None
+            raise ApplyError(f"{shown_path(path)}: no such file (apply edits Authelia's "
+                             "existing configuration.yml)") from None
         if not real.parent.is_dir():
-            raise ApplyError(f"the directory {real.parent} does not exist") from None
-        old = None
+            raise ApplyError(f"the directory {shown_path(real.parent)} does not exist") \
+                from None
+        old, status = None, None
     except OSError as error:
-        raise ApplyError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise _os_problem(path, error, "cannot be read") from None
+    _require_writable(path, real, status, notes)
     old_text = _decode(old, path) if old is not None else None
+    if target == "env" and old_text:
+        _require_env_shape(old_text, path)
     try:
         if target == "authelia":
-            new_text, notes = apply_authelia(old_text or "", profile, str(path))
+            new_text, edit_notes = apply_authelia(old_text or "", profile, str(path))
         elif target == "env":
-            new_text, notes = apply_env(old_text or "", profile)
+            new_text, edit_notes = apply_env(old_text or "", profile)
         else:
-            new_text, notes = apply_compose(old_text or "", profile, str(path))
+            new_text, edit_notes = apply_compose(old_text or "", profile, str(path))
     except YamlDocError as error:
         raise ApplyError(f"{error}; fix it first (librechat-authelia audit shows it)") from None
     except dotenv.DotEnvEditError as error:
-        raise ApplyError(f"{path}: {error}; nothing written") from None
+        raise ApplyError(f"{shown_path(path)}: {error}; nothing written") from None
+    notes = edit_notes + notes
     changed = new_text != (old_text or "") or old is None
     if changed:
         _check_result(target, old_text, new_text, str(path), profile, notes)
-    from ..core.profile import is_secret_field
-
-    secrets = [profile.client_secret_digest] + [
-        str(value) for name, value in zip(profile._fields, profile, strict=True)
-        if is_secret_field(name) and isinstance(value, str)]
-    # A PEM key's lines are masked one by one (the diff is shown line by line).
-    secrets += [line for value in secrets for line in value.splitlines() if len(line) >= 16]
-    diff = masked_diff(old_text, new_text, str(path), secrets) if changed else ""
+    diff = masked_diff(old_text, new_text, str(path), profile_secrets(profile),
+                       yaml=target != "env") if changed else ""
     return Plan(target, path, real, old, new_text, diff, notes, changed)
 
 
-def _backup_name(real: Path) -> Path:
+def _backup_name(real: Path) -> str:
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-    candidate = real.with_name(f"{real.name}.{stamp}.bak")
-    number = 1
-    while candidate.exists() or candidate.is_symlink():
-        candidate = real.with_name(f"{real.name}.{stamp}-{number}.bak")
-        number += 1
-    return candidate
+    return f"{real.name}.{stamp}.bak"
 
 
-def _write_new(directory: Path, name: str, data: bytes, mode: int, owner: tuple[int, int] | None,
-               ) -> str:
-    import tempfile
-
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".tmp")
+def _write_temp(dir_fd: int, name: str, data: bytes, mode: int,
+                owner: tuple[int, int] | None) -> tuple[int, str]:
+    """A temporary file in the directory holding `data`, fsynced: mode 0600 from the start,
+    then the original's owner and group and mode; when the owner or group cannot be given
+    (not root, not a member of the group), it stays 0600. Returned open: its lock tells
+    another run's clean-up that it is in use, until the caller closes it."""
+    fd, temp = create_temp(dir_fd, name)
     try:
-        os.fchmod(fd, mode)
+        keep = True
         if owner is not None and (os.fstat(fd).st_uid, os.fstat(fd).st_gid) != owner:
             try:
                 os.fchown(fd, *owner)
             except PermissionError:
-                raise ApplyError(f"cannot keep the file's owner (uid {owner[0]}, gid "
-                                 f"{owner[1]}): run as that user or root; nothing written") \
-                    from None
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+                keep = False
+        write_all(fd, data)
+        if keep and owner is not None:
+            os.fchmod(fd, mode)  # after the owner: never open to a group before it is right
+            os.fsync(fd)
     except BaseException:
+        os.close(fd)
         with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
+            os.unlink(temp, dir_fd=dir_fd)
         raise
-    return temp
+    return fd, temp
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
+def _write_backup(dir_fd: int, real: Path, old: bytes, mode: int,
+                  owner: tuple[int, int]) -> str:
+    """The old bytes under `NAME.<UTC time>.bak` (or `-1.bak`, ...), written through a
+    temporary name and linked into place: never a half-written backup under its name."""
+    fd, temp = _write_temp(dir_fd, real.name, old, mode, owner)
     try:
-        os.fsync(fd)
+        base = _backup_name(real)
+        candidate, number = base, 1
+        while True:
+            try:
+                link_exclusively(temp, candidate, dir_fd=dir_fd)
+                return candidate
+            except FileExistsError:
+                candidate = f"{base[:-4]}-{number}.bak"
+                number += 1
     finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temp, dir_fd=dir_fd)
         os.close(fd)
 
 
-def _same(real: Path, old: bytes | None) -> bool:
+def _current(dir_fd: int, name: str) -> bytes | None:
+    """The file's bytes as they are now, never through a symlink put in its place (None:
+    no file)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        current = real.read_bytes()
+        fd = os.open(name, flags, dir_fd=dir_fd)
     except FileNotFoundError:
-        return old is None
-    return old is not None and hashlib.sha256(current).digest() == hashlib.sha256(old).digest()
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ApplyError(f"{name} is no longer a regular file; nothing written")
+        return handle.read()
+
+
+def _same(dir_fd: int, name: str, old: bytes | None) -> bool:
+    try:
+        current = _current(dir_fd, name)
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # a symlink now stands where the file was
+            return False
+        raise
+    if current is None or old is None:
+        return current is None and old is None
+    return hashlib.sha256(current).digest() == hashlib.sha256(old).digest()
 
 
 def write_plan(plan: Plan) -> Path | None:
-    """Back up and replace the file; the backup's path (None for a new file)."""
-    real: Path = plan.real
-    if not _same(real, plan.old):
-        raise ApplyError(f"{plan.path} changed since it was read; nothing written (run apply "
-                         "again to see the new diff)")
-    data = plan.new_text.encode("utf-8")
-    backup = None
-    if plan.old is not None:
-        stat = os.stat(real)
-        mode, owner = stat.st_mode & 0o7777, (stat.st_uid, stat.st_gid)
-        backup = _backup_name(real)
-        fd = os.open(backup, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)  # the umask does not narrow it
-            handle.write(plan.old)
-            handle.flush()
-            os.fsync(handle.fileno())
-    else:
-        mode, owner = 0o600, None  # a new .env or override holds secrets
-    temp = _write_new(real.parent, real.name, data, mode, owner)
+    """Back up and replace the file; the backup's path (None for a new file).
+
+    The order keeps a crash or a full disk harmless: stale temporary files of an earlier,
+    killed run are removed; the new text goes to a temporary file (O_EXCL|O_NOFOLLOW, 0600,
+    then the original's owner, group and mode); the backup is written the same way and
+    linked to its name; only then is the file replaced by a rename. Every step is in the
+    directory opened once, so a symlink swapped in meanwhile is never followed.
+    """
     try:
-        if not _same(real, plan.old):
-            raise ApplyError(f"{plan.path} changed since it was read; nothing written")
-        if plan.old is None:
-            try:
-                os.link(temp, real)  # a new file: never over one that appeared meanwhile
-            except FileExistsError:
-                raise ApplyError(f"{plan.path} appeared since it was read; nothing "
-                                 "written") from None
-            os.unlink(temp)
+        return _write_plan(plan, time.time())
+    except WriteRefused as error:
+        raise ApplyError(str(error)) from None
+    except OSError as error:
+        raise _os_problem(plan.path, error, "cannot be written") from None
+
+
+def _write_plan(plan: Plan, started: float) -> Path | None:
+    real: Path = plan.real
+    if resolve_for_writing(plan.path) != real:
+        raise ApplyError(f"{shown_path(plan.path)} changed since it was read (it now leads "
+                         "to another file); nothing written")
+    dir_fd = open_directory(real.parent)
+    try:
+        remove_stale_temps(dir_fd, real.name, started)
+        if not _same(dir_fd, real.name, plan.old):
+            raise ApplyError(f"{shown_path(plan.path)} changed since it was read; nothing "
+                             "written (run apply again to see the new diff)")
+        if plan.old is not None:
+            status = os.stat(real.name, dir_fd=dir_fd, follow_symlinks=False)
+            mode, owner = stat.S_IMODE(status.st_mode), (status.st_uid, status.st_gid)
         else:
-            os.replace(temp, real)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
-    _fsync_dir(real.parent)
-    return backup
+            mode, owner = 0o600, None  # a new .env or override holds secrets
+        fd, temp = _write_temp(dir_fd, real.name, plan.new_text.encode("utf-8"), mode, owner)
+        backup = None
+        try:
+            if plan.old is not None:
+                backup = _write_backup(dir_fd, real, plan.old, mode, owner)
+            if not _same(dir_fd, real.name, plan.old):
+                raise ApplyError(f"{shown_path(plan.path)} changed since it was read; "
+                                 "nothing written")
+            if plan.old is None:
+                try:  # a new file: never over one that appeared meanwhile
+                    link_exclusively(temp, real.name, dir_fd=dir_fd)
+                except FileExistsError:
+                    raise ApplyError(f"{shown_path(plan.path)} appeared since it was read; "
+                                     "nothing written") from None
+            else:
+                os.replace(temp, real.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        except BaseException:
+            if backup is not None:  # nothing written: no backup of it either
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(backup, dir_fd=dir_fd)
+            raise
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temp, dir_fd=dir_fd)
+            os.close(fd)
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+    return real.parent / backup if backup is not None else None
 
 
 def apply_file(target: str, profile: Profile, file: str | Path) -> tuple[Plan, Path | None]:

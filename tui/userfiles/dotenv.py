@@ -177,9 +177,12 @@ def lines_of(text: str) -> list[str]:
 
 
 def newline_of(text: str) -> str:
-    """The file's usual line end: \\r\\n when most lines use it, else \\n."""
+    """The file's usual line end: \\r\\n when most lines use it, \\r for an old Mac file
+    (lone CRs only), else \\n."""
     crlf = text.count("\r\n")
-    return "\r\n" if crlf and crlf * 2 >= text.count("\n") else "\n"
+    if crlf and crlf * 2 >= text.count("\n"):
+        return "\r\n"
+    return "\r" if not crlf and "\r" in text and "\n" not in text else "\n"
 
 
 def _trailing_comment(line: str, entry: Entry) -> str:
