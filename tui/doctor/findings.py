@@ -49,6 +49,12 @@ CODES = {
     "librechat-config-ok": "LibreChat offers the OpenID login on the profile's URL",
     "librechat-request-ok": "LibreChat's authorization request matches the profile",
     "issuer-not-https": "OPENID_ISSUER is a plain http:// URL on another host than this one",
+    # From the deployed .env (doctor --env), before any request: tui/doctor/env_checks.py.
+    "env-auth-method-unset": "the .env has no OPENID_TOKEN_ENDPOINT_AUTH_METHOD",
+    "env-auth-method-unknown": "the .env's OPENID_TOKEN_ENDPOINT_AUTH_METHOD is not a method "
+                               "LibreChat knows",
+    "env-auth-method-mismatch": "the .env's OPENID_TOKEN_ENDPOINT_AUTH_METHOD differs from the "
+                                "profile's client",
 }
 
 
