@@ -183,3 +183,4 @@ def test_admin_panel_option_through_the_cli_and_the_profile_file():
     assert store.load("home").admin_panel is False  # nothing saved
     assert cli("new", "other", *urls, "--provider", "existing").returncode == 0
     assert store.load("other").admin_panel is False  # off by default
+
