@@ -85,11 +85,15 @@ def test_every_env_key_we_write_is_in_librechats_env_example():
     example = (DATA / "librechat" / "env.example").read_text()
     keys = set(re.findall(r"^#?\s*([A-Z_][A-Z0-9_]*)=", example, re.MULTILINE))
     written = set(env_values(fake_profile()))
-    assert written <= keys, written - keys
+    # The one exception: no release's .env.example (nor code, to v0.8.8-rc1) has the auth
+    # method variable; a development build reads it, and the line makes every build agree.
+    assert written - {"OPENID_TOKEN_ENDPOINT_AUTH_METHOD"} <= keys, written - keys
+    assert "OPENID_TOKEN_ENDPOINT_AUTH_METHOD" not in keys
     assert written == {
         "DOMAIN_CLIENT", "DOMAIN_SERVER", "ALLOW_SOCIAL_LOGIN", "OPENID_BUTTON_LABEL",
         "OPENID_ISSUER", "OPENID_CLIENT_ID", "OPENID_CLIENT_SECRET", "OPENID_SESSION_SECRET",
         "OPENID_CALLBACK_URL", "OPENID_SCOPE", "OPENID_IMAGE_URL",
+        "OPENID_TOKEN_ENDPOINT_AUTH_METHOD", "OPENID_NAME_CLAIM",
     }
     assert env_values(fake_profile())["ALLOW_SOCIAL_LOGIN"] == "true"
 
@@ -130,3 +134,39 @@ def test_prerelease_sorts_before_release():
 def test_bad_versions_are_refused_with_a_hint(text):
     with pytest.raises(VersionError, match="write it like"):
         Version.parse(text)
+
+
+# LibreChat's releases, read at their tags (api/strategies/openidStrategy.js): the name
+# claim from v0.7.6, the admin panel's openidAdmin strategy from v0.8.3, openid-client 6
+# from v0.7.9; OPENID_REQUIRED_ROLE_TOKEN_KIND takes userinfo from v0.8.6.
+def test_librechat_release_facts():
+    assert facts.LIBRECHAT_NAME_CLAIM == Version.parse("0.7.6")
+    assert facts.LIBRECHAT_ADMIN_PANEL == Version.parse("0.8.3")
+    assert facts.LIBRECHAT_OPENID_CLIENT_6 == Version.parse("0.7.9")
+    assert facts.ADMIN_CALLBACK_PATH == "/api/admin/oauth/openid/callback"
+    assert facts.TOKEN_ENDPOINT_AUTH_METHODS == (
+        "client_secret_basic", "client_secret_post", "none")
+    assert facts.role_token_kinds("OPENID_REQUIRED_ROLE", Version.parse("0.8.5")) == (
+        "access", "id")
+    assert facts.role_token_kinds("OPENID_REQUIRED_ROLE", Version.parse("0.8.6")) == (
+        "access", "id", "userinfo")
+    assert facts.role_token_kinds("OPENID_ADMIN_ROLE", Version.parse("0.8.1")) == (
+        "access", "id", "userinfo")
+
+
+@pytest.mark.parametrize(("librechat", "method", "name"), [
+    ("0.7.5", None, None), ("0.7.6", None, "name"), ("0.7.8", None, "name"),
+    ("0.7.9", "client_secret_post", "name"), ("0.8.7", "client_secret_post", "name"),
+    ("0.8.8-rc1", "client_secret_post", "name")])
+def test_env_auth_method_and_name_claim_by_version(librechat, method, name):
+    env = env_values(fake_profile(librechat_version=librechat))
+    assert env.get("OPENID_TOKEN_ENDPOINT_AUTH_METHOD") == method
+    assert env.get("OPENID_NAME_CLAIM") == name
+
+
+def test_admin_panel_adds_its_redirect_uri_only_when_asked():
+    assert client_entry(fake_profile())["redirect_uris"] == [
+        "https://librechat.example.com/oauth/openid/callback"]
+    assert client_entry(fake_profile(admin_panel=True))["redirect_uris"] == [
+        "https://librechat.example.com/oauth/openid/callback",
+        "https://librechat.example.com/api/admin/oauth/openid/callback"]

@@ -107,6 +107,8 @@ def test_env_block_exact_text():
         "OPENID_CALLBACK_URL='/oauth/openid/callback'",
         "OPENID_SCOPE='openid profile email'",
         "OPENID_IMAGE_URL='https://www.authelia.com/images/branding/logo-cropped.png'",
+        "OPENID_TOKEN_ENDPOINT_AUTH_METHOD='client_secret_post'",
+        "OPENID_NAME_CLAIM='name'",
     ]
 
 

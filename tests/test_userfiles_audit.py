@@ -136,6 +136,22 @@ CASES = {
                                  compose=AUTHELIA_WITH_TEMPLATES), "info"),
     "librechat-version-assumed": (dict(librechat=None), "info"),
     "template-filter-off": (dict(compose=AUTHELIA_SERVICE), "error"),
+    "env-auth-method-unset": (dict(env=env_with(("OPENID_TOKEN_ENDPOINT_AUTH_METHOD", None))),
+                              "warning"),
+    "env-auth-method-unknown": (dict(env=env_with(
+        ("OPENID_TOKEN_ENDPOINT_AUTH_METHOD", "client_secret_jwt"))), "error"),
+    "env-auth-method-ignored": (dict(
+        env=env_with(("OPENID_TOKEN_ENDPOINT_AUTH_METHOD", "client_secret_basic")),
+        config=client_with(("token_endpoint_auth_method", "'client_secret_basic'"))),
+        "warning"),
+    "role-token-kind-invalid": (dict(env=env_with(
+        ("OPENID_REQUIRED_ROLE", "admins"), ("OPENID_REQUIRED_ROLE_PARAMETER_PATH", "groups"),
+        ("OPENID_REQUIRED_ROLE_TOKEN_KIND", ""))), "error"),
+    "admin-role-incomplete": (dict(env=env_with(("OPENID_ADMIN_ROLE", "admins"))), "warning"),
+    "admin-redirect-uri-mismatch": (dict(config=client_with(("redirect_uris", (
+        "\n          - 'https://librechat.example.com/oauth/openid/callback'"
+        "\n          - 'https://chat.example.com/api/admin/oauth/openid/callback'")))),
+        "error"),
 }
 
 

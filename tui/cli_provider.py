@@ -53,12 +53,18 @@ def add_provider_options(parser: argparse.ArgumentParser, *, for_set: bool = Fal
     else:
         parser.add_argument("--hairpin", action="store_true",
                             help="reach Authelia's public name through the Docker host")
+    admin_panel = "LibreChat's admin panel logs in too (LibreChat 0.8.3+: a second redirect URI)"
+    if for_set:
+        parser.add_argument("--admin-panel", action=argparse.BooleanOptionalAction,
+                            default=argparse.SUPPRESS, help=admin_panel)
+    else:
+        parser.add_argument("--admin-panel", action="store_true", help=admin_panel)
 
 
 _OPTION_FIELDS = {
     "provider": "provider", "key_bits": "key_bits", "key_path": "key_path",
     "admin_group": "admin_group", "consent": "consent", "consent_duration": "consent_duration",
-    "ca_file": "ca_file", "hairpin": "hairpin",
+    "ca_file": "ca_file", "hairpin": "hairpin", "admin_panel": "admin_panel",
 }
 
 

@@ -25,7 +25,7 @@ def client_entry(profile: Profile) -> dict[str, Any]:
         # Both openid-client 5 and 6 send an S256 challenge to Authelia (FACTS.md: PKCE).
         "require_pkce": True,
         "pkce_challenge_method": "S256",
-        "redirect_uris": [profile.redirect_uri],
+        "redirect_uris": profile.redirect_uris,
         "scopes": list(profile.effective_scopes),
         "response_types": ["code"],
         "grant_types": ["authorization_code"]

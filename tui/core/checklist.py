@@ -40,7 +40,9 @@ def checklist_steps(profile: Profile) -> list[Step]:
             "Paste the Authelia client block under identity_providers.oidc (or only the entry "
             "into an existing clients: list"
             + (f", plus the authorization policy {p.group_policy_name}" if p.group else "")
-            + f"). Its redirect URI must stay exactly {p.redirect_uri}.",
+            + f"). Its redirect URI must stay exactly {p.redirect_uri}"
+            + (f" (and {p.admin_redirect_uri} for LibreChat's admin panel)"
+               if p.admin_panel else "") + ".",
         ),
         Step(
             "authelia-restart",
@@ -65,7 +67,8 @@ def checklist_steps(profile: Profile) -> list[Step]:
             "Add the LibreChat .env block to the .env next to LibreChat's docker-compose.yml, "
             f"replacing any existing {facts.ENV_DOMAIN_CLIENT}, {facts.ENV_DOMAIN_SERVER} and "
             f"OPENID_* lines. {facts.ENV_DOMAIN_SERVER} must be {p.app_url}: LibreChat builds "
-            f"the callback as {facts.ENV_DOMAIN_SERVER} + {facts.CALLBACK_PATH}.",
+            f"the callback as {facts.ENV_DOMAIN_SERVER} + {facts.CALLBACK_PATH}."
+            + _env_line_words(p),
         ),
         Step(
             "librechat-restart",
@@ -78,7 +81,11 @@ def checklist_steps(profile: Profile) -> list[Step]:
             "Log in through Authelia",
             f"Open {p.app_url}/login and choose '{p.button_label or 'Continue with OpenID'}'. "
             f"You are sent to {p.auth_url}, sign in ({_policy_words(p)}), "
-            f"{_consent_words(p)}, and land back in LibreChat signed in as your Authelia user.",
+            f"{_consent_words(p)}, and land back in LibreChat signed in as your Authelia user, "
+            + ("shown under your Authelia display name (the name claim)."
+               if p.librechat() >= facts.LIBRECHAT_NAME_CLAIM else
+               f"shown under your e-mail address (LibreChat before "
+               f"{facts.LIBRECHAT_NAME_CLAIM} cannot take Authelia's display name)."),
         ),
     ]
     steps = _with_option_steps(p, steps)
@@ -92,12 +99,39 @@ def troubleshooting(profile: Profile) -> str:
     return (
         "Authelia 'invalid_client ... does not allow this method': the client's "
         f"token_endpoint_auth_method must be {auth_method} for LibreChat "
-        f"{p.librechat_version}. Authelia 'redirect_uri ... does not match': "
+        f"{p.librechat_version}"
+        + (f", the same as {facts.ENV_TOKEN_ENDPOINT_AUTH_METHOD} in .env"
+           if p.librechat() >= facts.LIBRECHAT_OPENID_CLIENT_6 else "")
+        + ". Authelia 'redirect_uri ... does not match': "
         f"{facts.ENV_DOMAIN_SERVER} is not {p.app_url}. LibreChat 'Unknown authentication "
         f"strategy \"openid\"': an OPENID_* line or {facts.ENV_SCOPE} is missing from .env. "
         "Authelia refuses with access_denied: your user does not meet the policy "
         f"{p.authorization_policy}."
     )
+
+
+def env_auth_method_sentence(profile: Profile) -> str:
+    """What the OPENID_TOKEN_ENDPOINT_AUTH_METHOD line does (README and checklist)."""
+    return (f"{facts.ENV_TOKEN_ENDPOINT_AUTH_METHOD}={profile.token_endpoint_auth_method()} "
+            "makes every LibreChat build send the client secret the way the Authelia client "
+            "expects (released LibreChat posts it anyway, some development builds would "
+            "otherwise send HTTP Basic and get invalid_client).")
+
+
+def name_claim_sentence() -> str:
+    """What the OPENID_NAME_CLAIM line does (README and checklist)."""
+    return (f"{facts.ENV_NAME_CLAIM}={facts.NAME_CLAIM} makes users appear under their "
+            "Authelia display name instead of their e-mail address.")
+
+
+def _env_line_words(p: Profile) -> str:
+    librechat = p.librechat()
+    words = ""
+    if librechat >= facts.LIBRECHAT_OPENID_CLIENT_6:
+        words += " " + env_auth_method_sentence(p)
+    if librechat >= facts.LIBRECHAT_NAME_CLAIM:
+        words += " " + name_claim_sentence()
+    return words
 
 
 def _policy_words(profile: Profile) -> str:

@@ -245,10 +245,21 @@ def _check_versions(profile: Profile) -> tuple[list[Finding], Version | None]:
     return out, librechat
 
 
+def _check_admin_panel(profile: Profile, librechat: Version | None) -> list[Finding]:
+    if profile.admin_panel and librechat is not None \
+            and librechat < facts.LIBRECHAT_ADMIN_PANEL:
+        return [Finding("error", "admin_panel",
+                        f"LibreChat {profile.librechat_version} has no admin panel login: it "
+                        f"arrived in LibreChat {facts.LIBRECHAT_ADMIN_PANEL}; upgrade LibreChat "
+                        "or turn the admin panel off")]
+    return []
+
+
 def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Finding]:
     """Every finding for `profile`. verify_digest=False skips the one slow check."""
     findings, librechat = _check_versions(profile)
     findings += _check_urls(profile, librechat)
+    findings += _check_admin_panel(profile, librechat)
     findings += _check_client_id(profile)
     findings += _check_secret(profile.client_secret, "client_secret", "client secret")
     findings += _check_secret(profile.session_secret, "session_secret", "session secret")
@@ -329,6 +340,7 @@ FIELD_LABELS = {
     "signing_key_id": "key ID", "key_bits": "key size", "key_path": "key path",
     "admin_group": "admin group", "consent": "consent mode",
     "consent_duration": "consent duration", "ca_file": "CA file", "hairpin": "hairpin setting",
+    "admin_panel": "admin panel setting",
 }
 # A PEM key is lines of text by nature; tui/core/provider.py checks its form.
 MULTILINE_FIELDS = ("signing_key",)

@@ -61,13 +61,31 @@ ENV_SESSION_SECRET = "OPENID_SESSION_SECRET"
 ENV_CALLBACK_URL = "OPENID_CALLBACK_URL"
 ENV_SCOPE = "OPENID_SCOPE"
 ENV_IMAGE_URL = "OPENID_IMAGE_URL"
+# How LibreChat sends the client secret. Released LibreChat (0.7.9 to 0.8.8-rc1) reads no
+# such variable and posts the secret (openid-client 6's default); a development build reads
+# it with the default client_secret_basic and falls back to that for a value it does not know.
+# Written equal to the client's token_endpoint_auth_method, every build agrees with Authelia.
+ENV_TOKEN_ENDPOINT_AUTH_METHOD = "OPENID_TOKEN_ENDPOINT_AUTH_METHOD"
+TOKEN_ENDPOINT_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "none")
+DEV_BUILD_AUTH_METHOD_DEFAULT = "client_secret_basic"
+# The claim LibreChat takes the user's display name from (0.7.6 and later); without it the
+# name is given_name + family_name, then username, then the e-mail. Authelia's display name
+# is the claim `name`.
+ENV_NAME_CLAIM = "OPENID_NAME_CLAIM"
+NAME_CLAIM = "name"
+LIBRECHAT_NAME_CLAIM = Version.parse("0.7.6")
+# LibreChat's admin panel logs in through its own strategy (openidAdmin, 0.8.3 and later)
+# at DOMAIN_SERVER + this fixed path: a second redirect URI for the Authelia client.
+ADMIN_CALLBACK_PATH = "/api/admin/oauth/openid/callback"
+LIBRECHAT_ADMIN_PANEL = Version.parse("0.8.3")
 
 
 def token_endpoint_auth_method(librechat: Version) -> str:
-    """The method LibreChat's openid-client sends the client secret with.
+    """The method released LibreChat sends the client secret with, when .env does not say.
 
     openid-client 6 (LibreChat >= 0.7.9) posts it in the body; openid-client 5 defaults to
     HTTP Basic. Authelia answers any other method than the registered one with invalid_client.
+    The renderer writes this method on both sides (client and OPENID_TOKEN_ENDPOINT_AUTH_METHOD).
     """
     if librechat >= LIBRECHAT_OPENID_CLIENT_6:
         return "client_secret_post"
@@ -100,6 +118,20 @@ ENV_ADMIN_ROLE_TOKEN_KIND = "OPENID_ADMIN_ROLE_TOKEN_KIND"
 # Authelia's access tokens are opaque: the groups claim is read from the ID token.
 ADMIN_ROLE_PARAMETER_PATH = "groups"
 ADMIN_ROLE_TOKEN_KIND = "id"
+# The token kinds LibreChat's role checks read. OPENID_REQUIRED_ROLE_TOKEN_KIND has no
+# default: access or id, userinfo from 0.8.6; any other value refuses every login. The admin
+# role (OPENID_ADMIN_ROLE_TOKEN_KIND) takes access, id or userinfo, and is checked only when
+# all three OPENID_ADMIN_ROLE* variables are set.
+ROLE_TOKEN_KINDS = ("access", "id")
+ROLE_TOKEN_KIND_USERINFO = "userinfo"
+LIBRECHAT_REQUIRED_ROLE_USERINFO = Version.parse("0.8.6")
+
+
+def role_token_kinds(prefix: str, librechat: Version) -> tuple[str, ...]:
+    """The token kinds LibreChat reads for OPENID_REQUIRED_ROLE or OPENID_ADMIN_ROLE."""
+    if prefix == ENV_ADMIN_ROLE or librechat >= LIBRECHAT_REQUIRED_ROLE_USERINFO:
+        return (*ROLE_TOKEN_KINDS, ROLE_TOKEN_KIND_USERINFO)
+    return ROLE_TOKEN_KINDS
 
 # consent_mode; Authelia's default pre-configured duration is 1 week.
 CONSENT_CHOICES = ("auto", "explicit", "implicit", "pre-configured")

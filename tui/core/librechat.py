@@ -25,6 +25,14 @@ def env_values(profile: Profile) -> dict[str, str]:
         facts.ENV_SCOPE: " ".join(profile.effective_scopes),
         facts.ENV_IMAGE_URL: profile.image_url,
     }
+    librechat = profile.librechat()
+    if librechat >= facts.LIBRECHAT_OPENID_CLIENT_6:
+        # The client's own method: released LibreChat posts the secret without this line, a
+        # development build sends HTTP Basic; with it, every build agrees with Authelia.
+        values[facts.ENV_TOKEN_ENDPOINT_AUTH_METHOD] = profile.token_endpoint_auth_method()
+    if librechat >= facts.LIBRECHAT_NAME_CLAIM:
+        # Authelia's display name; without the line LibreChat shows the e-mail address.
+        values[facts.ENV_NAME_CLAIM] = facts.NAME_CLAIM
     if profile.admin_group:
         # Authelia's access tokens are opaque: the role is the groups claim of the ID token.
         values[facts.ENV_ADMIN_ROLE] = profile.admin_group

@@ -49,7 +49,7 @@ def ascii_host(url: str) -> str:
 
 # Field name -> default. A namedtuple, not a dataclass: `dataclasses` and `typing` would
 # cost every CLI call ~15 ms at start-up. Types: str, except scopes and checklist
-# (tuples of str), refresh_tokens and hairpin (bool), key_bits (int).
+# (tuples of str), refresh_tokens, hairpin and admin_panel (bool), key_bits (int).
 _FIELD_DEFAULTS = {
     "app_url": facts.EXAMPLE_APP_URL,
     "auth_url": facts.EXAMPLE_AUTH_URL,
@@ -81,6 +81,7 @@ _FIELD_DEFAULTS = {
     "consent_duration": "",  # only for consent pre-configured
     "ca_file": "",  # host path of a private CA certificate for the LibreChat container
     "hairpin": False,  # reach Authelia's public name through the Docker host
+    "admin_panel": False,  # LibreChat's admin panel logs in too (its own redirect URI)
     # The user's own files (issue 10), remembered for audit and "apply to file".
     "authelia_config_paths": (),  # files or directories, in Authelia's order
     "env_path": "",
@@ -162,6 +163,16 @@ class Profile(_ProfileFields):
         return self.app_url + facts.CALLBACK_PATH
 
     @property
+    def admin_redirect_uri(self) -> str:
+        """Where LibreChat's admin panel login comes back (its openidAdmin strategy)."""
+        return self.app_url + facts.ADMIN_CALLBACK_PATH
+
+    @property
+    def redirect_uris(self) -> list[str]:
+        """The Authelia client's redirect_uris: the login's, then the admin panel's."""
+        return [self.redirect_uri] + ([self.admin_redirect_uri] if self.admin_panel else [])
+
+    @property
     def discovery_url(self) -> str:
         return self.auth_url + facts.DISCOVERY_PATH
 
@@ -194,6 +205,8 @@ class Profile(_ProfileFields):
         return Version.parse(self.librechat_version)
 
     def token_endpoint_auth_method(self) -> str:
+        """The one method both sides use: the Authelia client's token_endpoint_auth_method
+        and, from LibreChat 0.7.9, OPENID_TOKEN_ENDPOINT_AUTH_METHOD in .env."""
         return facts.token_endpoint_auth_method(self.librechat())
 
 

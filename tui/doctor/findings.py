@@ -55,6 +55,12 @@ CODES = {
     "jwks-malformed": "the JWKS is not an object with a list of key objects",
     "token-response-malformed": "the token endpoint's JSON answer has the wrong shape",
     "librechat-config-malformed": "LibreChat's /api/config JSON has the wrong shape",
+    # From the deployed .env (doctor --env), before any request: tui/doctor/env_checks.py.
+    "env-auth-method-unset": "the .env has no OPENID_TOKEN_ENDPOINT_AUTH_METHOD",
+    "env-auth-method-unknown": "the .env's OPENID_TOKEN_ENDPOINT_AUTH_METHOD is not a method "
+                               "LibreChat knows",
+    "env-auth-method-mismatch": "the .env's OPENID_TOKEN_ENDPOINT_AUTH_METHOD differs from the "
+                                "profile's client",
 }
 
 

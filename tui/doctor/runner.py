@@ -47,6 +47,10 @@ async def run_async(target, *, timeout: float = DEFAULT_TIMEOUT_S, token_probe: 
                resolver=resolver)
     if findings is not None:
         run.findings = findings
+    from .env_checks import auth_method_findings
+
+    for finding in auth_method_findings(target):  # the .env's own mistakes, before any request
+        run.emit(finding)
     context = tlsprobe.verify_context(target.ca_file)
     limits = httpx.Timeout(timeout)
     # trust_env=False: no proxy from the environment sees the requests (or the secret).

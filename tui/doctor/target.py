@@ -19,8 +19,11 @@ class TargetError(ValueError):
     """The target cannot be checked (missing or malformed URL): bad input, exit 2."""
 
 
+# env_auth_method: the .env's OPENID_TOKEN_ENDPOINT_AUTH_METHOD ("" unset; None: no .env);
+# client_auth_method: the profile's client method ("" without a profile). See env_checks.py.
 _Target = namedtuple("_Target", "app_url issuer client_id client_secret scopes redirect_uri "
-                                "auth_method ca_file")
+                                "auth_method ca_file env_auth_method client_auth_method",
+                     defaults=(None, ""))
 
 
 class Target(_Target):
@@ -142,7 +145,8 @@ def target_from_env(values: dict[str, str], *, base=None, ca_file: str = "") -> 
         client_secret=get(facts.ENV_CLIENT_SECRET,
                           base.client_secret if base is not None else ""),
         scopes=tuple(scope.split()), redirect_uri=app_url + callback,
-        auth_method=method, ca_file=ca_file,
+        auth_method=method, ca_file=ca_file, env_auth_method=get(_ENV_AUTH_METHOD),
+        client_auth_method=base.token_endpoint_auth_method() if base is not None else "",
     )
     _require_url(facts.ENV_DOMAIN_SERVER, target.app_url)
     _require_url(facts.ENV_ISSUER, target.issuer)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from ..core import digest, facts
 from ..core.hosts import is_loopback
+from ..core.shown import shown
 from ..core.versions import Version, VersionError
 from .authelia_config import CLIENTS, OIDC, AutheliaConfig
 from .compose import Compose, EnvSetting
@@ -88,6 +89,22 @@ CODES: dict[str, tuple[str, str]] = {
     "template-filter-off": ("error", "the configuration has {{ ... }} templates but the "
                             "Compose file's Authelia service lacks "
                             "X_AUTHELIA_CONFIG_FILTERS=template"),
+    # How LibreChat sends the secret, its role checks and its admin panel.
+    "env-auth-method-unset": ("warning", "no OPENID_TOKEN_ENDPOINT_AUTH_METHOD with LibreChat "
+                              ">= 0.7.9: the method then depends on the LibreChat build"),
+    "env-auth-method-unknown": ("error", "OPENID_TOKEN_ENDPOINT_AUTH_METHOD is not "
+                                "client_secret_basic, client_secret_post or none"),
+    "env-auth-method-ignored": ("warning", "OPENID_TOKEN_ENDPOINT_AUTH_METHOD differs from "
+                                "what released LibreChat sends (releases ignore the variable)"),
+    "role-token-kind-invalid": ("error", "OPENID_REQUIRED_ROLE_TOKEN_KIND (or "
+                                "OPENID_ADMIN_ROLE_TOKEN_KIND) missing or not a kind this "
+                                "LibreChat reads"),
+    "admin-role-incomplete": ("warning", "only some of OPENID_ADMIN_ROLE, "
+                              "OPENID_ADMIN_ROLE_PARAMETER_PATH, OPENID_ADMIN_ROLE_TOKEN_KIND "
+                              "are set: LibreChat then promotes nobody"),
+    "admin-redirect-uri-mismatch": ("error", "the client's admin panel redirect URI is not "
+                                    "DOMAIN_SERVER + /api/admin/oauth/openid/callback (info "
+                                    "when LibreChat has no admin panel login)"),
 }
 
 # code -> the profile field that fixes it, for the app's "jump to the place to fix it".
@@ -481,7 +498,7 @@ class AuditRun:
         if not templated_key("token_endpoint_auth_method"):
             default = "none" if public else "client_secret_basic"
             method = client.get("token_endpoint_auth_method") or default
-            sends = self.value("OPENID_TOKEN_ENDPOINT_AUTH_METHOD") or (
+            sends = _env_auth_method(self) or (
                 "none" if not env_secret and _truthy(self.value("OPENID_USE_PKCE"))
                 else facts.token_endpoint_auth_method(self.librechat))
             if method != sends:
@@ -493,6 +510,7 @@ class AuditRun:
                          f"set token_endpoint_auth_method: '{sends}'")
 
         self._check_redirect(client, where, templated_key)
+        _check_admin_redirect(self, client, where, templated_key)
         scopes = client.get("scopes")
         allowed = _as_list(scopes) if scopes is not None else list(AUTHELIA_DEFAULT_SCOPES)
         if not templated_key("scopes") and self.value(facts.ENV_SCOPE):
@@ -655,6 +673,8 @@ class AuditRun:
         config = self.config
         self.check_env_file()
         self.check_env_values()
+        _check_env_auth_method(self)
+        _check_role_variables(self)
         if config is None:
             return
         for error in config.errors:
@@ -693,6 +713,117 @@ class AuditRun:
                  f"this file uses {{{{ ... }}}} templates, but the Compose service {service!r} "
                  "does not turn Authelia's template filter on: Authelia cannot read it",
                  f"add X_AUTHELIA_CONFIG_FILTERS: 'template' to services.{service}.environment")
+
+
+# How LibreChat sends the secret, its role checks, its admin panel (FACTS.md) -------------
+
+
+def _env_auth_method(run: AuditRun) -> str | None:
+    """OPENID_TOKEN_ENDPOINT_AUTH_METHOD when set to a method LibreChat knows, else None.
+
+    Taken as what LibreChat sends (a build that reads it does); LibreChat before 0.7.9
+    (openid-client 5) never reads it.
+    """
+    value = run.value(facts.ENV_TOKEN_ENDPOINT_AUTH_METHOD)
+    if run.librechat < facts.LIBRECHAT_OPENID_CLIENT_6:
+        return None
+    return value if value in facts.TOKEN_ENDPOINT_AUTH_METHODS else None
+
+
+def _check_env_auth_method(run: AuditRun) -> None:
+    """Released LibreChat reads no OPENID_TOKEN_ENDPOINT_AUTH_METHOD and posts the secret; a
+    development build reads it (default client_secret_basic, also for a value it does not
+    know). Only the line equal to what releases send makes every build agree."""
+    key = facts.ENV_TOKEN_ENDPOINT_AUTH_METHOD
+    if not run.checkable(key):
+        return
+    value = run.value(key)
+    pkce_only = not run.value(facts.ENV_CLIENT_SECRET) and _truthy(run.value("OPENID_USE_PKCE"))
+    released = facts.token_endpoint_auth_method(run.librechat)
+    if not value:
+        if run.librechat >= facts.LIBRECHAT_OPENID_CLIENT_6 and not pkce_only:
+            run.add("env-auth-method-unset", run.where(key),
+                    f"{key} is not set: released LibreChat {run.librechat} posts the client "
+                    f"secret ({released}), but a development build sends HTTP Basic "
+                    f"({facts.DEV_BUILD_AUTH_METHOD_DEFAULT}): the method depends on the build",
+                    f"add {key}={released} to .env (apply env adds it), the same method as the "
+                    "client's token_endpoint_auth_method")
+        return
+    if value not in facts.TOKEN_ENDPOINT_AUTH_METHODS:
+        run.add("env-auth-method-unknown", run.where(key),
+                f"{key} is {shown(value)}, which LibreChat does not know: a build that reads "
+                f"it falls back to {facts.DEV_BUILD_AUTH_METHOD_DEFAULT}",
+                f"set {key}={released} (one of {', '.join(facts.TOKEN_ENDPOINT_AUTH_METHODS)})")
+        return
+    if value != released and not pkce_only:
+        run.add("env-auth-method-ignored", run.where(key),
+                f"{key} is {value}, but released LibreChat {run.librechat} ignores it and "
+                f"sends {released}"
+                + (f": only a development build sends {value}"
+                   if run.librechat >= facts.LIBRECHAT_OPENID_CLIENT_6 else ""),
+                f"set {key}={released} and the client's token_endpoint_auth_method: "
+                f"'{released}', so every build agrees")
+
+
+def _check_role_variables(run: AuditRun) -> None:
+    """OPENID_REQUIRED_ROLE_TOKEN_KIND has no default; the admin role needs all three."""
+    for prefix in ("OPENID_REQUIRED_ROLE", facts.ENV_ADMIN_ROLE):
+        kind_key = f"{prefix}_TOKEN_KIND"
+        keys = (prefix, f"{prefix}_PARAMETER_PATH", kind_key)
+        if not run.checkable(*keys):
+            continue
+        kinds = facts.role_token_kinds(prefix, run.librechat)
+        if prefix == facts.ENV_ADMIN_ROLE:
+            present = [k for k in keys if run.value(k)]
+            if present and len(present) < len(keys):
+                missing = [k for k in keys if k not in present]
+                run.add("admin-role-incomplete", run.where(present[0]),
+                        f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: "
+                        "LibreChat checks the admin role only with all three, so it promotes "
+                        "nobody",
+                        f"set {facts.ENV_ADMIN_ROLE}=<group>, "
+                        f"{facts.ENV_ADMIN_ROLE_PARAMETER_PATH}={facts.ADMIN_ROLE_PARAMETER_PATH} "
+                        f"and {facts.ENV_ADMIN_ROLE_TOKEN_KIND}={facts.ADMIN_ROLE_TOKEN_KIND}")
+                continue
+            if not present:
+                continue
+        elif not run.value(prefix):
+            continue
+        kind = run.value(kind_key)
+        if kind not in kinds:
+            what = (f"{kind_key} is {shown(kind)}" if kind else f"{kind_key} is not set")
+            effect = ("every login is refused" if prefix != facts.ENV_ADMIN_ROLE
+                      else "every login fails")
+            run.add("role-token-kind-invalid", run.where(kind_key if kind else prefix),
+                    f"{what}: LibreChat {run.librechat} reads {' or '.join(kinds)}, so "
+                    f"{effect}",
+                    f"set {kind_key}=id (Authelia's access tokens are opaque: the groups "
+                    "claim is read from the ID token)")
+
+
+def _check_admin_redirect(run: AuditRun, client, where, templated_key) -> None:
+    """A redirect URI ending in the admin panel's callback is LibreChat's admin panel's."""
+    if templated_key("redirect_uris") or not run.checkable(facts.ENV_DOMAIN_SERVER):
+        return
+    admin = [u for u in _as_list(client.get("redirect_uris"))
+             if isinstance(u, str) and u.endswith(facts.ADMIN_CALLBACK_PATH)]
+    if not admin:
+        return
+    domain = run.value(facts.ENV_DOMAIN_SERVER) or LIBRECHAT_DEFAULT_DOMAIN
+    sent = domain + facts.ADMIN_CALLBACK_PATH
+    if run.librechat < facts.LIBRECHAT_ADMIN_PANEL:
+        run.add("admin-redirect-uri-mismatch", where("redirect_uris"),
+                f"the client lists the admin panel's redirect URI, but LibreChat "
+                f"{run.librechat} has no admin panel login (it arrived in "
+                f"{facts.LIBRECHAT_ADMIN_PANEL}): the URI is unused",
+                "remove it, or upgrade LibreChat to use the admin panel", severity="info")
+    elif sent not in admin:
+        run.add("admin-redirect-uri-mismatch", where("redirect_uris"),
+                f"LibreChat's admin panel sends redirect_uri {sent} (DOMAIN_SERVER + "
+                f"{facts.ADMIN_CALLBACK_PATH}), which is not in the client's redirect_uris "
+                f"(it lists {', '.join(shown(u) for u in admin)})",
+                f"make them equal: the admin panel URI is DOMAIN_SERVER + "
+                f"{facts.ADMIN_CALLBACK_PATH}")
 
 
 def _rsa_bits(key: Any) -> int | None:

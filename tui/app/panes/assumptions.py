@@ -101,6 +101,10 @@ class AssumptionsPane(Pane):
         yield self._text_field("key_path")
         yield Static("Admins and consent", classes="section")
         yield self._text_field("admin_group")
+        yield Field("Admin panel", TickBox(
+            "LibreChat's admin panel logs in through Authelia too", profile.admin_panel,
+            id="input-admin_panel", compact=True), "admin_panel",
+            "LibreChat 0.8.3+: adds the admin panel's redirect URI to the client")
         yield self._select_field("Consent screen", "consent", profile.consent)
         yield Static(CONSENT_MODES.get(profile.consent, ""), id="consent-explain",
                      classes="explain", markup=False)
@@ -137,7 +141,7 @@ class AssumptionsPane(Pane):
         for name in SELECT_OPTIONS:
             set_select(self.query_one(f"#input-{name}", Select), SELECT_OPTIONS[name],
                        getattr(profile, name))
-        for name in ("refresh_tokens", "hairpin"):
+        for name in ("refresh_tokens", "hairpin", "admin_panel"):
             box = self.query_one(f"#input-{name}", Checkbox)
             if box.value != getattr(profile, name):
                 with box.prevent(Checkbox.Changed):
@@ -166,7 +170,7 @@ class AssumptionsPane(Pane):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
-        if event.checkbox.id in ("input-refresh_tokens", "input-hairpin"):
+        if event.checkbox.id in ("input-refresh_tokens", "input-hairpin", "input-admin_panel"):
             name = event.checkbox.id.removeprefix("input-")
             self.main_app.update_profile(event.checkbox, **{name: event.value})
             return

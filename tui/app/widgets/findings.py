@@ -17,7 +17,7 @@ FIELD_LABELS = {
     "hmac_secret": "HMAC secret", "signing_key": "Signing key", "signing_key_id": "Key ID",
     "key_bits": "Key size", "key_path": "Key path", "admin_group": "Admin group",
     "consent": "Consent", "consent_duration": "Consent duration", "ca_file": "CA file",
-    "hairpin": "Reaching Authelia", "digest_cost": "Digest cost",
+    "hairpin": "Reaching Authelia", "digest_cost": "Digest cost", "admin_panel": "Admin panel",
 }
 
 
