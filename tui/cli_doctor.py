@@ -64,7 +64,9 @@ def _target(args):
     try:
         values = read_dotenv(args.env).values
     except OSError as error:
-        raise _bad(f"--env {args.env}: {error.strerror or error}") from None
+        from .core.shown import shown_path
+
+        raise _bad(f"--env {shown_path(args.env)}: {error.strerror or error}") from None
     return target_from_env(values, base=profile, ca_file=ca_file)
 
 

@@ -27,6 +27,7 @@ from ..core.errors import require_valid
 from ..core.librechat import compose_override, env_values, escape_dollars
 from ..core.profile import Profile
 from ..core.provider import claims_policies, provider_config
+from ..core.shown import shown_path
 from ..core.yamlio import dump_yaml
 from . import dotenv
 from .audit import Finding, audit
@@ -341,8 +342,8 @@ def masked_diff(old: str | None, new: str, path: str, secrets: list[str]) -> str
     old_lines = dotenv.lines_of(old or "")
     new_lines = dotenv.lines_of(new)
     out = []
-    for line in difflib.unified_diff(old_lines, new_lines, fromfile=f"{path}",
-                                     tofile=f"{path}", n=2):
+    for line in difflib.unified_diff(old_lines, new_lines, fromfile=shown_path(path),
+                                     tofile=shown_path(path), n=2):
         text = line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
         if text.startswith(("---", "+++", "@@")):
             out.append(text)
