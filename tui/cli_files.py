@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .core.shown import shown, shown_path
+from .core.shown import shown, shown_lines, shown_path
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -138,12 +138,6 @@ def cmd_apply(args: argparse.Namespace) -> int:
     where = f"; backup: {shown_path(backup)}" if backup else ""
     print(f"wrote {shown_path(plan.path)}{where}", file=sys.stderr)
     return EXIT_OK
-
-
-def shown_lines(text: str) -> str:
-    """A diff of the user's file as safe text: each line's controls escaped (its file's own
-    lines, and the headers naming its path), no line cut (a diff is read whole)."""
-    return "\n".join(shown(line, limit=None) for line in text.split("\n"))
 
 
 COMMANDS = {"audit": cmd_audit, "import": cmd_import, "apply": cmd_apply}

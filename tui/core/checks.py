@@ -331,11 +331,12 @@ FIELD_LABELS = {
     "signing_key_id": "key ID", "key_bits": "key size", "key_path": "key path",
     "admin_group": "admin group", "consent": "consent mode",
     "consent_duration": "consent duration", "ca_file": "CA file", "hairpin": "hairpin setting",
-    "authelia_config_paths": "configuration.yml path", "env_path": ".env path",
-    "compose_path": "Compose file path",
 }
 # A PEM key is lines of text by nature; tui/core/provider.py checks its form.
 MULTILINE_FIELDS = ("signing_key",)
+# The files a profile remembers: any name the system allows (a newline too), never written
+# into .env or YAML, and shown through shown_path wherever they appear.
+PATH_FIELDS = ("authelia_config_paths", "env_path", "compose_path")
 
 # Fields whose values are written into Authelia's configuration.yml.
 YAML_FIELDS = ("app_url", "client_id", "client_name", "client_secret_digest", "policy",
@@ -364,7 +365,7 @@ def character_problems(profile: Profile) -> dict[str, str]:
     """Field -> problem for each field holding a character no value may hold."""
     out = {}
     for field, values in profile._asdict().items():
-        if isinstance(values, bool) or field in MULTILINE_FIELDS:
+        if isinstance(values, bool) or field in MULTILINE_FIELDS or field in PATH_FIELDS:
             continue
         for value in values if isinstance(values, tuple) else (values,):
             problem = character_problem(value) if isinstance(value, str) else None

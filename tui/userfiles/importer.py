@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..core import digest, facts
 from ..core.profile import Profile
-from ..core.shown import shown
+from ..core.shown import is_clean, shown
 from .audit import AuditRun
 from .authelia_config import OIDC, AutheliaConfig
 from .compose import Compose
@@ -108,8 +108,22 @@ def import_profile(config: AutheliaConfig, env: DotEnv | None, compose: Compose 
     else:
         _client_values(config, client, values, notes)
     _provider_values(config, values, notes, client, compose, env_value)
+    _drop_unclean(values, notes)
     values.update(paths or {})
     return Profile(**values), notes
+
+
+def _drop_unclean(values: dict, notes: list) -> None:
+    """A value holding a control character or a bidi override is not carried over: the app
+    would show it raw in its field (and no .env or YAML value may hold one). The note names
+    the field, never the value (it may be a secret)."""
+    from ..core.checks import FIELD_LABELS, MULTILINE_FIELDS
+
+    for field, value in list(values.items()):
+        if isinstance(value, str) and field not in MULTILINE_FIELDS and not is_clean(value):
+            del values[field]
+            notes.append(f"the {FIELD_LABELS.get(field, field)} (it holds a control character "
+                         "or a bidi override)")
 
 
 def _find_client(config: AutheliaConfig, client_id: str | None) -> dict | None:
