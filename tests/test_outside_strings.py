@@ -162,6 +162,15 @@ def test_a_hostile_directory_path_is_one_escaped_line(capsys, tmp_path):
     assert "no .yml" in err
 
 
+def test_a_env_that_is_not_text_is_named_escaped(capsys, tmp_path):
+    folder = tmp_path / HOSTILE_NAME
+    folder.mkdir()
+    env = folder / ".env"
+    env.write_bytes(b"KEY=\xff\n")
+    _, out, _ = run(capsys, "audit", "--authelia-config", str(CONFIG), "--env", str(env))
+    assert f"env-unreadable {shown(str(env), limit=None)}:1: not UTF-8" in out
+
+
 # import ------------------------------------------------------------------------------------
 
 def test_import_notes_and_lines_are_escaped(capsys, hostile_files, store):
@@ -277,6 +286,12 @@ def test_set_cuts_and_escapes_what_it_echoes(capsys, store):
 def test_an_argument_the_parser_refuses_is_cut_and_escaped(capsys, value):
     err = one_line_error(capsys, "apply", value, "--profile", "home", "--file", "x")
     assert len(err) < 1000
+
+
+def test_tick_cuts_an_unknown_step_it_echoes(capsys, store):
+    err = one_line_error(capsys, "tick", "q" * 100_000)
+    assert "there is no checklist step 'qqq" in err and len(err) < 1000
+    one_line_error(capsys, "tick", HOSTILE)
 
 
 def test_set_ca_file_with_a_hostile_path_is_one_line(capsys, store, tmp_path):
