@@ -145,6 +145,11 @@ def test_a_long_outside_value_is_cut_where_a_finding_quotes_it(capsys, tmp_path)
     assert "a" * LIMIT + "… (99800 more characters)" in line
     assert len(out) < 20_000
 
+    env.write_text(env_set(ENV.read_text(), "OPENID_CLIENT_ID", f"{HOSTILE}{'c' * 100_000}"))
+    _, out, _ = run(capsys, "audit", "--authelia-config", str(config), "--env", str(env))
+    line = next(x for x in out.splitlines() if "client-not-found" in x)
+    assert f"no client has client_id '{shown(HOSTILE)[:40]}" in line and len(line) < 1000
+
 
 @pytest.mark.parametrize("option", ["--env", "--authelia-config", "--compose"])
 def test_a_hostile_path_on_the_command_line_is_one_escaped_line(capsys, tmp_path, option):
