@@ -15,6 +15,7 @@ from .cli_provider import (
 )
 from .core import facts
 from .core.digest import ALGORITHMS, DEFAULT_ALGORITHM
+from .core.shown import shown
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -33,7 +34,15 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see {self.prog} --help)")
+        raise UsageError(f"{_values_cut(message)} (see {self.prog} --help)")
+
+
+def _values_cut(message: str) -> str:
+    """argparse's message with each value it quotes (or lists) cut like any outside value:
+    `invalid choice: '<100,000 characters>'` stays one short line."""
+    import re
+
+    return re.sub(r"'[^']*'|\"[^\"]*\"|\S+", lambda m: shown(m[0]), message)
 
 
 class _Help(argparse.RawDescriptionHelpFormatter):
@@ -263,7 +272,7 @@ def _cmd_new(args) -> int:
     if key_note:
         print(key_note, file=sys.stderr)
     for finding in findings:
-        print(finding, file=sys.stderr)
+        print(shown(str(finding), limit=None), file=sys.stderr)
     return EXIT_OK
 
 
@@ -292,7 +301,7 @@ def _cmd_render(args) -> int:
         text = _RENDERERS[args.what](profile)
     except ProfileInvalid as error:
         for finding in error.findings:
-            print(f"{PROG}: {finding}", file=sys.stderr)
+            print(f"{PROG}: {shown(str(finding), limit=None)}", file=sys.stderr)
         print(f"{PROG}: profile {name!r} has errors; fix them first (see '{PROG} check')",
               file=sys.stderr)
         return EXIT_FAILED
@@ -307,10 +316,10 @@ def _cmd_check(args) -> int:
     name = _profile_name(store, args.sub_profile)
     findings = check_profile(store.load(name))
     for finding in findings:
-        print(finding)
+        print(shown(str(finding), limit=None))
     permission_warnings = store.permission_warnings(name)
     for warning in permission_warnings:
-        print(f"warning: {warning}")
+        print(f"warning: {shown(warning, limit=None)}")
     if not findings and not permission_warnings:
         print(f"profile {name}: no problems found")
     return EXIT_FAILED if has_errors(findings) else EXIT_OK
@@ -411,7 +420,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     # StoreError, DigestError, VersionError and the rest of the core's input errors are
     # ValueErrors: each becomes one line on stderr, never a traceback.
     except (UsageError, ValueError) as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
+        # One line whatever it quotes: a path with a newline, a value with an ESC in it
+        # (each value was cut where the message was made; the whole is only escaped).
+        print(f"{PROG}: {shown(str(error), limit=None)}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from .core.shown import shown, shown_lines, shown_path
+
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -97,9 +99,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                                     librechat=args.librechat, paths=paths)
     path = store.save(args.name, profile)
     store.set_last_used(args.name)
-    print(f"imported profile {args.name} ({path})", file=sys.stderr)
+    print(f"imported profile {args.name} ({shown_path(path)})", file=sys.stderr)
     for note in notes:
-        print(f"not carried over: {note}", file=sys.stderr)
+        print(f"not carried over: {shown(note, limit=None)}", file=sys.stderr)
     if notes:
         print("open the profile in the app to complete it", file=sys.stderr)
     return EXIT_OK
@@ -114,27 +116,27 @@ def cmd_apply(args: argparse.Namespace) -> int:
     plan = plan_apply(args.target, profile, args.file)
     if not plan.changed:
         for note in plan.notes:
-            print(f"note: {note}", file=sys.stderr)
+            print(f"note: {shown(note, limit=None)}", file=sys.stderr)
         left = " (except what the notes say)" if plan.notes else ""
-        print(f"{plan.path}: already matches profile {args.sub_profile}{left}",
+        print(f"{shown_path(plan.path)}: already matches profile {args.sub_profile}{left}",
               file=sys.stderr)
         return EXIT_OK
-    sys.stdout.write(plan.diff)
+    sys.stdout.write(shown_lines(plan.diff))
     for note in plan.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {shown(note, limit=None)}", file=sys.stderr)
     if args.dry_run:
         return EXIT_FAILED
     if not args.yes:
         if not (sys.stdin.isatty() and sys.stderr.isatty()):
             raise UsageError("not writing without --yes: there is no terminal to ask on")
-        sys.stderr.write(f"Write these changes to {plan.path}? [y/N] ")
+        sys.stderr.write(f"Write these changes to {shown_path(plan.path)}? [y/N] ")
         sys.stderr.flush()
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             print("nothing written", file=sys.stderr)
             return EXIT_FAILED
     backup = write_plan(plan)
-    where = f"; backup: {backup}" if backup else ""
-    print(f"wrote {plan.path}{where}", file=sys.stderr)
+    where = f"; backup: {shown_path(backup)}" if backup else ""
+    print(f"wrote {shown_path(plan.path)}{where}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -10,6 +10,7 @@ import sys
 
 from .core import facts
 from .core.digest import ALGORITHMS
+from .core.shown import shown, shown_path
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -202,13 +203,13 @@ def cmd_set(args: argparse.Namespace) -> int:
             profile.client_secret, profile.digest_algorithm))
     store.save(name, profile, expected=stamp)
     changed = [f for f in profile._fields if getattr(profile, f) != getattr(before, f)]
-    shown = ", ".join(changed) or "nothing"
-    print(f"updated profile {name}: {shown}", file=sys.stderr)
+    listed = ", ".join(changed) or "nothing"
+    print(f"updated profile {name}: {listed}", file=sys.stderr)
     if key_note:
         print(key_note, file=sys.stderr)
     for finding in check_profile(profile, verify_digest=False):
         if finding.severity != "error":
-            print(finding, file=sys.stderr)
+            print(shown(str(finding), limit=None), file=sys.stderr)
     return EXIT_OK
 
 
@@ -244,17 +245,19 @@ def cmd_write_key(args: argparse.Namespace) -> int:
     try:
         target = expand_user_path(args.path)
         if target.is_dir():
-            raise UsageError(f"{target} is a directory: add a file name")
+            raise UsageError(f"{shown_path(target)} is a directory: add a file name")
         # exclusive: created only if the name is free, atomically (a hard link).
         write_private_file(target, profile.signing_key, exclusive=True)
     except FileExistsError:
-        raise UsageError(f"{target} already exists: write-key never replaces a file (remove "
-                         "it first, or choose another path)") from None
+        raise UsageError(f"{shown_path(target)} already exists: write-key never replaces a file "
+                         "(remove it first, or choose another path)") from None
     except OSError as error:
-        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
-    where = (f"Authelia reads it at {profile.key_path} in its container" if profile.key_path
+        raise UsageError(f"cannot write {shown_path(target)}: "
+                         f"{shown(error.strerror or error, limit=None)}") from None
+    where = (f"Authelia reads it at {shown_path(profile.key_path)} in its container"
+             if profile.key_path
              else "the Authelia block has the key inline; set --key-path to read it from a "
                   "file instead")
-    print(f"wrote the signing key {profile.signing_key_id} to {target} (mode 0600); {where}",
-          file=sys.stderr)
+    print(f"wrote the signing key {shown(profile.signing_key_id)} to {shown_path(target)} "
+          f"(mode 0600); {where}", file=sys.stderr)
     return EXIT_OK

@@ -29,6 +29,7 @@ from .session import DEFAULT_PROFILE_NAME, ProfileSession
 from .startup import release_collector
 from .state import MISMATCH, ViewState
 from .widgets.panebar import PaneBar
+from .widgets.text import outside_markup, outside_path_markup
 
 FIELD_NAMES = {"client_id": "client ID", "client_secret": "client secret",
                "session_secret": "session secret"}
@@ -342,7 +343,7 @@ class LibreChatAutheliaApp(App[None]):
             self.resolve_changed_on_disk(error)
             return
         except StoreError as error:
-            self.notify(str(error), title="Cannot save the tick", severity="error")
+            self.notify(outside_markup(error), title="Cannot save the tick", severity="error")
             return
         self.show_title()
 
@@ -353,7 +354,7 @@ class LibreChatAutheliaApp(App[None]):
         try:
             self._open_initial_profile(requested)
         except StoreError as error:  # the profiles directory itself cannot be read
-            self.notify(str(error), title="Cannot read the profiles", severity="error",
+            self.notify(outside_markup(error), title="Cannot read the profiles", severity="error",
                         timeout=20)
             self.show_fresh_profile(requested or DEFAULT_PROFILE_NAME, save=False)
 
@@ -374,8 +375,8 @@ class LibreChatAutheliaApp(App[None]):
                 self.open_profile(name)
                 return
             except StoreError as error:
-                self.notify(f"{error}. The file was left as it is.", title="Cannot open profile",
-                            severity="error", timeout=20)
+                self.notify(f"{outside_markup(error)}. The file was left as it is.",
+                            title="Cannot open profile", severity="error", timeout=20)
         first_run = not self.session.store.names()
         self.show_fresh_profile(self.session.unused_name(DEFAULT_PROFILE_NAME), save=first_run)
 
@@ -400,7 +401,7 @@ class LibreChatAutheliaApp(App[None]):
     def open_profile(self, name: str) -> None:
         self.replace_profile(self.session.open(name))
         for warning in self.session.store.permission_warnings(name):
-            self.notify(warning, title="Your secrets are readable by others",
+            self.notify(outside_markup(warning), title="Your secrets are readable by others",
                         severity="warning", timeout=20)
 
     def show_fresh_profile(self, name: str, save: bool = False) -> None:
@@ -434,10 +435,11 @@ class LibreChatAutheliaApp(App[None]):
             self.resolve_changed_on_disk(error)
             return False
         except StoreError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=15)
+            self.notify(outside_markup(error), title="Not saved", severity="error", timeout=15)
             return False
         self.show_title()
-        self.notify(f"Saved profile {self.profile_name} to\n{self.session.path()}")
+        self.notify(f"Saved profile {self.profile_name} to\n"
+                    f"{outside_path_markup(self.session.path())}")
         return True
 
     @work(exclusive=True, group="dialog")
@@ -450,7 +452,7 @@ class LibreChatAutheliaApp(App[None]):
             try:
                 self.open_profile(error.name)
             except StoreError as failure:
-                self.notify(str(failure), title="Cannot reload", severity="error")
+                self.notify(outside_markup(failure), title="Cannot reload", severity="error")
                 return
             self.notify(f"Reloaded {error.name} from disk.")
         elif answer == "keep":
@@ -585,7 +587,7 @@ class LibreChatAutheliaApp(App[None]):
         try:
             names = store.names()
         except StoreError as error:
-            self.notify(str(error), title="Cannot read the profiles", severity="error")
+            self.notify(outside_markup(error), title="Cannot read the profiles", severity="error")
             return
         problems = {}
         for name in names:

@@ -14,6 +14,7 @@ from ..core.checks import Finding, verify_digest_findings
 from ..core.profile import Profile
 from .background import BackgroundJobs
 from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED
+from .widgets.text import outside_markup
 
 if TYPE_CHECKING:
     from .app import LibreChatAutheliaApp
@@ -154,7 +155,7 @@ class DigestJobs(BackgroundJobs):
     def _hash_failed(self, message: str, generation: int) -> None:
         if generation == self._generation:
             self.hashing = False
-            self.app.notify(message, title="Cannot hash", severity="error")
+            self.app.notify(outside_markup(message), title="Cannot hash", severity="error")
             self.app.refresh_views()
 
     def _hash_done(self, secret: str, value: str, findings: list, seconds: float,

@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from textual.widget import Widget
 
+from ..core.shown import shown_path
 from .panes.base import Pane
+from .widgets.text import outside_markup, outside_path_markup
 
 if TYPE_CHECKING:
     from .app import LibreChatAutheliaApp
@@ -154,22 +156,25 @@ async def apply_to_file(app: LibreChatAutheliaApp, target: str, text: str | None
     if changes:
         app.update_profile(**changes)
     if not the_plan.changed:
-        app.notify(f"{the_plan.path} already matches the profile: nothing to write.")
+        app.notify(f"{outside_path_markup(the_plan.path)} already matches the profile: "
+                   "nothing to write.")
         return
     sure = await app.push_screen_wait(DiffDialog(
-        f"Apply to {the_plan.path}?", the_plan.diff, list(the_plan.notes)))
+        f"Apply to {shown_path(the_plan.path)}?", the_plan.diff, list(the_plan.notes)))
     if not sure:
         app.notify("Nothing was written.")
         return
     backup, problem = await app.checks.write_plan(the_plan)
     if problem:
-        app.notify(problem, title="Not applied", severity="error", timeout=20)
+        app.notify(outside_markup(problem), title="Not applied", severity="error", timeout=20)
         return
     if backup is None:
-        app.notify(f"Created (readable only by you: it holds secrets)\n{the_plan.real}",
+        app.notify("Created (readable only by you: it holds secrets)\n"
+                   f"{outside_path_markup(the_plan.real)}",
                    title="Applied")
     else:
-        app.notify(f"{the_plan.real}\nBackup: {backup}", title="Applied", timeout=15)
+        app.notify(f"{outside_path_markup(the_plan.real)}\nBackup: "
+                   f"{outside_path_markup(backup)}", title="Applied", timeout=15)
     profile = app.profile
     if profile.authelia_config_paths and profile.env_path:
         app.checks.run_audit(profile)  # the Check pane shows the files as they now are

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ..core import provider
 from .background import BackgroundJobs
+from .widgets.text import outside_markup
 
 if TYPE_CHECKING:
     from .app import LibreChatAutheliaApp
@@ -70,7 +71,8 @@ class KeyJobs(BackgroundJobs):
     def _failed(self, message: str, generation: int) -> None:
         if generation == self._generation:
             self.generating = False
-            self.app.notify(message, title="Cannot make the signing key", severity="error")
+            self.app.notify(outside_markup(message), title="Cannot make the signing key",
+                            severity="error")
             self.app.refresh_views()
 
     def _made(self, bits: int, pem: str, key_id: str, generation: int) -> None:

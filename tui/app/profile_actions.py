@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..core.store import StoreError
+from .widgets.text import outside_markup
 
 if TYPE_CHECKING:
     from .app import LibreChatAutheliaApp
@@ -27,7 +28,8 @@ async def _open(app: LibreChatAutheliaApp, choice: ProfileAction) -> None:
     try:
         app.open_profile(choice.name)
     except StoreError as error:
-        app.notify(str(error), title="Cannot open profile", severity="error", timeout=15)
+        app.notify(outside_markup(error), title="Cannot open profile", severity="error",
+                   timeout=15)
 
 
 async def _new_or_duplicate(app: LibreChatAutheliaApp, choice: ProfileAction) -> None:
@@ -47,7 +49,7 @@ async def _new_or_duplicate(app: LibreChatAutheliaApp, choice: ProfileAction) ->
     try:
         source = app.session.store.load(choice.name)
     except StoreError as error:
-        app.notify(str(error), severity="error")
+        app.notify(outside_markup(error), severity="error")
         return
     if app.save_as(name, source.with_changes(checklist=())):
         app.notify("The copy shares the client ID and secrets. For another "
@@ -64,7 +66,7 @@ async def _rename(app: LibreChatAutheliaApp, choice: ProfileAction) -> None:
     try:
         app.session.rename(choice.name, name)
     except StoreError as error:
-        app.notify(str(error), severity="error")
+        app.notify(outside_markup(error), severity="error")
         return
     app.show_title()
     app.notify(f"Renamed {choice.name} to {name}.")
@@ -82,7 +84,7 @@ async def _delete(app: LibreChatAutheliaApp, choice: ProfileAction) -> None:
     try:
         app.session.store.delete(choice.name)
     except StoreError as error:
-        app.notify(str(error), severity="error")
+        app.notify(outside_markup(error), severity="error")
         return
     app.notify(f"Deleted {choice.name}.")
     if choice.name == app.session.name:

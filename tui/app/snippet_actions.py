@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..core.files import write_snippet
 from .clipboard import copy_text
+from .widgets.text import outside_path_markup
 
 if TYPE_CHECKING:
     from .app import LibreChatAutheliaApp
@@ -41,4 +42,5 @@ async def write_snippet_to_file(app: LibreChatAutheliaApp, text: str | None,
         app.notify("Nothing was written.")
         return
     verb = {"append": "Appended to", "replace": "Replaced"}.get(dialog.mode, "Wrote")
-    app.notify(f"{verb} (readable only by you: it holds secrets)\n{Path(written).resolve()}")
+    app.notify(f"{verb} (readable only by you: it holds secrets)\n"
+               f"{outside_path_markup(Path(written).resolve())}")

@@ -7,6 +7,7 @@ from collections import namedtuple
 from . import facts
 from .errors import require_valid
 from .profile import Profile
+from .shown import shown
 
 # id is stable: ticks are stored by id in the profile. command is the exact shell command
 # of the step (one or more lines, nothing else on them, so it can be copied and pasted
@@ -160,7 +161,7 @@ class UnknownStep(ValueError):
     """A step id that is not one of STEP_IDS; the message lists the valid ones."""
 
     def __init__(self, step_id: str) -> None:
-        super().__init__(f"there is no checklist step {step_id!r}: use one of "
+        super().__init__(f"there is no checklist step '{shown(step_id)}': use one of "
                          f"{', '.join(STEP_IDS)} (or, with the options that add them, "
                          f"{', '.join(OPTION_STEP_IDS)})")
 

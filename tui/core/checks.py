@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from . import digest, facts, hosts
 from .envfile import env_value_problem
 from .profile import Profile
+from .shown import shown
 from .versions import Version, VersionError
 
 SEVERITIES = ("error", "warning", "info")
@@ -53,7 +54,7 @@ def _url_problem(url: str, example: str = URL_EXAMPLES["auth_url"]
         host = parts.hostname or ""
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as error:
-        return (f"is not a valid URL ({error})", "", "")
+        return (f"is not a valid URL ({shown(error)})", "", "")
     if parts.scheme not in ("http", "https") or not host:
         return ("must be absolute, starting with https:// and a host name", parts.scheme, host)
     if parts.query or parts.fragment or url.endswith(("?", "#")):
@@ -109,13 +110,14 @@ def _check_urls(profile: Profile, librechat: Version | None) -> list[Finding]:
             out.append(Finding("warning", field, EXAMPLE_URL_MESSAGE))
         for label in hosts.mixed_script_labels(url):
             out.append(Finding("warning", field,
-                               f"the host name part {label!r} mixes "
+                               f"the host name part '{shown(label)}' mixes "
                                f"{' and '.join(hosts.scripts_of(label))} letters: it may be a "
                                "look-alike of another name; check that you typed it yourself"))
-        shown = hosts.unicode_host(url)
-        if shown:
+        unicode = hosts.unicode_host(url)
+        if unicode:
             out.append(Finding("info", field,
-                               f"the host {shown} is written as {hosts.host_of(url)}, its "
+                               f"the host {shown(unicode)} is written as "
+                               f"{shown(hosts.host_of(url))}, its "
                                "IDNA form, which browsers and LibreChat send"))
 
     if profile.image_url:
@@ -134,10 +136,10 @@ def _check_client_id(profile: Profile) -> list[Finding]:
         return [Finding("error", "client_id", "the client ID is empty: generate one")]
     bad = sorted({c for c in cid if c not in facts.RFC3986_UNRESERVED})
     if bad:
-        shown = " ".join(repr(c) for c in bad[:5])
+        listed = " ".join(repr(c) for c in bad[:5])
         return [Finding("error", "client_id",
                         "Authelia allows only RFC 3986 unreserved characters "
-                        f"(A-Z a-z 0-9 - . _ ~) in a client ID; remove {shown}")]
+                        f"(A-Z a-z 0-9 - . _ ~) in a client ID; remove {listed}")]
     if len(cid) > facts.CLIENT_ID_MAX_LENGTH:
         return [Finding("error", "client_id",
                         f"Authelia allows at most {facts.CLIENT_ID_MAX_LENGTH} characters in a "
@@ -223,13 +225,13 @@ def _check_versions(profile: Profile) -> tuple[list[Finding], Version | None]:
     else:
         if authelia < facts.MINIMUM_AUTHELIA:
             out.append(Finding("error", "authelia_version",
-                               f"Authelia {profile.authelia_version} is not supported: upgrade "
-                               "Authelia to 4.38 or newer (4.38 renamed the client keys to "
-                               "client_id, client_name and client_secret)"))
+                               f"Authelia {shown(profile.authelia_version)} is not supported: "
+                               "upgrade Authelia to 4.38 or newer (4.38 renamed the client "
+                               "keys to client_id, client_name and client_secret)"))
         elif authelia[:2] > facts.NEWEST_KNOWN_AUTHELIA[:2]:
             out.append(Finding("warning", "authelia_version",
-                               f"Authelia {profile.authelia_version} is newer than this tool "
-                               "knows; the block is written for 4.39"))
+                               f"Authelia {shown(profile.authelia_version)} is newer than this "
+                               "tool knows; the block is written for 4.39"))
     librechat = None
     try:
         librechat = Version.parse(profile.librechat_version, what="a LibreChat version",
@@ -239,9 +241,9 @@ def _check_versions(profile: Profile) -> tuple[list[Finding], Version | None]:
     else:
         if librechat > facts.NEWEST_KNOWN_LIBRECHAT:
             out.append(Finding("info", "librechat_version",
-                               f"LibreChat {profile.librechat_version} is newer than this tool "
-                               f"knows ({facts.NEWEST_KNOWN_LIBRECHAT}); the settings assume "
-                               "it behaves like 0.8.x"))
+                               f"LibreChat {shown(profile.librechat_version)} is newer than "
+                               f"this tool knows ({facts.NEWEST_KNOWN_LIBRECHAT}); the "
+                               "settings assume it behaves like 0.8.x"))
     return out, librechat
 
 
@@ -269,8 +271,8 @@ def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Findi
     findings += _check_digest_format(profile)
     if profile.digest_algorithm not in digest.ALGORITHMS:
         findings.append(Finding("error", "digest_algorithm",
-                                f"unknown digest algorithm {profile.digest_algorithm!r}: use "
-                                f"one of {', '.join(digest.ALGORITHMS)}"))
+                                f"unknown digest algorithm '{shown(profile.digest_algorithm)}': "
+                                f"use one of {', '.join(digest.ALGORITHMS)}"))
     if verify_digest and not any(f.severity == "error" for f in
                                  findings_for(findings, "client_secret_digest")):
         findings += verify_digest_findings(profile)
@@ -285,7 +287,7 @@ def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Findi
     unknown = [s for s in profile.scopes if s not in facts.AUTHELIA_SCOPES]
     if unknown:
         findings.append(Finding("error", "scopes",
-                                f"Authelia does not know the scope {unknown[0]!r}; use "
+                                f"Authelia does not know the scope '{shown(unknown[0])}'; use "
                                 f"{', '.join(facts.AUTHELIA_SCOPES)}"))
 
     problem = env_value_problem(profile.button_label)
@@ -320,7 +322,7 @@ def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Findi
     # else about such a value matters until it is retyped.
     bad = character_problems(profile)
     if bad:
-        findings = [Finding("error", field, f"the {FIELD_LABELS[field]} {problem}")
+        findings = [Finding("error", field, f"the {FIELD_LABELS.get(field, field)} {problem}")
                     for field, problem in bad.items()] + [
             f for f in findings if f.field not in bad]
     return findings
@@ -344,6 +346,9 @@ FIELD_LABELS = {
 }
 # A PEM key is lines of text by nature; tui/core/provider.py checks its form.
 MULTILINE_FIELDS = ("signing_key",)
+# The files a profile remembers: any name the system allows (a newline too), never written
+# into .env or YAML, and shown through shown_path wherever they appear.
+PATH_FIELDS = ("authelia_config_paths", "env_path", "compose_path")
 
 # Fields whose values are written into Authelia's configuration.yml.
 YAML_FIELDS = ("app_url", "client_id", "client_name", "client_secret_digest", "policy",
@@ -372,7 +377,7 @@ def character_problems(profile: Profile) -> dict[str, str]:
     """Field -> problem for each field holding a character no value may hold."""
     out = {}
     for field, values in profile._asdict().items():
-        if isinstance(values, bool) or field in MULTILINE_FIELDS:
+        if isinstance(values, bool) or field in MULTILINE_FIELDS or field in PATH_FIELDS:
             continue
         for value in values if isinstance(values, tuple) else (values,):
             problem = character_problem(value) if isinstance(value, str) else None

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from . import facts
 from .profile import Profile
+from .shown import shown_path
 from .versions import Version, VersionError
 from .yamlio import AutheliaTemplate, LiteralBlock, dump_yaml
 
@@ -253,8 +254,8 @@ def ca_file_problem(path: str) -> tuple[str, str] | None:
     if any(ord(c) < 32 for c in path):
         return ("error", "must not contain control characters")
     if not os.path.exists(path):
-        return ("warning", f"{path} does not exist on this machine (fine if the Docker host "
-                           "is another machine)")
+        return ("warning", f"{shown_path(path)} does not exist on this machine (fine if the "
+                           "Docker host is another machine)")
     problem = _pem_certificate_problem(path, *_stamp(path))
     return ("error", problem) if problem else None
 
@@ -272,20 +273,20 @@ def _stamp(path: str) -> tuple[int, int]:
 @lru_cache(maxsize=8)
 def _pem_certificate_problem(path: str, mtime: int, size: int) -> str | None:
     if size > 1_000_000:
-        return f"{path} is too big for a CA certificate"
+        return f"{shown_path(path)} is too big for a CA certificate"
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as error:
-        return f"{path} cannot be read: {error.strerror or error}"
+        return f"{shown_path(path)} cannot be read: {error.strerror or error}"
     if b"-----BEGIN CERTIFICATE-----" not in data:
-        return f"{path} is not a PEM certificate (no BEGIN CERTIFICATE line)"
+        return f"{shown_path(path)} is not a PEM certificate (no BEGIN CERTIFICATE line)"
     from cryptography import x509
 
     try:
         x509.load_pem_x509_certificates(data)
     except ValueError:
-        return f"{path} is not a valid PEM certificate"
+        return f"{shown_path(path)} is not a valid PEM certificate"
     return None
 
 
@@ -295,10 +296,11 @@ def require_ca_file(path: str) -> str:
 
     absolute = os.path.abspath(os.path.expanduser(path.strip()))
     if os.path.isdir(absolute):
-        raise ProviderError(f"the CA file {absolute} is a directory: give the certificate file")
+        raise ProviderError(f"the CA file {shown_path(absolute)} is a directory: give the "
+                            "certificate file")
     if not os.path.isfile(absolute):
-        raise ProviderError(f"the CA file {absolute} does not exist (give the path on the "
-                            "Docker host)")
+        raise ProviderError(f"the CA file {shown_path(absolute)} does not exist (give the path "
+                            "on the Docker host)")
     problem = ca_file_problem(absolute)
     if problem:
         raise ProviderError(f"the CA file {problem[1]}")

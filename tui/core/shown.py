@@ -51,6 +51,12 @@ def shown_path(path: object) -> str:
         path.decode("utf-8", "backslashreplace"), limit=None)
 
 
+def shown_lines(text: str) -> str:
+    """Lines of an outside text (a diff of the user's file) as safe text: each line's
+    controls escaped, none cut (a diff is read whole); only its ``\\n`` stay line breaks."""
+    return "\n".join(shown(line, limit=None) for line in text.split("\n"))
+
+
 def is_clean(text: str) -> bool:
     """True when ``text`` holds no character that ``shown`` would escape."""
     return text.translate(_TABLE) == text

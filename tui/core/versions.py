@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
+from .shown import shown
+
 _VERSION = re.compile(
     r"v?(\d+)\.(\d+)(?:\.(\d+))?(?:[-.]?(alpha|beta|rc)\.?(\d*))?", re.IGNORECASE
 )
@@ -26,8 +28,9 @@ class Version(namedtuple("Version", "major minor patch pre_rank pre_number",
     def parse(cls, text: str, *, what: str = "a version",
               examples: str = "0.8.7, v0.8.8-rc1 or 4.39") -> Version:
         match = _VERSION.fullmatch(text.strip())
-        if not match:
-            raise VersionError(f"{text!r} is not {what}: write it like {examples}")
+        if not match or len(text) > 64:  # and no int() of 100,000 digits
+            # the text is the user's: escaped and cut (set --librechat <100,000 characters>)
+            raise VersionError(f"'{shown(text)}' is not {what}: write it like {examples}")
         major, minor, patch, pre, pre_number = match.groups()
         rank = _PRE_RANK[pre.lower()] if pre else _RELEASE
         return cls(int(major), int(minor), int(patch or 0), rank, int(pre_number or 0))

@@ -359,8 +359,9 @@ def _decode(data: bytes, path: Path) -> str:
             from None
 
 
-# Control characters no .env holds (tab, line ends and form feed aside): a binary file.
-_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# A NUL is in every binary file and in no .env (bytes that are not UTF-8 are refused
+# before); other control characters can be a pasted value's, which the audit shows escaped.
+_NOT_TEXT = re.compile(r"\x00")
 
 
 def _require_env_shape(text: str, path: Path) -> None:
@@ -371,7 +372,7 @@ def _require_env_shape(text: str, path: Path) -> None:
     if found:
         line = len(dotenv.lines_of(text[: found.start()] + "x"))
         raise ApplyError(f"{shown_path(path)} does not look like a .env: line {line} holds a "
-                         "control character (a binary file?); nothing written")
+                         "NUL byte (a binary file?); nothing written")
     env = dotenv.DotEnv(text)
     if env.ignored_lines and len(env.ignored_lines) >= len(env.entries):
         raise ApplyError(f"{shown_path(path)} does not look like a .env: line "

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ..core import digest, facts
 from ..core.hosts import is_loopback
-from ..core.shown import shown
+from ..core.shown import shown, shown_path
 from ..core.versions import Version, VersionError
 from .authelia_config import CLIENTS, OIDC, AutheliaConfig
 from .compose import Compose, EnvSetting
@@ -194,7 +194,11 @@ class AuditRun:
 
     def add(self, code: str, where: str | None, message: str, fix: str,
             severity: str | None = None) -> None:
-        self.findings.append(Finding(code, severity or CODES[code][0], where, message, fix))
+        # Every outside value in a message is cut where it is quoted (shown(...) below);
+        # here the whole is escaped once more, so nothing raw can slip through a new rule.
+        self.findings.append(Finding(code, severity or CODES[code][0],
+                                     shown_path(where) if where else where,
+                                     shown(message, limit=None), shown(fix, limit=None)))
 
     # LibreChat's side ------------------------------------------------------------------
 
@@ -209,15 +213,15 @@ class AuditRun:
             for key, setting in self.compose.api_environment(same).items():
                 if key in settings:
                     self.add("compose-overrides-env", setting.where,
-                             f"Compose sets {key}, which wins over .env "
+                             f"Compose sets {shown(key)}, which wins over .env "
                              f"({settings[key].where})",
-                             f"set {key} in one place only, so an edit of .env is not "
+                             f"set {shown(key)} in one place only, so an edit of .env is not "
                              "silently ignored")
                 settings[key] = setting
         self.unknown = {k for k, s in settings.items() if s.value is None}
         for key in sorted(self.unknown):
             self.add("value-not-checkable", settings[key].where,
-                     f"{key} comes from a Compose variable; not checked",
+                     f"{shown(key)} comes from a Compose variable; not checked",
                      "check it by hand, or write the value itself")
         return settings
 
@@ -341,7 +345,7 @@ class AuditRun:
                          f"set OPENID_CALLBACK_URL={facts.CALLBACK_PATH}")
             elif callback != facts.CALLBACK_PATH:
                 self.add("callback-path-wrong", self.where(facts.ENV_CALLBACK_URL),
-                         f"OPENID_CALLBACK_URL is {callback!r}; LibreChat's route is "
+                         f"OPENID_CALLBACK_URL is '{shown(callback)}'; LibreChat's route is "
                          f"{facts.CALLBACK_PATH}",
                          f"set OPENID_CALLBACK_URL={facts.CALLBACK_PATH}")
 
@@ -364,7 +368,7 @@ class AuditRun:
         variable = self.config.from_environment(path)
         if variable:
             self.add("value-not-checkable", self.config.environment.get(variable),
-                     f"{what} comes from {variable}; not checked", "check it by hand")
+                     f"{what} comes from {shown(variable)}; not checked", "check it by hand")
             return True
         value = self.config.get(path)
         if value is not None and self.config.is_templated(value):
@@ -461,7 +465,7 @@ class AuditRun:
                          "check the client by hand")
                 return
             self.add("client-not-found", config.where(CLIENTS) or config.where(OIDC),
-                     f"no client has client_id {client_id!r} (OPENID_CLIENT_ID, "
+                     f"no client has client_id '{shown(client_id)}' (OPENID_CLIENT_ID, "
                      f"{self.where(facts.ENV_CLIENT_ID)})",
                      "add LibreChat's client (librechat-authelia apply authelia) or fix "
                      "OPENID_CLIENT_ID")
@@ -469,7 +473,7 @@ class AuditRun:
         if len(matches) > 1:
             lines = ", ".join(config.where((*CLIENTS, i)) or "?" for i in matches)
             self.add("client-id-duplicate", config.where((*CLIENTS, matches[1])),
-                     f"{len(matches)} clients have client_id {client_id!r} ({lines})",
+                     f"{len(matches)} clients have client_id '{shown(client_id)}' ({lines})",
                      "keep one of them: Authelia refuses duplicate client IDs")
         index = matches[0]
         client = config.get((*CLIENTS, index))
@@ -503,11 +507,11 @@ class AuditRun:
                 else facts.token_endpoint_auth_method(self.librechat))
             if method != sends:
                 self.add("auth-method-mismatch", where("token_endpoint_auth_method"),
-                         f"the client's token_endpoint_auth_method is {method}"
+                         f"the client's token_endpoint_auth_method is {shown(method)}"
                          f"{' (the default)' if 'token_endpoint_auth_method' not in client else ''}"
-                         f", but LibreChat {self.librechat} sends {sends}: Authelia answers "
+                         f", but LibreChat {self.librechat} sends {shown(sends)}: Authelia answers "
                          "invalid_client",
-                         f"set token_endpoint_auth_method: '{sends}'")
+                         f"set token_endpoint_auth_method: '{shown(sends)}'")
 
         self._check_redirect(client, where, templated_key)
         _check_admin_redirect(self, client, where, templated_key)
@@ -517,9 +521,9 @@ class AuditRun:
             for scope in self.value(facts.ENV_SCOPE).split():
                 if scope not in allowed:
                     self.add("scope-not-allowed", where("scopes"),
-                             f"OPENID_SCOPE asks for {scope!r}, which the client does not "
-                             f"allow ({', '.join(allowed)})",
-                             f"add '{scope}' to the client's scopes, or remove it from "
+                             f"OPENID_SCOPE asks for '{shown(scope)}', which the client does "
+                             f"not allow ({shown(', '.join(map(str, allowed)))})",
+                             f"add '{shown(scope)}' to the client's scopes, or remove it from "
                              "OPENID_SCOPE")
         policy = client.get("authorization_policy") or facts.DEFAULT_POLICY
         policies = oidc.get("authorization_policies")
@@ -527,14 +531,14 @@ class AuditRun:
         if not templated_key("authorization_policy") and policy not in facts.POLICIES \
                 and policy not in defined:
             self.add("policy-undefined", where("authorization_policy"),
-                     f"authorization_policy {policy!r} is not one_factor, two_factor or a "
+                     f"authorization_policy '{shown(policy)}' is not one_factor, two_factor or a "
                      "policy under identity_providers.oidc.authorization_policies",
                      "define the policy (apply authelia adds it) or use two_factor")
         if "pkce_challenge_method" in client and not templated_key("pkce_challenge_method"):
             method = client.get("pkce_challenge_method")
             if method != "S256":
                 self.add("pkce-method-invalid", where("pkce_challenge_method"),
-                         f"pkce_challenge_method is {method!r}; LibreChat sends S256"
+                         f"pkce_challenge_method is '{shown(method)}'; LibreChat sends S256"
                          + (" and the 4.38 schema rejects an empty value" if not method else ""),
                          "set pkce_challenge_method: 'S256' (or remove the key)")
         grants = _as_list(client.get("grant_types"))
@@ -547,9 +551,11 @@ class AuditRun:
         if audience and not templated_key("audience") \
                 and audience not in _as_list(client.get("audience")):
             self.add("audience-not-allowed", where("audience"),
-                     f"OPENID_AUDIENCE is {audience!r}, which the client's audience does not "
-                     "list: Authelia answers 'Requested audience ... has not been whitelisted'",
-                     f"add '{audience}' to the client's audience, or unset OPENID_AUDIENCE")
+                     f"OPENID_AUDIENCE is '{shown(audience)}', which the client's audience does "
+                     "not list: Authelia answers 'Requested audience ... has not been "
+                     "whitelisted'",
+                     f"add '{shown(audience)}' to the client's audience, or unset "
+                     "OPENID_AUDIENCE")
         self._check_groups(client, where, oidc, allowed)
 
     def _check_secret(self, client, where, templated_key, public, env_secret) -> None:
@@ -573,7 +579,7 @@ class AuditRun:
             else:
                 ok = check(env_secret, stored)
         except digest.NotADigest as error:
-            self.add("client-secret-mismatch", where("client_secret"), str(error),
+            self.add("client-secret-mismatch", where("client_secret"), shown(error),
                      "store the digest of OPENID_CLIENT_SECRET (librechat-authelia hash)")
             return
         finally:
@@ -596,7 +602,7 @@ class AuditRun:
         uris = _as_list(client.get("redirect_uris"))
         if sent not in uris:
             self.add("redirect-uri-mismatch", where("redirect_uris"),
-                     f"LibreChat sends redirect_uri {sent} (DOMAIN_SERVER + "
+                     f"LibreChat sends redirect_uri {shown(sent)} (DOMAIN_SERVER + "
                      "OPENID_CALLBACK_URL), which is not in the client's redirect_uris",
                      "make them equal: redirect_uris: ['https://<LibreChat's public "
                      f"URL>{facts.CALLBACK_PATH}'], the same URL as DOMAIN_SERVER")
@@ -621,7 +627,7 @@ class AuditRun:
                 problems.append("the client does not allow the groups scope")
             if problems:
                 self.add("groups-claim-missing", self.where(prefix),
-                         f"{prefix} checks {path}, but the token will not carry it: "
+                         f"{prefix} checks {shown(path)}, but the token will not carry it: "
                          + "; ".join(problems),
                          f"set {prefix}_TOKEN_KIND=id, {prefix}_PARAMETER_PATH=groups, and "
                          "the groups scope in OPENID_SCOPE and the client's scopes")
@@ -664,10 +670,10 @@ class AuditRun:
         if not any(str(url).rstrip("/") == wanted for _, url in urls):
             first = urls[0]
             self.add("issuer-mismatch", self.where(facts.ENV_ISSUER),
-                     f"OPENID_ISSUER is {wanted}, but Authelia's authelia_url is "
-                     f"{first[1]} ({config.where(('session', 'cookies', first[0]))}): "
+                     f"OPENID_ISSUER is {shown(wanted)}, but Authelia's authelia_url is "
+                     f"{shown(first[1])} ({config.where(('session', 'cookies', first[0]))}): "
                      "discovery returns another issuer and LibreChat rejects it",
-                     f"set OPENID_ISSUER={str(first[1]).rstrip('/')}")
+                     f"set OPENID_ISSUER={shown(str(first[1]).rstrip('/'))}")
 
     def run(self) -> None:
         config = self.config
@@ -679,7 +685,7 @@ class AuditRun:
             return
         for error in config.errors:
             self.add("authelia-unreadable", f"{error.path}:{error.line}" if error.line
-                     else error.path, str(error.problem),
+                     else error.path, shown(error.problem),
                      "fix the YAML at that line (templates {{ ... }} are fine)")
         if config.errors and not config.docs:
             return
@@ -710,9 +716,11 @@ class AuditRun:
             return
         first = templated[0]
         self.add("template-filter-off", f"{first.path}:{min(first.template_lines)}",
-                 f"this file uses {{{{ ... }}}} templates, but the Compose service {service!r} "
+                 f"this file uses {{{{ ... }}}} templates, but the Compose service "
+                 f"'{shown(service)}' "
                  "does not turn Authelia's template filter on: Authelia cannot read it",
-                 f"add X_AUTHELIA_CONFIG_FILTERS: 'template' to services.{service}.environment")
+                 f"add X_AUTHELIA_CONFIG_FILTERS: 'template' to services.{shown(service)}"
+                 ".environment")
 
 
 # How LibreChat sends the secret, its role checks, its admin panel (FACTS.md) -------------

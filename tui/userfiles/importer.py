@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..core import digest, facts
 from ..core.profile import Profile
+from ..core.shown import is_clean, shown
 from .audit import AuditRun
 from .authelia_config import OIDC, AutheliaConfig
 from .compose import Compose
@@ -90,7 +91,7 @@ def import_profile(config: AutheliaConfig, env: DotEnv | None, compose: Compose 
         scopes = scope.split()
         unknown = [s for s in scopes if s not in facts.AUTHELIA_SCOPES]
         if unknown:
-            notes.append(f"the scopes {', '.join(unknown)} (not Authelia scopes)")
+            notes.append(f"the scopes {shown(', '.join(unknown))} (not Authelia scopes)")
         values["scopes"] = [s for s in scopes
                             if s in facts.AUTHELIA_SCOPES and s != facts.REFRESH_SCOPE]
         values["refresh_tokens"] = facts.REFRESH_SCOPE in scopes
@@ -107,8 +108,22 @@ def import_profile(config: AutheliaConfig, env: DotEnv | None, compose: Compose 
     else:
         _client_values(config, client, values, notes)
     _provider_values(config, values, notes, client, compose, env_value)
+    _drop_unclean(values, notes)
     values.update(paths or {})
     return Profile(**values), notes
+
+
+def _drop_unclean(values: dict, notes: list) -> None:
+    """A value holding a control character or a bidi override is not carried over: the app
+    would show it raw in its field (and no .env or YAML value may hold one). The note names
+    the field, never the value (it may be a secret)."""
+    from ..core.checks import FIELD_LABELS, MULTILINE_FIELDS
+
+    for field, value in list(values.items()):
+        if isinstance(value, str) and field not in MULTILINE_FIELDS and not is_clean(value):
+            del values[field]
+            notes.append(f"the {FIELD_LABELS.get(field, field)} (it holds a control character "
+                         "or a bidi override)")
 
 
 def _find_client(config: AutheliaConfig, client_id: str | None) -> dict | None:
@@ -136,7 +151,8 @@ def _client_values(config: AutheliaConfig, client: dict, values: dict, notes: li
         if algorithm in digest.ALGORITHMS:
             values["digest_algorithm"] = algorithm
         else:
-            notes.append(f"the digest algorithm ({algorithm}: generate a digest in the app)")
+            notes.append(f"the digest algorithm ({shown(algorithm)}: generate a digest in the "
+                         "app)")
     policy = client.get("authorization_policy") or facts.DEFAULT_POLICY
     if config.is_templated(policy):
         notes.append("the authorization policy (it comes from a template)")
@@ -148,9 +164,10 @@ def _client_values(config: AutheliaConfig, client: dict, values: dict, notes: li
             values["group"], values["policy"] = found
             name = Profile(group=found[0]).group_policy_name
             if name != policy:
-                notes.append(f"the policy name {policy!r} (applying writes it as {name!r})")
+                notes.append(f"the policy name '{shown(policy)}' (applying writes it as "
+                             f"'{shown(name)}')")
         else:
-            notes.append(f"the custom authorization policy {policy!r} (only one-group "
+            notes.append(f"the custom authorization policy '{shown(policy)}' (only one-group "
                          "policies are carried: the profile uses two_factor)")
     grants = client.get("grant_types") or []
     if isinstance(grants, list) and "refresh_token" in grants:

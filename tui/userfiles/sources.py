@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import namedtuple
 from pathlib import Path
 
+from ..core.shown import shown_path
 from .audit import Finding
 from .authelia_config import (
     AutheliaConfig,
@@ -28,7 +29,7 @@ def read_env_file(path: str | Path) -> tuple[DotEnv | None, list[Finding]]:
         return read_dotenv(path), []
     except DotEnvError as error:
         where, _, problem = str(error).rpartition(": ")
-        return None, [Finding("env-unreadable", "error", where, problem,
+        return None, [Finding("env-unreadable", "error", shown_path(where), problem,
                               "save the file as UTF-8 text")]
     except OSError as error:
         raise ConfigInputError(f"{path}: cannot be read ({error.strerror or error})") from None

@@ -15,6 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Button, Input, Static
 
+from ...core.shown import shown, shown_lines
 from .base import Dialog
 
 PATH_FIELDS = (
@@ -77,7 +78,7 @@ class PathsDialog(Dialog[Paths | None]):
             problem = problems.get(name, "")
             if only_filled and not self.query_one(f"#path-{name}", Input).value.strip():
                 problem = ""  # an empty field is not an error while the user fills the rest
-            box.update(f"✗ {problem}" if problem else "")
+            box.update(f"✗ {shown(problem, limit=None)}" if problem else "")
             box.display = bool(problem)
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -170,7 +171,7 @@ class ApplyPathDialog(Dialog[tuple[str, object] | None]):
 
     def _problem(self, message: str, error: bool = True) -> None:
         box = self.query_one(".dialog-problem", Static)
-        box.update(f"✗ {message}" if message and error else message)
+        box.update(f"✗ {shown(message, limit=None)}" if message and error else message)
         box.display = bool(message)
 
     def action_cancel(self) -> None:
@@ -180,7 +181,7 @@ class ApplyPathDialog(Dialog[tuple[str, object] | None]):
 def diff_content(diff: str) -> Content:
     """The unified diff with added and removed lines marked by colour as well as + and -."""
     parts: list = []
-    for line in diff.splitlines(keepends=True):
+    for line in shown_lines(diff).splitlines(keepends=True):
         if line.startswith(("+++", "---")):
             parts.append((line, "bold"))
         elif line.startswith("@@"):
@@ -219,7 +220,7 @@ class DiffDialog(Dialog[bool]):
             with VerticalScroll(id="diff", can_focus=False):
                 yield Static(diff_content(self.diff), id="diff-text")
             if self.notes:
-                yield Static("\n".join(f"i {note}" for note in self.notes),
+                yield Static("\n".join(f"i {shown(note, limit=None)}" for note in self.notes),
                              classes="dialog-hint", markup=False)
             yield Static("Secrets are masked. A backup of the file is kept beside it. "
                          "↑ ↓ PgUp PgDn scroll.", classes="dialog-hint")

@@ -8,6 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Label, Static
 
 from ...core.profile import Profile
+from ...core.shown import shown
 from .base import Dialog
 
 MASK = "•" * 12 + "  (masked: reveal the secrets with ctrl+t first)"
@@ -34,7 +35,7 @@ class ValuesDialog(Dialog[None]):
             with VerticalScroll(classes="values"):
                 for label, value in self.rows:
                     yield Label(label, classes="value-label")
-                    yield Static(value, classes="value", markup=False)
+                    yield Static(shown(value, limit=None), classes="value", markup=False)
             yield Static("Esc closes. Select with the mouse (shift+drag in most terminals) "
                          "or copy the snippets with c.", classes="dialog-hint")
 

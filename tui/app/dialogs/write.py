@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Static
 
+from ...core.shown import shown
 from .base import Dialog
 
 # write(path, mode) -> the path written; mode is "new", "replace" or "append". Raises
@@ -95,7 +96,7 @@ class WriteDialog(Dialog[Path | None]):
 
     def _problem(self, message: str) -> None:
         box = self.query_one(".dialog-problem", Static)
-        box.update(f"✗ {message}" if message else "")
+        box.update(f"✗ {shown(message, limit=None)}" if message else "")
         box.display = bool(message)
 
     def action_cancel(self) -> None:

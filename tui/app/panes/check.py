@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Label, ListItem, ListView, Static
 
+from ...core.shown import shown, shown_path
 from ..checks import CANCELLED, DONE, FAILED, NOT_RUN, RUNNING
 from ..state import ViewState
 from ..widgets.findings import FIELD_LABELS
@@ -68,11 +69,13 @@ class FindingItem(ListItem):
         self.field = field if pane_id else None
         self.pane_id = pane_id
         head = Content.assemble((f"{MARKS.get(finding.severity, '?')} {finding.code}", "bold"),
-                                f"  {finding.where}" if finding.where else "")
+                                f"  {shown_path(finding.where)}" if finding.where else "")
         lines = [Static(head, classes="finding-head"),
-                 Static(finding.message, classes="finding-message", markup=False)]
+                 Static(shown(finding.message, limit=None), classes="finding-message",
+                        markup=False)]
         if finding.fix:
-            lines.append(Static(f"fix: {finding.fix}", classes="finding-fix", markup=False))
+            lines.append(Static(f"fix: {shown(finding.fix, limit=None)}", classes="finding-fix",
+                                markup=False))
         if self.field:
             label = {**FIELD_LABELS, "refresh_tokens": "Refresh tokens",
                      "provider": "Provider section"}.get(self.field, self.field)
@@ -129,10 +132,11 @@ class CheckPane(Pane):
                     "LibreChat's .env (and a Compose override if you use one), or import them "
                     "with `librechat-authelia import`. a on the Authelia and LibreChat env "
                     "screens remembers the file it writes, too.")
-        rows = [("configuration.yml", ", ".join(profile.authelia_config_paths) or "(not set)"),
-                (".env", profile.env_path or "(not set)")]
+        rows = [("configuration.yml", ", ".join(map(shown_path, profile.authelia_config_paths))
+                 or "(not set)"),
+                (".env", shown_path(profile.env_path) or "(not set)")]
         if profile.compose_path:
-            rows.append(("Compose", profile.compose_path))
+            rows.append(("Compose", shown_path(profile.compose_path)))
         return "\n".join(f"{name}: {path}" for name, path in rows) + \
             "\np changes them, r checks them again."
 
@@ -162,7 +166,7 @@ class CheckPane(Pane):
         if audit.state == RUNNING:
             text = "Checking the files… (a digest is verified: it takes a moment)"
         elif audit.state == FAILED:
-            text = f"✗ Cannot check the files: {audit.message}"
+            text = f"✗ Cannot check the files: {shown(audit.message, limit=None)}"
         elif audit.state == DONE:
             counts = [plural(sum(f.severity == s for f in audit.findings), word)
                       for s, word in (("error", "error"), ("warning", "warning"),
@@ -175,10 +179,10 @@ class CheckPane(Pane):
                 text += "  ✓ No errors."
         status.update(text)
         status.display = bool(text)
-        shown = (audit.state, id(audit.findings))
-        if shown == self._shown_audit:
+        showing = (audit.state, id(audit.findings))
+        if showing == self._shown_audit:
             return
-        self._shown_audit = shown
+        self._shown_audit = showing
         view.clear()
         if audit.state != DONE:
             return
@@ -215,12 +219,13 @@ class CheckPane(Pane):
             self._spinner.stop()
             self._spinner = None
         status.update(self._doctor_status())
-        lines.update("\n".join(f"{MARKS.get(f.severity, '?')} {f.code}: {f.message}"
-                               for f in doctor.findings))
+        lines.update("\n".join(f"{MARKS.get(f.severity, '?')} {shown(f.code)}: "
+                               f"{shown(f.message, limit=None)}" for f in doctor.findings))
         lines.display = bool(doctor.findings)
         to_fix = [f for f in doctor.findings if f.fix and f.severity != "ok"]
-        fixes.update("Fixes:\n" + "\n".join(f"{MARKS.get(f.severity, '?')} {f.code}: {f.fix}"
-                                            for f in to_fix) if to_fix and not running else "")
+        fixes.update("Fixes:\n" + "\n".join(f"{MARKS.get(f.severity, '?')} {shown(f.code)}: "
+                                            f"{shown(f.fix, limit=None)}" for f in to_fix)
+                     if to_fix and not running else "")
         fixes.display = bool(to_fix) and not running
         if self._follow_doctor:
             self.call_after_refresh(self._scroll_to_doctor)
@@ -233,9 +238,9 @@ class CheckPane(Pane):
         if doctor.state == RUNNING:
             return (f"{SPINNER[self._frame % len(SPINNER)]} running… "
                     f"{plural(len(doctor.findings), 'check')} done — d cancels\n"
-                    f"{doctor.targets}")
+                    f"{shown(doctor.targets, limit=None)}")
         if doctor.state == FAILED:
-            return f"✗ Cannot run the doctor: {doctor.message}"
+            return f"✗ Cannot run the doctor: {shown(doctor.message, limit=None)}"
         errors = sum(f.severity == "error" for f in doctor.findings)
         warnings = sum(f.severity == "warning" for f in doctor.findings)
         verdict = (f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"

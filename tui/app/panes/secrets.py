@@ -9,6 +9,7 @@ from textual.widgets import Button, Input, LoadingIndicator, Select, Static
 
 from ...core import digest as core_digest
 from ...core.checks import Finding
+from ...core.shown import shown
 from ..state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
 from ..widgets.field import Field, FieldLabel
 from .base import Pane, new_select, set_input, set_select
@@ -98,7 +99,7 @@ class SecretsPane(Pane):
         self.query_one("#field-digest_cost FieldLabel", FieldLabel).text = self._cost_label(
             profile)
         self.query_one("#digest-value", Static).update(
-            profile.client_secret_digest or "(none)")
+            shown(profile.client_secret_digest, limit=None) or "(none)")
         busy = state.digest_status in (HASHING, CHECKING)
         self.query_one("#digest-busy").display = busy
         status = self.query_one("#digest-status", Static)
@@ -134,7 +135,7 @@ class SecretsPane(Pane):
             return f"Making an RSA {profile.key_bits}-bit key…"
         if not profile.signing_key:
             return "(none yet)"
-        return f"{profile.signing_key_id or 'no key ID'}  (hidden; ctrl+f does not show it)"
+        return f"{shown(profile.signing_key_id) or 'no key ID'}  (hidden; ctrl+f does not show it)"
 
     @staticmethod
     def _cost_label(profile) -> str:

@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Static
 
 from ...core.checks import Finding
+from ...core.shown import shown
 
 ICONS = {"error": "✗", "warning": "!", "info": "i"}
 
@@ -24,7 +25,7 @@ class FindingsText(Static):
         self._text = ""
 
     def show(self, findings: list[Finding]) -> None:
-        text = "\n".join(f"{ICONS[f.severity]} {f.message}" for f in findings)
+        text = "\n".join(f"{ICONS[f.severity]} {shown(f.message, limit=None)}" for f in findings)
         if text == self._text:
             return  # each update re-lays out the form: only when something changed
         self._text = text

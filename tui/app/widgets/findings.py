@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from ...core.checks import Finding
+from ...core.shown import shown
 
 FIELD_LABELS = {
     "app_url": "LibreChat URL", "auth_url": "Authelia URL", "client_id": "Client ID",
@@ -22,7 +23,7 @@ FIELD_LABELS = {
 
 
 def describe(finding: Finding) -> str:
-    return f"{FIELD_LABELS.get(finding.field, finding.field)}: {finding.message}"
+    return f"{FIELD_LABELS.get(finding.field, finding.field)}: {shown(finding.message, limit=None)}"
 
 
 class FindingsSummary(Static):
