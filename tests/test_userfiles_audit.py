@@ -112,6 +112,7 @@ CASES = {
     "domain-server-default": (dict(env=env_with(("DOMAIN_SERVER", None))), "error"),
     "domain-trailing-slash": (dict(env=env_with(
         ("DOMAIN_SERVER", "https://librechat.example.com/"))), "error"),
+    "url-invalid": (dict(env=env_with(("DOMAIN_SERVER", "https://[x"))), "error"),
     "callback-url-absolute": (dict(env=env_with(
         ("OPENID_CALLBACK_URL", "https://auth.example.com/api/oidc/authorization"))), "error"),
     "callback-path-wrong": (dict(env=env_with(("OPENID_CALLBACK_URL", "/oauth/callback"))),

@@ -69,6 +69,8 @@ CODES: dict[str, tuple[str, str]] = {
     "domain-server-default": ("error", "DOMAIN_SERVER unset or localhost while Authelia is "
                               "remote"),
     "domain-trailing-slash": ("error", "DOMAIN_SERVER ends with /"),
+    "url-invalid": ("error", "a URL (DOMAIN_SERVER, DOMAIN_CLIENT, OPENID_ISSUER, an "
+                    "authelia_url) that cannot be read as one: an unclosed [, a bad port"),
     "callback-url-absolute": ("error", "OPENID_CALLBACK_URL is a full URL (the old guide's "
                               "mistake)"),
     "callback-path-wrong": ("error", "OPENID_CALLBACK_URL is another path than "
@@ -172,6 +174,22 @@ def _issuer_root(issuer: str) -> str:
     return issuer
 
 
+# The variables and keys whose value is a URL that this audit (or LibreChat) takes apart.
+URL_ENV = (facts.ENV_DOMAIN_SERVER, facts.ENV_DOMAIN_CLIENT, facts.ENV_ISSUER)
+DUPLICATE_LINES_SHOWN = 5
+
+
+def url_error(url: str) -> str | None:
+    """Why `url` cannot be taken apart (urlsplit or its port raise), or None; the reason is
+    Python's words, shown safely ("Invalid IPv6 URL", "Port out of range 0-65535")."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as error:
+        return shown(str(error))
+    return None
+
+
 def _as_list(value: Any) -> list:
     if value is None:
         return []
@@ -267,10 +285,12 @@ class AuditRun:
                      "dotenv ignores this line: it is not KEY=value",
                      "write it as KEY=value or comment it out with #", severity="warning")
         for key, entries in env.duplicates().items():
-            lines = ", ".join(str(e.line) for e in entries)
+            lines = ", ".join(str(e.line) for e in entries[:DUPLICATE_LINES_SHOWN])
+            if len(entries) > DUPLICATE_LINES_SHOWN:
+                lines += f" and {len(entries) - DUPLICATE_LINES_SHOWN:,} more"
             self.add("env-duplicate-key", env.where(entries[-1].line),
-                     f"{key} is set on lines {lines}; dotenv uses the last one "
-                     f"(line {entries[-1].line})",
+                     f"{key} is set {len(entries):,} times (lines {lines}); dotenv uses the "
+                     f"last one (line {entries[-1].line})",
                      f"keep one {key} line (apply env comments out the later ones)")
         for entry in env.entries:
             if entry.truncated:
@@ -310,9 +330,19 @@ class AuditRun:
                          "ALLOW_SOCIAL_LOGIN is not true: LibreChat shows no OpenID button",
                          "set ALLOW_SOCIAL_LOGIN=true")
 
+        invalid = set()
+        for key in URL_ENV:
+            value = self.value(key)
+            why = url_error(value) if value else None
+            if why:
+                invalid.add(key)
+                self.add("url-invalid", self.where(key),
+                         f"{key} is not a valid URL ({why}): LibreChat cannot use it",
+                         f"write {key} as https://host (with :port when needed)")
+
         issuer = self.value(facts.ENV_ISSUER)
         issuer_host = ""
-        if issuer:
+        if issuer and facts.ENV_ISSUER not in invalid:
             parts = urlsplit(_issuer_root(issuer))
             issuer_host = parts.hostname or ""
             if parts.scheme == "http" and self.librechat >= facts.LIBRECHAT_OPENID_CLIENT_6:
@@ -322,7 +352,7 @@ class AuditRun:
                          "serve Authelia over https:// and set OPENID_ISSUER to that URL")
 
         domain = self.value(facts.ENV_DOMAIN_SERVER)
-        if self.checkable(facts.ENV_DOMAIN_SERVER):
+        if self.checkable(facts.ENV_DOMAIN_SERVER) and facts.ENV_DOMAIN_SERVER not in invalid:
             host = urlsplit(domain or LIBRECHAT_DEFAULT_DOMAIN).hostname or ""
             if (not domain or is_loopback(host)) and issuer_host \
                     and not is_loopback(issuer_host):
@@ -661,6 +691,13 @@ class AuditRun:
                 if isinstance(c, dict) and c.get("authelia_url")]
         if not urls:
             return
+        for index, url in urls:
+            why = url_error(url) if isinstance(url, str) else None
+            if why:
+                self.add("url-invalid", config.where(("session", "cookies", index,
+                                                      "authelia_url")),
+                         f"authelia_url is not a valid URL ({why}): Authelia does not start",
+                         "write authelia_url as https://host (with :port when needed)")
         if any(config.is_templated(url) for _, url in urls):
             self.add("value-not-checkable", config.where(("session", "cookies")),
                      "an authelia_url comes from a template; the issuer is not checked",

@@ -14,6 +14,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..core.shown import shown_path
+from .guard import YAML_LIMIT, InputPathError, input_path, megabytes, read_user_file
 from .yamldoc import MISSING, YamlDoc, YamlDocError, is_template_token
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
@@ -29,51 +31,77 @@ class ConfigInputError(ValueError):
     """A path that is missing or cannot be read: bad input, one line."""
 
 
+def user_path(raw: str | Path) -> Path:
+    """A path from the user, `~` expanded; ConfigInputError for `~nosuchuser/...`."""
+    try:
+        return input_path(raw)
+    except InputPathError as error:
+        raise ConfigInputError(str(error)) from None
+
+
+def _unreadable(path: Path, error: OSError) -> ConfigInputError:
+    return ConfigInputError(f"{shown_path(path)}: cannot be read ({error.strerror or error})")
+
+
 def expand_paths(paths: list[str | Path]) -> list[Path]:
     """Files in the order Authelia reads them: a directory gives its YAML files by name."""
     out: list[Path] = []
     for raw in paths:
-        path = Path(raw).expanduser()
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir()
-                           if p.suffix in (".yml", ".yaml") and p.is_file())
+        path = user_path(raw)
+        try:
+            is_dir = path.is_dir()
+            if is_dir:
+                found = sorted(p for p in path.iterdir()
+                               if p.suffix in (".yml", ".yaml") and p.is_file())
+            exists = is_dir or path.exists()
+        except OSError as error:  # an unreadable directory, a name too long, a link loop
+            raise _unreadable(path, error) from None
+        if is_dir:
             if not found:
                 raise ConfigInputError(f"{path}: the directory has no .yml or .yaml file")
             out += found
-        elif path.exists():
+        elif exists:
             out.append(path)
         else:
             raise ConfigInputError(f"{path}: no such file or directory")
     return out
 
 
-def require_regular_file(path: Path) -> None:
-    """ConfigInputError unless `path` (through symlinks) is a regular file.
+def require_regular_file(path: Path, *, limit: int | None = None) -> None:
+    """ConfigInputError unless `path` (through symlinks) is a regular file (of at most
+    `limit` bytes, when given).
 
     A FIFO, device or socket is never opened: reading a FIFO would hang.
     """
     import stat
 
     try:
-        mode = os.stat(path).st_mode
+        status = os.stat(path)
     except FileNotFoundError:
         raise ConfigInputError(f"{path}: no such file or directory") from None
     except OSError as error:
-        raise ConfigInputError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise _unreadable(path, error) from None
+    mode = status.st_mode
     if stat.S_ISDIR(mode):
         raise ConfigInputError(f"{path}: is a directory, not a file")
     if not stat.S_ISREG(mode):
         raise ConfigInputError(f"{path}: not a regular file (a FIFO, device or socket is "
                                "never read)")
+    if limit is not None and status.st_size > limit:
+        raise ConfigInputError(f"{shown_path(path)}: larger than {megabytes(limit)}, the cap "
+                               "for this kind of file: not read")
 
 
-def read_text(path: Path) -> str:
-    """The file's text; ConfigInputError when it cannot be opened, YamlDocError if not UTF-8."""
-    require_regular_file(path)
+def read_text(path: Path, *, limit: int = YAML_LIMIT) -> str:
+    """The file's text; ConfigInputError when it cannot be opened or is larger than `limit`,
+    YamlDocError if not UTF-8."""
+    require_regular_file(path, limit=limit)
     try:
-        data = path.read_bytes()
+        data = read_user_file(path, limit=limit)
     except OSError as error:
-        raise ConfigInputError(f"{path}: cannot be read ({error.strerror or error})") from None
+        if error.strerror is None:  # the guard's own one-line refusal
+            raise ConfigInputError(str(error)) from None
+        raise _unreadable(path, error) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -11,7 +11,7 @@ import re
 from collections import namedtuple
 from pathlib import Path
 
-from .authelia_config import ConfigInputError, read_text, require_regular_file
+from .authelia_config import ConfigInputError, read_text, require_regular_file, user_path
 from .dotenv import DotEnvError, read_dotenv
 from .yamldoc import YamlDoc
 
@@ -137,5 +137,5 @@ class Compose:
 
 def read_compose(path: str | Path) -> Compose:
     """ConfigInputError when missing or unreadable; YamlDocError when it does not parse."""
-    path = Path(path).expanduser()
+    path = user_path(path)
     return Compose(YamlDoc(read_text(path), path))

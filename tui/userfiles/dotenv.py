@@ -67,6 +67,7 @@ class DotEnv:
         self.path = Path(path) if path is not None else None
         self.entries: list[Entry] = []
         self.ignored_lines: list[int] = []
+        self._by_key: dict[str, list[Entry]] = {}  # key -> its assignments, in order
         self._parse()
 
     def __repr__(self) -> str:
@@ -82,21 +83,18 @@ class DotEnv:
         return winner.value if winner else default
 
     def __contains__(self, key: str) -> bool:
-        return any(e.key == key for e in self.entries)
+        return key in self._by_key
 
     def all(self, key: str) -> list[Entry]:
-        return [e for e in self.entries if e.key == key]
+        return list(self._by_key.get(key, ()))
 
     def winner(self, key: str) -> Entry | None:
         """The assignment dotenv keeps: the last one."""
-        found = self.all(key)
+        found = self._by_key.get(key)
         return found[-1] if found else None
 
     def duplicates(self) -> dict[str, list[Entry]]:
-        seen: dict[str, list[Entry]] = {}
-        for entry in self.entries:
-            seen.setdefault(entry.key, []).append(entry)
-        return {k: v for k, v in seen.items() if len(v) > 1}
+        return {k: list(v) for k, v in self._by_key.items() if len(v) > 1}
 
     def where(self, line: int) -> str:
         return f"{self.path}:{line}" if self.path is not None else f"line {line}"
@@ -129,8 +127,10 @@ class DotEnv:
             line = line_of(match.start("key"))
             end_line = line_of(max(end - 1, match.start("key")))
             covered.update(range(line, end_line + 1))
-            self.entries.append(Entry(match.group("key"), value, line, end_line, quote,
-                                      truncated, bool(match.group("export"))))
+            entry = Entry(match.group("key"), value, line, end_line, quote, truncated,
+                          bool(match.group("export")))
+            self.entries.append(entry)
+            self._by_key.setdefault(entry.key, []).append(entry)
         for number, content in enumerate(text.split("\n"), start=1):
             stripped = content.strip().lstrip("\ufeff")
             if stripped and not stripped.startswith("#") and number not in covered:
@@ -151,9 +151,15 @@ def decode(data: bytes, path: str | Path) -> str:
             from None
 
 
-def read_dotenv(path: str | Path) -> DotEnv:
-    """Read and parse a .env. OSError when it cannot be opened; DotEnvError when not text."""
-    data = Path(path).read_bytes()
+def read_dotenv(path: str | Path, *, limit: int | None = None) -> DotEnv:
+    """Read and parse a .env of at most `limit` bytes (default: guard.ENV_LIMIT, 1 MB).
+
+    OSError when it cannot be opened, is not a regular file (a FIFO or device is never
+    opened) or is larger than the cap (guard.read_user_file); DotEnvError when not text.
+    """
+    from .guard import ENV_LIMIT, read_user_file
+
+    data = read_user_file(path, limit=ENV_LIMIT if limit is None else limit)
     return DotEnv(decode(data, path), path)
 
 

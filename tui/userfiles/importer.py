@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..core import digest, facts
 from ..core.profile import Profile
 from ..core.shown import is_clean, shown
-from .audit import AuditRun
+from .audit import AuditRun, url_error
 from .authelia_config import OIDC, AutheliaConfig
 from .compose import Compose
 from .dotenv import DotEnv
@@ -57,18 +57,34 @@ def import_profile(config: AutheliaConfig, env: DotEnv | None, compose: Compose 
             return None
         return reader.value(key)
 
-    domain = env_value(facts.ENV_DOMAIN_SERVER) or env_value(facts.ENV_DOMAIN_CLIENT)
+    def url_value(key: str) -> str | None:
+        """A URL-valued variable; one that cannot be read as a URL is left out, with why."""
+        value = env_value(key)
+        why = url_error(value) if value else None
+        if why:
+            notes.append(f"{key} ({shown(reader.where(key) or '.env')}): not a valid URL "
+                         f"({why}), so it was left out")
+            return None
+        return value
+
+    domain = url_value(facts.ENV_DOMAIN_SERVER) or url_value(facts.ENV_DOMAIN_CLIENT)
     if domain:
         values["app_url"] = domain
     else:
         notes.append("LibreChat's URL (DOMAIN_SERVER is not set)")
-    issuer = env_value(facts.ENV_ISSUER)
+    issuer = url_value(facts.ENV_ISSUER)
     if issuer:
         values["auth_url"] = issuer.removesuffix(facts.DISCOVERY_PATH)
     else:
         cookies = config.get(("session", "cookies"))
         urls = [c.get("authelia_url") for c in cookies or [] if isinstance(c, dict)]
         urls = [u for u in urls if isinstance(u, str) and not config.is_templated(u)]
+        bad = [u for u in urls if url_error(u)]
+        if bad:
+            where = config.where(("session", "cookies")) or "configuration"
+            notes.append(f"an authelia_url ({shown(where)}): not a valid URL "
+                         f"({url_error(bad[0])}), so it was left out")
+        urls = [u for u in urls if u not in bad]
         if urls:
             values["auth_url"] = urls[0]
         else:
@@ -83,7 +99,7 @@ def import_profile(config: AutheliaConfig, env: DotEnv | None, compose: Compose 
             notes.append(f"the {field.replace('_', ' ')} ({key} is not set)")
     for key, field in ((facts.ENV_BUTTON_LABEL, "button_label"),
                        (facts.ENV_IMAGE_URL, "image_url")):
-        value = env_value(key)
+        value = url_value(key) if field == "image_url" else env_value(key)
         if value is not None:
             values[field] = value
     scope = env_value(facts.ENV_SCOPE)

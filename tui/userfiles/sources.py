@@ -13,9 +13,11 @@ from .authelia_config import (
     expand_paths,
     read_authelia_config,
     require_regular_file,
+    user_path,
 )
 from .compose import Compose, read_compose
 from .dotenv import DotEnv, DotEnvError, read_dotenv
+from .guard import ENV_LIMIT
 
 # findings: what reading found (a .env that is not text), for the audit to report.
 Sources = namedtuple("Sources", "config env compose findings")
@@ -23,16 +25,19 @@ Sources = namedtuple("Sources", "config env compose findings")
 
 def read_env_file(path: str | Path) -> tuple[DotEnv | None, list[Finding]]:
     """The .env, or (None, [env-unreadable]) when it is not text; missing: ConfigInputError."""
-    path = Path(path).expanduser()
-    require_regular_file(path)
+    path = user_path(path)
+    require_regular_file(path, limit=ENV_LIMIT)
     try:
-        return read_dotenv(path), []
+        return read_dotenv(path, limit=ENV_LIMIT), []
     except DotEnvError as error:
         where, _, problem = str(error).rpartition(": ")
         return None, [Finding("env-unreadable", "error", shown_path(where), problem,
                               "save the file as UTF-8 text")]
     except OSError as error:
-        raise ConfigInputError(f"{path}: cannot be read ({error.strerror or error})") from None
+        if error.strerror is None:  # the guard's own one-line refusal
+            raise ConfigInputError(str(error)) from None
+        raise ConfigInputError(f"{shown_path(path)}: cannot be read "
+                               f"({error.strerror or error})") from None
 
 
 def read_sources(config_paths: list[str | Path], env_path: str | Path,
@@ -86,12 +91,12 @@ def check_file_paths(config_paths: list[str] | tuple[str, ...], env_path: str,
         problems["env_path"] = "name LibreChat's .env"
     else:
         try:
-            require_regular_file(Path(env_path).expanduser())
+            require_regular_file(user_path(env_path), limit=ENV_LIMIT)
         except ConfigInputError as error:
             problems["env_path"] = str(error)
     if compose_path:
         try:
-            require_regular_file(Path(compose_path).expanduser())
+            require_regular_file(user_path(compose_path))
         except ConfigInputError as error:
             problems["compose_path"] = str(error)
     return problems

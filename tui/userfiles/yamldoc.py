@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..core.shown import shown, shown_path
 from ..core.yamlio import dump_yaml
 from .dotenv import lines_of, newline_of
 
@@ -28,8 +29,14 @@ if TYPE_CHECKING:
     from typing import Any
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}")
-_TOKEN = re.compile(r"LCATEMPLATE[0-9]{4}X")
+_TOKEN = re.compile(r"LCATEMPLATE[0-9]+X")
 MISSING = object()
+
+#: Collections nested deeper than this are refused (Authelia's configuration needs ~8).
+MAX_DEPTH = 100
+#: Values that aliases (*name) may add to a document once expanded. A "billion laughs"
+#: document of 1 KB expands to 10**9 values; real files add at most a few hundred.
+MAX_ALIAS_VALUES = 100_000
 
 
 class YamlDocError(ValueError):
@@ -37,7 +44,7 @@ class YamlDocError(ValueError):
 
     def __init__(self, path: str, line: int | None, problem: str) -> None:
         self.path, self.line, self.problem = path, line, problem
-        where = f"{path}:{line}" if line else path
+        where = f"{shown_path(path)}:{line}" if line else shown_path(path)
         super().__init__(f"{where}: not valid YAML: {problem}")
 
 
@@ -47,17 +54,269 @@ class YamlEditError(ValueError):
 
 def _safe_problem(error: Exception) -> str:
     """ruamel's problem text, without the values it sometimes quotes (they may be secrets)."""
-    problem = getattr(error, "problem", None) or "not valid YAML"
+    problem = getattr(error, "problem", None) or getattr(error, "context", None) \
+        or "the parser stopped here"
     duplicate = re.match(r'found duplicate key "(.*?)" with value', problem)
     if duplicate:
-        return f"the key {duplicate.group(1)!r} appears twice in one mapping"
-    return problem
+        return f"the key {shown(duplicate.group(1))!r} appears twice in one mapping"
+    if problem.startswith(("maximum depth of data structure exceeded",
+                           "exceeded maximum nesting depth")):  # ruamel.yaml, libyaml
+        return f"collections nested more than {MAX_DEPTH} levels deep"
+    return shown(problem)
 
 
-def _yaml():
+def _describe(error: Exception, text: str) -> tuple[int | None, str]:
+    """(1-based line or None, the problem in words with its column) for a load error."""
+    from ruamel.yaml.reader import ReaderError
+
+    if isinstance(error, ReaderError) and isinstance(error.position, int):
+        line = text.count("\n", 0, error.position) + 1
+        column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+        character = error.character
+        name = shown(chr(character)) if isinstance(character, int) else "a character"
+        return line, (f"the control character {name} (column {column}) is not allowed in "
+                      "YAML, even quoted: write it as an escape (\\x..) in double quotes")
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is None:
+        return None, _safe_problem(error)
+    return mark.line + 1, f"{_safe_problem(error)} (column {mark.column + 1})"
+
+
+def _unreadable_value(node: Any, error: Exception) -> str:
+    """Why a scalar could not be made into a value, in words, without the value."""
+    value = getattr(node, "value", None)
+    kind = str(getattr(node, "tag", "") or "").rpartition(":")[2] or "value"
+    if isinstance(value, str) and "digits" in str(error) and kind == "int":
+        import sys
+
+        most = getattr(sys, "get_int_max_str_digits", lambda: 4300)()
+        return (f"a number of {len(value)} digits, longer than the {most} this program "
+                "reads: quote it if it is text")
+    return f"this {kind} cannot be read ({type(error).__name__})"
+
+
+_LOADER_CLASSES: list = []
+
+
+def _loader_classes() -> tuple[type, type]:
+    """ruamel.yaml's round-trip scanner and constructor, made safe for any input.
+
+    The scanner refuses flow collections ([ {) nested past MAX_DEPTH as soon as it meets
+    them (its look-ahead makes deep nesting quadratic); the constructor names the place
+    of a value Python cannot build (a 100,000-digit integer, February 30th).
+    """
+    if _LOADER_CLASSES:
+        return _LOADER_CLASSES[0], _LOADER_CLASSES[1]
+    from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.scanner import RoundTripScanner, ScannerError
+
+    class Scanner(RoundTripScanner):
+        def fetch_flow_collection_start(self, TokenClass: Any, to_push: str) -> None:  # noqa: N803
+            if len(self.flow_context) >= MAX_DEPTH:
+                raise ScannerError(None, None, f"collections nested more than {MAX_DEPTH} "
+                                   "levels deep", self.reader.get_mark())
+            super().fetch_flow_collection_start(TokenClass, to_push)
+
+    class Constructor(RoundTripConstructor):
+        def construct_object(self, node: Any, deep: bool = False) -> Any:
+            try:
+                return super().construct_object(node, deep)
+            except YAMLError:
+                raise
+            except (ValueError, OverflowError, TypeError) as error:
+                raise ConstructorError(None, None, _unreadable_value(node, error),
+                                       node.start_mark) from None
+
+    _LOADER_CLASSES[:] = [Scanner, Constructor, _event_parser_class(), _composer_class()]
+    return Scanner, Constructor
+
+
+def _composer_class() -> type:
+    """ruamel.yaml's composer, with its parser and resolver looked up once, not per event
+    (the lookups were a fifth of a large file's load)."""
+    from ruamel.yaml.composer import Composer as RuamelComposer
+
+    class Composer(RuamelComposer):
+        parser: Any = None  # plain attributes in place of the properties
+        resolver: Any = None
+
+        def __init__(self, loader: Any = None) -> None:
+            super().__init__(loader)
+            self.parser = loader.parser
+            self.resolver = loader.resolver
+
+    return Composer
+
+
+def _event_parser_class() -> type | None:
+    """A parser for ruamel.yaml's composer that reads libyaml's events (PyYAML's C parser).
+
+    ruamel.yaml's own scanner and parser are pure Python and comment-aware: about 80% of
+    a load, ~4 s for a configuration of 200,000 keys on a quiet machine. Reading needs no
+    comments (edits keep the original lines), so libyaml parses, and ruamel.yaml's composer
+    and round-trip constructor still build the same tree, with the same line numbers and
+    the same YAML 1.2 rules. None when PyYAML was built without libyaml.
+    """
+    try:
+        from yaml import events as c_events
+        from yaml._yaml import CParser
+    except ImportError:
+        return None
+    from ruamel.yaml import events
+    from ruamel.yaml.error import MarkedYAMLError
+    from ruamel.yaml.tag import Tag
+
+    def tag(event: Any) -> Any:
+        return Tag(suffix=event.tag) if event.tag else None
+
+    def collection(kind: type) -> Any:
+        return lambda e: kind(e.anchor, tag(e), e.implicit, e.start_mark, e.end_mark,
+                              flow_style=e.flow_style)
+
+    convert = {
+        c_events.ScalarEvent: lambda e: events.ScalarEvent(
+            e.anchor, tag(e), e.implicit, e.value, e.start_mark, e.end_mark, style=e.style),
+        c_events.MappingStartEvent: collection(events.MappingStartEvent),
+        c_events.SequenceStartEvent: collection(events.SequenceStartEvent),
+        c_events.MappingEndEvent: lambda e: events.MappingEndEvent(e.start_mark, e.end_mark),
+        c_events.SequenceEndEvent: lambda e: events.SequenceEndEvent(e.start_mark, e.end_mark),
+        c_events.AliasEvent: lambda e: events.AliasEvent(e.anchor, e.start_mark, e.end_mark),
+        c_events.StreamStartEvent: lambda e: events.StreamStartEvent(e.start_mark, e.end_mark),
+        c_events.StreamEndEvent: lambda e: events.StreamEndEvent(e.start_mark, e.end_mark),
+        c_events.DocumentStartEvent: lambda e: events.DocumentStartEvent(
+            e.start_mark, e.end_mark, explicit=e.explicit, version=e.version, tags=e.tags),
+        c_events.DocumentEndEvent: lambda e: events.DocumentEndEvent(
+            e.start_mark, e.end_mark, explicit=e.explicit),
+    }
+    starts = (c_events.MappingStartEvent, c_events.SequenceStartEvent)
+    ends = (c_events.MappingEndEvent, c_events.SequenceEndEvent)
+
+    class EventParser:
+        def __init__(self, loader: Any) -> None:
+            self.loader = loader
+            self._parser: Any = None
+            self._next: Any = None
+            self._depth = 0
+
+        def peek_event(self) -> Any:
+            if self._next is None:
+                if self._parser is None:
+                    self._parser = CParser(self.loader.lca_text)
+                event = self._parser.get_event()
+                if event is None:
+                    return None
+                if isinstance(event, starts):
+                    self._depth += 1
+                    if self._depth > MAX_DEPTH:
+                        raise MarkedYAMLError(problem=f"collections nested more than "
+                                              f"{MAX_DEPTH} levels deep",
+                                              problem_mark=event.start_mark)
+                elif isinstance(event, ends):
+                    self._depth -= 1
+                self._next = convert[type(event)](event)
+            return self._next
+
+        def get_event(self) -> Any:
+            event = self.peek_event()
+            self._next = None
+            return event
+
+        def check_event(self, *choices: Any) -> bool:
+            event = self.peek_event()
+            return event is not None and (not choices or isinstance(event, choices))
+
+        def dispose(self) -> None:
+            if self._parser is not None:
+                self._parser.dispose()
+
+    return EventParser
+
+
+def _yaml(text: str):
     from ruamel.yaml import YAML
 
-    return YAML(typ="rt")
+    yaml = YAML(typ="rt")
+    yaml.max_depth = MAX_DEPTH  # ruamel.yaml 0.19: the composer's own depth limit
+    yaml.Scanner, yaml.Constructor = _loader_classes()
+    yaml.Composer = _LOADER_CLASSES[3]
+    if _LOADER_CLASSES[2] is not None:
+        yaml.Parser = _LOADER_CLASSES[2]
+        yaml.lca_text = text
+    return yaml
+
+
+def _line(container: Any, key: Any) -> int | None:
+    """1-based line of the value at `key` (a key or an index) in `container`."""
+    lc = getattr(container, "lc", None)
+    if lc is None:
+        return None
+    try:
+        position = lc.item(key) if isinstance(container, list) else lc.value(key)
+        return position[0] + 1
+    except (KeyError, IndexError, TypeError, AttributeError):
+        return lc.line + 1 if getattr(lc, "line", None) is not None else None
+
+
+def _items(node: Any) -> Any:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if isinstance(key, (dict, list, tuple)):
+                yield key, key
+            yield key, value
+    else:
+        yield from enumerate(node)
+
+
+def check_aliases(root: Any) -> tuple[int | None, str] | None:
+    """(line, problem) when aliases make `root` expand past MAX_ALIAS_VALUES values or hold
+    themselves; None when the document is fine.
+
+    ruamel.yaml builds an alias as the same Python object as its anchor, so the document
+    is a graph: each collection is visited once, its expanded size kept, and every further
+    visit (an alias, a merge key) adds that size to what the aliases expand to. Linear in
+    the file, however far the aliases would expand.
+    """
+    containers = (dict, list, tuple)
+    if not isinstance(root, containers):
+        return None
+    sizes: dict[int, int] = {}  # id -> expanded size of a collection already visited
+    active: set[int] = {id(root)}
+    added = 0
+    stack: list[list] = [[root, _items(root), 1]]  # node, its items, size so far
+    while stack:
+        frame = stack[-1]
+        node, items = frame[0], frame[1]
+        pushed = False
+        for key, child in items:
+            if not isinstance(child, containers) or isinstance(child, str):
+                frame[2] += 1
+                continue
+            known = sizes.get(id(child))
+            if known is not None:
+                frame[2] += known
+                added += known
+                if added > MAX_ALIAS_VALUES:
+                    return _line(node, key), (
+                        f"aliases (*name) expand the document to more than "
+                        f"{MAX_ALIAS_VALUES:,} values by here (a \"billion laughs\" "
+                        "document): not read")
+                continue
+            if id(child) in active:
+                return _line(node, key), ("an alias (*name) here refers to a collection "
+                                          "that holds it: the document never ends")
+            active.add(id(child))
+            stack.append([child, _items(child), 1])
+            pushed = True
+            break
+        if pushed:
+            continue
+        stack.pop()
+        active.discard(id(node))
+        sizes[id(node)] = frame[2]
+        if stack:
+            stack[-1][2] += frame[2]
+    return None
 
 
 class YamlDoc:
@@ -70,11 +329,16 @@ class YamlDoc:
         self.template_lines: dict[int, list[str]] = {}  # 1-based line -> templates on it
         self.parse_text = self._swap_templates(text)
         try:
-            self.root = _yaml().load(self.parse_text)
+            self.root = _yaml(self.parse_text).load(self.parse_text)
+        except RecursionError:  # MAX_DEPTH keeps the parser well within Python's stack
+            raise YamlDocError(self.path, None, "collections nested too deeply for this "
+                               f"program (more than {MAX_DEPTH} levels)") from None
         except Exception as error:  # ruamel raises several unrelated classes
-            mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            raise YamlDocError(self.path, line, _safe_problem(error)) from None
+            line, problem = _describe(error, self.parse_text)
+            raise YamlDocError(self.path, line, problem) from None
+        found = check_aliases(self.root)
+        if found is not None:
+            raise YamlDocError(self.path, *found)
 
     def __repr__(self) -> str:
         return f"YamlDoc({self.path!r})"
