@@ -91,6 +91,14 @@ def test_ci_builds_and_checks_the_wheel():
     assert "pip wheel" in ci and "tui/styles/" in ci and "tests/" in ci
 
 
+def test_ci_runs_the_readmes_test_command_exactly():
+    readme = (ROOT / "README.md").read_text()
+    block = readme.split("Install and run the whole test suite", 1)[1].split("```sh\n", 1)[1]
+    command = block.split("\n", 1)[0]
+    assert command.endswith(".venv/bin/python -m pytest")
+    assert command in (ROOT / ".ci" / "run").read_text()
+
+
 # Node.js for the interop tests: skipped on a developer's machine without it, never in CI --
 
 
