@@ -30,7 +30,8 @@ FAKE_HMAC_SECRET = "fakeHmacSecret" + "H" * 50
 
 
 def fake_profile(**changes) -> Profile:
-    # provider "existing": the client alone, as every profile rendered before issue 9.
+    # provider "existing": the client alone, as every profile rendered before the provider
+    # section existed.
     return Profile(
         provider="existing",
         client_id=FAKE_CLIENT_ID,
