@@ -71,9 +71,9 @@ def test_textual_is_bounded_to_what_the_app_and_its_snapshots_are_made_for():
     (textual,) = [r for r in requirements() if r.name == "textual"]
     assert "syntax" in textual.extras
     # Compact widgets, breakpoints and Footer(compact=) need 6.0; the snapshots render as
-    # they do from 8.2.5 on (8.2.4 draws them differently).
+    # they do from 8.2.7 on (8.2.6 draws the values dialog differently, 8.2.4 every screen).
     assert not textual.specifier.contains("5.3.0")
-    assert not textual.specifier.contains("8.2.4") and textual.specifier.contains("8.2.5")
+    assert not textual.specifier.contains("8.2.6") and textual.specifier.contains("8.2.7")
     # The app overrides Textual internals: the next major is not assumed to keep them.
     installed_major = Version(importlib.metadata.version("textual")).major
     assert not textual.specifier.contains(f"{installed_major + 1}.0.0")
