@@ -1,4 +1,4 @@
-"""The CLI's provider options (new, set), `set` and `write-key` (issue 9).
+"""The CLI's provider options (new, set), `set` and `write-key`.
 
 Kept apart from cli.py, which only registers them. No Textual import.
 """

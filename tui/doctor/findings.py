@@ -1,7 +1,7 @@
 """The doctor's findings: a stable code, a severity, what was seen, and the fix.
 
 The codes are a public interface (scripts read them from `--format json`): extend the
-table, never rename an entry. README.md documents each one.
+table, never rename an entry. docs/doctor.md documents each one.
 """
 
 from __future__ import annotations

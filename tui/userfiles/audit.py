@@ -1,7 +1,7 @@
 """Audit an existing setup: Authelia's configuration.yml against LibreChat's .env.
 
-Each finding has a stable `code` (the table in CODES, documented in the README: extend,
-never rename), a `severity`, `where` (`file:line` when known), a `message` and a `fix`.
+Each finding has a stable `code` (the table in CODES, documented in docs/audit-codes.md:
+extend, never rename), a `severity`, `where` (`file:line` when known), a `message` and a `fix`.
 No finding ever carries a secret's value: messages name keys and lines instead.
 
 The one slow check, whether the client's digest verifies OPENID_CLIENT_SECRET, runs at
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 SEVERITIES = ("error", "warning", "info")
 
-# code -> (usual severity, when it is reported). The README's table is built from this.
+# code -> (usual severity, when it is reported). docs/audit-codes.md's table follows this.
 CODES: dict[str, tuple[str, str]] = {
     "authelia-unreadable": ("error", "a configuration file does not parse (with the line)"),
     "env-unreadable": ("error", "the .env is not text, or a line dotenv ignores (warning)"),
@@ -127,7 +127,7 @@ PROFILE_FIELD: dict[str, str] = {
     "domain-trailing-slash": "app_url",
     "session-secret-reused": "session_secret",
     "librechat-version-assumed": "librechat_version",
-    # The provider's fields (issue 9).
+    # The provider's fields (hmac_secret, jwks).
     "hmac-secret-missing": "hmac_secret",
     "jwks-missing": "signing_key",
     "jwks-no-rs256": "signing_key",
