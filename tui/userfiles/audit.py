@@ -19,6 +19,7 @@ from ..core import digest, facts
 from ..core.hosts import is_loopback
 from ..core.shown import shown, shown_path
 from ..core.versions import Version, VersionError
+from ..core.words import plural
 from .authelia_config import CLIENTS, OIDC, AutheliaConfig
 from .compose import Compose, EnvSetting
 from .dotenv import DotEnv
@@ -296,7 +297,7 @@ class AuditRun:
             if entry.truncated:
                 self.add("env-value-truncated", env.where(entry.line),
                          f"{entry.key}'s value is cut at '#': dotenv reads only "
-                         f"{len(entry.value)} characters of it",
+                         f"{plural(len(entry.value), 'character')} of it",
                          f"quote the value: {entry.key}='...'")
         # Through a Compose `env_file: .env` the variable is in the container's environment
         # at start, where Node does read it.
@@ -910,7 +911,7 @@ def render_text(findings: list[Finding]) -> str:
         return "no problems found\n"
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
     body = "\n".join(str(f) for f in findings)
-    summary = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}"
+    summary = ", ".join(plural(n, s, "info" if s == "info" else None)
                         for s, n in counts.items())
     return f"{body}\n{summary}\n"
 
