@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .authelia_config import ConfigInputError, read_text, require_regular_file, user_path
 from .dotenv import DotEnvError, read_dotenv
-from .yamldoc import YamlDoc
+from .yamldoc import YamlDoc, plain
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -44,7 +44,7 @@ class Compose:
     def __init__(self, doc: YamlDoc) -> None:
         self.doc = doc
         self.path = doc.path
-        root = doc.root if isinstance(doc.root, dict) else {}
+        root = plain(doc.root) if isinstance(doc.root, dict) else {}
         services = root.get("services")
         self.services = services if isinstance(services, dict) else {}
 
