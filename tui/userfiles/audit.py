@@ -23,6 +23,7 @@ from ..core.words import plural
 from .authelia_config import CLIENTS, OIDC, AutheliaConfig
 from .compose import Compose, EnvSetting
 from .dotenv import DotEnv
+from .file_checks import check_files
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -902,6 +903,7 @@ def audit(config: AutheliaConfig | None, env: DotEnv | None, compose: Compose | 
     run = AuditRun(config, env, compose, librechat, verify)
     run.findings[:0] = extra or []
     run.run()
+    check_files(run)  # what each file is, Compose's services, Authelia's schema
     findings = sorted(run.findings, key=lambda f: _ORDER[f.severity])
     return AuditResult(findings, run.digest_seconds, run.verifications)
 
