@@ -558,9 +558,15 @@ def test_digest_workers_run_at_a_lower_cpu_priority_than_the_ui():
 
 
 async def test_quitting_in_the_first_instant_is_clean(store):
-    class QuitAtOnce(LibreChatAutheliaApp):
+    from tui.app.screens.main import MainScreen
+
+    class QuitScreen(MainScreen):
         def on_mount(self) -> None:
-            self.call_later(self.exit)  # before the form's lower half is built
+            self.app.call_later(self.app.exit)  # before the form's lower half is built
+
+    class QuitAtOnce(LibreChatAutheliaApp):
+        def get_default_screen(self):
+            return QuitScreen(self.session)
 
     app = QuitAtOnce(store)
     async with app.run_test(size=SIZE):

@@ -94,7 +94,11 @@ class ProfileEdited(Message):
 
 
 class FieldLeft(Message):
-    """The focus left a text field: it shows the profile's value as held from now on."""
+    """The focus left a text field of `pane`: it shows the profile's value as held now."""
+
+    def __init__(self, pane: Any) -> None:
+        super().__init__()
+        self.pane = pane
 
 
 class FieldProblems(Message):

@@ -73,7 +73,7 @@ class Pane(VerticalScroll):
         # Typing may leave text the profile holds differently (a trailing slash, an IDNA
         # host): once the user leaves the field it shows what is held (after the edits
         # still on their way to the screen).
-        self.post_message(FieldLeft())
+        self.post_message(FieldLeft(self))
 
 
 def set_input(widget: Input, value: str) -> None:

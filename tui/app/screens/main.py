@@ -206,10 +206,8 @@ class MainScreen(ProfileFlows, Screen):
         await self.action_show_pane(message.pane_id)
 
     @on(news.FieldLeft)
-    def _field_left(self) -> None:
-        pane = self.panes.get(self.active_pane_id())
-        if pane is not None:
-            pane.draw(again=True)
+    def _field_left(self, message: news.FieldLeft) -> None:
+        message.pane.draw(again=True)
 
     # The open profile ------------------------------------------------------------------
 
