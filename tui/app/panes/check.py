@@ -88,7 +88,7 @@ class CheckPane(Pane):
 
     def __init__(self, state: ViewState, **kwargs) -> None:
         super().__init__(state, **kwargs)
-        self.audit, self.doctor = AuditView(), DoctorView()
+        self.audit, self.doctor = AuditView(), DoctorView()  # the screen hands in its runs
         self._spinner = None
         self._frame = 0
         self._shown_audit: tuple | None = None  # (state, findings id) last put in the list

@@ -69,9 +69,9 @@ class MainScreen(ProfileFlows, Screen):
     def compose(self) -> ComposeResult:
         self._missing = self.open_initial_profile(self.requested)
         self.state = self._view_state()
-        self.panes = {pane_id: pane_class(pane_id)(self.state, id=f"pane-{pane_id}")
-                      for pane_id in PANE_IDS}
         first = PANE_IDS[0]
+        # Only the first pane's module is imported before the first screen.
+        self.panes[first] = pane_class(first)(self.state, id=f"pane-{first}")
         yield Header()
         yield PaneBar([(pane_id, f_key, title, SHORT_TITLES[pane_id])
                        for pane_id, title, f_key, *_ in PANES], active=first, id="pane-bar")
@@ -102,9 +102,11 @@ class MainScreen(ProfileFlows, Screen):
         self.refresh_views()
 
     def _mounted(self, pane_id: str) -> AwaitMount:
-        """The pane mounted (hidden until shown); awaiting it waits for that."""
+        """The pane built with the state of now and mounted (hidden until shown); awaiting
+        it waits for that."""
         if pane_id not in self._mounts:
-            pane = self.panes[pane_id]
+            pane = self.panes[pane_id] = pane_class(pane_id)(self.state, id=f"pane-{pane_id}")
+            self.show_checks()  # the Check pane starts with the runs as they are
             pane.display = False
             self._mounts[pane_id] = self.query_one("#panes", ContentSwitcher).mount(pane)
         return self._mounts[pane_id]
@@ -160,7 +162,9 @@ class MainScreen(ProfileFlows, Screen):
             self.show_checks()
 
     def show_checks(self) -> None:
-        self.panes["check"].show_checks(self.checks.audit, self.checks.doctor)
+        """The Check pane shows the runs as they are now (once built, it starts with them)."""
+        if "check" in self.panes:
+            self.panes["check"].show_checks(self.checks.audit, self.checks.doctor)
 
     def show_summary(self) -> None:
         extra = [f for problems in self.field_problems.values() for f in problems]
@@ -251,8 +255,7 @@ class MainScreen(ProfileFlows, Screen):
         self.digests.cancel_pending()
         self.keys.cancel_pending()
         self.checks.profile_replaced()
-        if self.panes:
-            self.show_checks()
+        self.show_checks()
         self.set_profile(profile)
         if profile.provider == "new" and not profile.signing_key:
             self.make_key()
