@@ -573,3 +573,12 @@ async def test_forgetting_the_files_clears_their_audit(checked_store):
         assert app.profile.env_path == "" and app.profile.authelia_config_paths == ()
         assert not [i for i in items(app) if isinstance(i, FindingItem)]
         assert "Press p to name" in pane_text(app)
+
+
+async def test_a_jump_right_after_start_reaches_a_field_below_the_fold(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await main_screen(app).jump_to_field("policy")  # before the lower fields are built
+        await settle(pilot)
+        assert main_screen(app).active_pane_id() == "assumptions"
+        assert app.focused is app.query_one("#input-policy")

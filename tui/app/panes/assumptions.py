@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import AwaitMount
 from textual.widgets import Checkbox, Input, Select, Static
 
 from ...core import facts
@@ -67,14 +68,22 @@ class AssumptionsPane(Pane):
         for name in ("app_url", "auth_url", "client_id", "client_name"):
             yield self._text_field(name)
 
+    _late: AwaitMount | None = None
+
     def on_mount(self) -> None:
         self.call_after_refresh(self._mount_late_fields)
 
     async def _mount_late_fields(self) -> None:
-        """Below the fold of a small terminal: composed with the state of this moment."""
-        if not self.is_attached:
-            return  # the app closed in that instant
-        await self.mount(LateFields(*self._late_fields(self.state.profile)))
+        if self.is_attached:  # else the app closed in that instant
+            await self.built()
+
+    async def built(self) -> None:
+        """The fields below the fold of a small terminal, composed with the state of now."""
+        if self._late is not None:
+            await self._late
+            return
+        self._late = self.mount(LateFields(*self._late_fields(self.state.profile)))
+        await self._late
         self.late_ready = True  # mounted and composed: from now on they are filled too
         self.draw(again=self.display)
 

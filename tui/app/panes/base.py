@@ -34,6 +34,9 @@ class Pane(VerticalScroll):
         self.state = state
         self._drawn: ViewState | None = None
 
+    async def built(self) -> None:
+        """Every field is there (a pane may mount some just after the first screen)."""
+
     def show_state(self, state: ViewState, *, now: bool) -> None:
         """The state to show; drawn `now`, or when the pane is next shown."""
         self.state = state

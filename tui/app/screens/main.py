@@ -489,6 +489,7 @@ class MainScreen(ProfileFlows, Screen):
             return
         await self._mounted(pane_id)
         pane = self.panes[pane_id]
+        await pane.built()
         pane.draw()  # a pane off screen may not show the profile's choices yet
         found = pane.query(f"#field-{field}")
         if found:
