@@ -778,7 +778,7 @@ async def test_tab_never_stops_on_a_pane_itself(store, key):
         await pilot.press(key)
         await settle(pilot)
         seen = set()
-        for _ in range(40):
+        for _ in range(12):  # past the pane's first fields (a pane with fewer wraps round)
             await pilot.press("tab")
             assert app.focused is not None and not isinstance(app.focused, Pane), app.focused
             seen.add(app.focused)
