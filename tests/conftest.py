@@ -172,7 +172,7 @@ def no_system_clipboard(monkeypatch):
 
 
 @pytest.fixture
-def store(_isolated_config, fixed_timing, no_system_clipboard):
+def store(_isolated_config, fixed_timing, no_system_clipboard, no_debounce):
     """A store holding the fake profile 'home' (home_profile()), last used."""
     from tui.core.store import ProfileStore
 
@@ -182,21 +182,82 @@ def store(_isolated_config, fixed_timing, no_system_clipboard):
     return store
 
 
-async def settle(pilot) -> None:
-    """Let hashing and verification finish and the screen catch up.
+def main_screen(app):
+    """The app's main screen (below any dialog): the panes and the open profile's flows."""
+    return app.screen_stack[0]
 
-    Dialog workers are left alone: they wait for the user by design.
+
+@pytest.fixture
+def no_debounce(monkeypatch):
+    """Typed secrets and costs are applied at the next tick, not after a pause."""
+    from tui.app import digests
+    from tui.app.panes import secrets
+
+    monkeypatch.setattr(digests, "REHASH_DELAY", 0.001)  # a Timer of 0 divides by it
+    monkeypatch.setattr(secrets, "COST_DELAY", 0.001)
+
+
+SETTLE_TIMEOUT = 30.0  # seconds: far beyond any test's digest, key or check
+
+
+async def settle(pilot, timeout: float = SETTLE_TIMEOUT) -> None:
+    """Wait until the panes are mounted, background work has ended and its news is shown.
+
+    Dialog workers are left alone: they wait for the user by design. Raises when that
+    does not happen within `timeout` (a test must never go on with half-done work).
     """
+    import asyncio
+    import time
+
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    quiet = 0
     await pilot.pause()
-    for _ in range(50):  # the app builds its other panes after the first screen
-        if getattr(pilot.app, "panes_ready", True):
-            break
-        await pilot.pause()
-    busy = [w for w in pilot.app.workers if w.group != "dialog" and w.is_running]
-    if busy:  # an empty list would mean "all workers" to wait_for_complete
-        await pilot.app.workers.wait_for_complete(busy)
-    for _ in range(400):  # digest, key and check threads (tui/app/background.py): ~20 s
-        if not getattr(pilot.app, "background_busy", False):
-            break
-        await pilot.pause(0.05)
-    await pilot.pause()
+    while quiet < 2:  # twice in a row: news handled may have started more work
+        main = main_screen(app) if app.screen_stack else None
+        waiting = []
+        if main is not None and not getattr(main, "panes_ready", True):
+            waiting.append("the panes to be mounted")
+        if main is not None and getattr(main, "busy", False):
+            waiting.append("digest, key or check work")
+        workers = [w for w in app.workers if w.group != "dialog" and w.is_running]
+        if workers:
+            waiting.append(f"workers {[w.name for w in workers]}")
+        if not waiting:
+            quiet += 1
+            await pilot.pause()
+            continue
+        quiet = 0
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"settle: still waiting after {timeout:.0f} s for "
+                                 + ", ".join(waiting))
+        if workers:
+            try:
+                await asyncio.wait_for(app.workers.wait_for_complete(workers), left)
+            except TimeoutError:
+                pass  # said above, on the next round
+        await pilot.pause(0.01)
+
+
+async def wait_until(pilot, condition, what: str, timeout: float = 10.0):
+    """Let the app run until `condition()` is true (returned); raises naming `what` if not."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not (result := condition()):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {timeout:.0f} s for {what}")
+        await pilot.pause(0.01)
+    return result
+
+
+async def palette_shows(pilot, text: str) -> None:
+    """Wait until the command palette's first suggestion contains `text` (its search runs
+    in a worker, its results arrive in batches)."""
+    def first() -> bool:
+        lists = pilot.app.screen.query("CommandList")
+        return bool(lists) and lists.first().option_count > 0 and \
+            text.lower() in str(lists.first().get_option_at_index(0).prompt).lower()
+
+    await wait_until(pilot, first, f"the palette to suggest {text!r}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import stat
 
 import pytest
-from conftest import FAKE_CLIENT_SECRET, home_profile, settle
+from conftest import FAKE_CLIENT_SECRET, home_profile, main_screen, palette_shows, settle
 from textual.widgets import Input, TextArea
 
 from tui.app.app import LibreChatAutheliaApp
@@ -109,7 +109,8 @@ async def test_screen_keys_work_while_typing_in_a_field(store):
         await settle(pilot)
         app.query_one("#input-client_name", Input).focus()
         for key, pane in [("f3", "secrets"), ("f4", "authelia"), ("f5", "env"),
-                          ("f6", "checklist"), ("f2", "assumptions"), ("alt+l", "env")]:
+                          ("f6", "checklist"), ("f7", "check"), ("f2", "assumptions"),
+                          ("alt+l", "env")]:
             await pilot.press(key)
             assert active(app) == f"pane-{pane}"
         assert app.query_one("#input-client_name", Input).value == "LibreChat"
@@ -145,7 +146,7 @@ async def test_regenerating_the_secret_changes_the_digest_and_it_verifies(store)
         assert new.client_secret_digest != old.client_secret_digest
         assert new.client_secret_digest.startswith("$pbkdf2-sha512$1000$")  # cost kept
         assert digest.verify(new.client_secret, new.client_secret_digest)
-        assert app.state.digest_status == "verified"
+        assert main_screen(app).state.digest_status == "verified"
         assert "verifies the client secret" in str(app.query_one("#digest-status").render())
         assert "0.25 s" in str(app.query_one("#verify-time").render())
         assert f"OPENID_CLIENT_SECRET='{new.client_secret}'" in await snippet(pilot, "env")
@@ -165,7 +166,7 @@ async def test_choosing_an_algorithm_rehashes_in_a_worker(store):
         await pilot.press("enter")
         await settle(pilot)
         assert app.profile.client_secret_digest.startswith("$argon2id$v=19$m=1024,t=3,p=4$")
-        assert app.state.digest_status == "verified"
+        assert main_screen(app).state.digest_status == "verified"
 
 
 async def test_a_bad_cost_is_explained(store):
@@ -186,8 +187,7 @@ async def test_typing_a_secret_rehashes_after_a_pause(store):
         await settle(pilot)
         await pilot.press("f3")
         await type_into(pilot, "#input-client_secret", "my-own-secret")
-        await pilot.pause(0.8)
-        await settle(pilot)
+        await settle(pilot)  # the pause after typing, then the hash
         assert app.profile.client_secret == "my-own-secret"
         assert digest.verify("my-own-secret", app.profile.client_secret_digest)
 
@@ -307,7 +307,7 @@ async def test_first_run_shows_and_saves_a_complete_default_profile(_isolated_co
         await settle(pilot)
         assert app.profile_name == "default"
         # Complete, with only the example URLs to replace (warnings, no error).
-        assert {(f.severity, f.field) for f in app.state.findings} == {
+        assert {(f.severity, f.field) for f in main_screen(app).state.findings} == {
             ("warning", "app_url"), ("warning", "auth_url")}
         assert not app.dirty
         assert "OPENID_CLIENT_SECRET=" in await snippet(pilot, "env")
@@ -447,18 +447,45 @@ async def test_command_palette_offers_the_actions(store):
             assert wanted in names
         await pilot.press("ctrl+p")
         await pilot.press(*"copy the libre")
-        await pilot.pause(0.5)
+        await palette_shows(pilot, "Copy the LibreChat env")
         await pilot.press("enter")
         await pilot.pause()
         assert app.clipboard == render_env(home_profile())
 
 
-async def test_no_color_is_respected(store, monkeypatch):
-    monkeypatch.setenv("NO_COLOR", "1")
+# The window frame of an exported screenshot (its three buttons, its title), not the app's.
+SCREENSHOT_FRAME = {"28c840", "febc2e", "ff5f57", "c5c8c6"}
+
+
+def colours_on_screen(app) -> set[str]:
+    """Every colour of the screen as the terminal gets it, greys (r = g = b) left out."""
+    import re
+
+    svg = app.export_screenshot()
+    return {c.lower() for c in re.findall(r"#([0-9a-fA-F]{6})\b", svg)
+            if not c[0:2] == c[2:4] == c[4:6]} - SCREENSHOT_FRAME
+
+
+@pytest.mark.parametrize("no_color", [True, False])
+async def test_no_color_is_respected(store, monkeypatch, no_color):
+    """With NO_COLOR set nothing on any pane is drawn in a colour (and without, the same
+    check does see colours); the current pane stays marked by its style."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    store.save("home", home_profile(client_id="bad id"), overwrite=True)  # errors shown too
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert app.no_color
+        for key in ("f2", "f3", "f4", "f5", "f6", "f7"):
+            await pilot.press(key)
+            await settle(pilot)
+            colours = colours_on_screen(app)
+            assert (colours == set()) is no_color, (key, sorted(colours)[:5])
+        bar = app.query_one("#pane-bar").render()
+        active = [span for span in bar.spans if "bold" in str(span.style)]
+        assert active, "the current pane is marked by more than its colour"
 
 
 async def test_typing_at_start_edits_the_first_field_without_replacing_it(store):
@@ -481,6 +508,9 @@ async def test_a_key_right_after_a_screen_key_lands_on_the_new_screen(store, tmp
 
 async def test_typing_a_secret_does_not_pile_up_digest_checks(store, monkeypatch):
     from tui.app import digests as app_module
+    from tui.app.messages import RehashRequested
+
+    monkeypatch.setattr(app_module, "REHASH_DELAY", 60)  # the pause is ended by the test
 
     measured = []
     original = app_module.measure_verification
@@ -496,12 +526,13 @@ async def test_typing_a_secret_does_not_pile_up_digest_checks(store, monkeypatch
         field.value = ""
         await pilot.press(*"a-secret-typed-by-hand")
         await pilot.pause()
-        assert app.state.digest_status == "hashing"
-        await pilot.pause(0.8)
+        assert main_screen(app).state.digest_status == "hashing"
+        assert measured == []  # nothing hashed or checked while typing
+        main_screen(app).post_message(RehashRequested())  # what the pause's timer posts
         await settle(pilot)
         # One check, of the new digest, made by the hashing worker: none per keystroke.
         assert len(measured) == 1
-        assert app.state.digest_status == "verified"
+        assert main_screen(app).state.digest_status == "verified"
 
 
 def test_digest_workers_run_at_a_lower_cpu_priority_than_the_ui():
@@ -527,10 +558,15 @@ def test_digest_workers_run_at_a_lower_cpu_priority_than_the_ui():
 
 
 async def test_quitting_in_the_first_instant_is_clean(store):
-    class QuitAtOnce(LibreChatAutheliaApp):
+    from tui.app.screens.main import MainScreen
+
+    class QuitScreen(MainScreen):
         def on_mount(self) -> None:
-            super().on_mount()
-            self.call_later(self.exit)  # before the form's lower half is built
+            self.app.call_later(self.app.exit)  # before the form's lower half is built
+
+    class QuitAtOnce(LibreChatAutheliaApp):
+        def get_default_screen(self):
+            return QuitScreen(self.session)
 
     app = QuitAtOnce(store)
     async with app.run_test(size=SIZE):

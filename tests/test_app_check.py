@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 import trustme
-from conftest import FAKE_CLIENT_SECRET, FAKE_SESSION_SECRET, home_profile, settle
+from conftest import FAKE_CLIENT_SECRET, FAKE_SESSION_SECRET, home_profile, main_screen, settle
 from doctor_standins import BlackHole, healthy_pair
 from textual.widgets import Button, Input, Static
 
@@ -79,12 +79,12 @@ async def test_without_files_the_pane_says_how_to_set_them(store, key):
         await settle(pilot)
         await pilot.press(key)
         await settle(pilot)
-        assert app.active_pane_id() == "check"
+        assert main_screen(app).active_pane_id() == "check"
         assert "Press p to name Authelia's configuration.yml" in pane_text(app)
-        assert app.checks.audit.state == app_checks.NOT_RUN
+        assert main_screen(app).checks.audit.state == app_checks.NOT_RUN
         await pilot.press("r")  # nothing to check: says so, starts nothing
         await settle(pilot)
-        assert app.checks.audit.state == app_checks.NOT_RUN
+        assert main_screen(app).checks.audit.state == app_checks.NOT_RUN
 
 
 async def test_the_audit_is_grouped_by_severity_with_each_fix(checked_store):
@@ -117,12 +117,12 @@ async def test_r_checks_the_files_again(checked_store, files):
     app = LibreChatAutheliaApp(checked_store)
     async with app.run_test(size=SIZE) as pilot:
         await show_check(pilot)
-        assert any(f.severity == "error" for f in app.checks.audit.findings)
+        assert any(f.severity == "error" for f in main_screen(app).checks.audit.findings)
         shutil.copy(ENV, files[1])  # the user fixed the .env by hand
         await pilot.press("r")
         await settle(pilot)
-        assert app.checks.audit.state == app_checks.DONE
-        assert not any(f.severity == "error" for f in app.checks.audit.findings)
+        assert main_screen(app).checks.audit.state == app_checks.DONE
+        assert not any(f.severity == "error" for f in main_screen(app).checks.audit.findings)
         assert "✓ No errors." in pane_text(app)
 
 
@@ -131,11 +131,11 @@ async def test_a_missing_file_is_one_line_not_a_crash(checked_store, files):
     app = LibreChatAutheliaApp(checked_store)
     async with app.run_test(size=SIZE) as pilot:
         await show_check(pilot)
-        assert app.checks.audit.state == app_checks.FAILED
+        assert main_screen(app).checks.audit.state == app_checks.FAILED
         assert f"✗ Cannot check the files: {files[1]}: no such file" in pane_text(app)
         await pilot.press("r")  # the pane's keys still work
         await settle(pilot)
-        assert app.checks.audit.state == app_checks.FAILED
+        assert main_screen(app).checks.audit.state == app_checks.FAILED
         assert app.focused is app.query_one("#audit-findings")  # r, p and d still reach it
 
 
@@ -158,7 +158,7 @@ async def test_enter_on_a_finding_shows_the_field_that_fixes_it(checked_store, c
         assert "↵ Enter:" in str(target.query(Static).last().render())
         await pilot.press("enter")
         await settle(pilot)
-        assert app.active_pane_id() == pane
+        assert main_screen(app).active_pane_id() == pane
         assert app.focused is app.query_one(control)
 
 
@@ -173,7 +173,7 @@ async def test_enter_on_a_finding_of_the_file_only_says_where_to_fix_it(checked_
         assert view.highlighted_child.finding.code == "env-value-truncated"
         await pilot.press("enter")
         await settle(pilot)
-        assert app.active_pane_id() == "check"
+        assert main_screen(app).active_pane_id() == "check"
         assert any("fixed in your file" in m for m in seen)
 
 
@@ -205,7 +205,7 @@ async def test_p_sets_the_files_checked_inline_and_remembered_unsaved(store, fil
         assert app.profile.authelia_config_paths == (str(config),)
         assert app.profile.env_path == str(env)
         assert app.dirty  # remembered like any edit: saved with ctrl+s
-        assert app.checks.audit.state == app_checks.DONE
+        assert main_screen(app).checks.audit.state == app_checks.DONE
         assert app.focused is app.query_one("#audit-findings")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -218,7 +218,10 @@ async def test_every_button_of_the_paths_dialog_is_reachable_at_60x20(checked_st
         await show_check(pilot)
         await pilot.press("p")
         await pilot.pause()
-        for button in app.screen.query(Button):
+        assert isinstance(app.screen, PathsDialog)
+        buttons = list(app.screen.query(Button))
+        assert {"ok", "cancel"} <= {b.id for b in buttons}, [b.id for b in buttons]
+        for button in buttons:
             assert app.screen.region.contains_region(button.region), button.id
 
 
@@ -247,18 +250,19 @@ async def test_d_runs_the_doctor_live_and_keeps_the_result(live_pair):
     async with app.run_test(size=SIZE) as pilot:
         await show_check(pilot)
         arrived, threads = [], []
-        shown = app.checks._doctor_finding
+        checks = main_screen(app).checks
+        taken = checks.doctor_finding
 
-        def finding_shown(finding, generation):
-            shown(finding, generation)
+        def finding_taken(news):
             arrived.append(pane_text(app))
-            threads.extend(app.checks._threads)  # the doctor's thread, waiting for this
+            threads.extend(checks._threads)  # the doctor's thread, waiting for this
+            return taken(news)
 
-        app.checks._doctor_finding = finding_shown
+        checks.doctor_finding = finding_taken
         await pilot.press("d")
         await settle(pilot)
         assert threads and all(t.daemon for t in threads)  # quitting never waits for it
-        doctor = app.checks.doctor
+        doctor = main_screen(app).checks.doctor
         assert doctor.state == app_checks.DONE
         assert {f.severity for f in doctor.findings} <= {"ok", "info"}, doctor.findings
         assert "authorize-ok" in {f.code for f in doctor.findings}
@@ -285,13 +289,14 @@ async def test_d_again_cancels_a_run_that_hangs(store, monkeypatch):
         async with app.run_test(size=SIZE) as pilot:
             await show_check(pilot)
             await pilot.press("d")
-            await pilot.pause(0.1)
-            assert app.checks.doctor_running
+            await pilot.pause()
+            assert main_screen(app).checks.doctor_running
             await pilot.press("d")
-            assert app.checks.doctor.state == app_checks.CANCELLED
+            await pilot.pause()
+            assert main_screen(app).checks.doctor.state == app_checks.CANCELLED
             assert "Cancelled at" in pane_text(app)
             await settle(pilot)  # the thread ends (cancel stops the run within ~50 ms)
-            assert not app.checks.busy
+            assert not main_screen(app).checks.busy
     finally:
         hole.close()
 
@@ -303,7 +308,7 @@ async def test_a_profile_the_doctor_cannot_check_is_one_line(store):
         await show_check(pilot)
         await pilot.press("d")
         await settle(pilot)
-        assert app.checks.doctor.state == app_checks.FAILED
+        assert main_screen(app).checks.doctor.state == app_checks.FAILED
         assert "✗ Cannot run the doctor: LibreChat's URL" in pane_text(app)
 
 
@@ -491,10 +496,10 @@ async def test_quitting_stops_a_running_doctor(store, monkeypatch):
         async with app.run_test(size=SIZE) as pilot:
             await show_check(pilot)
             await pilot.press("d")
-            await pilot.pause(0.1)
-            assert app.checks.doctor_running
-            cancel = app.checks._cancel
-            threads = set(app.checks._threads)
+            await pilot.pause()
+            assert main_screen(app).checks.doctor_running
+            cancel = main_screen(app).checks._cancel
+            threads = set(main_screen(app).checks._threads)
         assert cancel.is_set()  # the run stops instead of waiting out its 30 s timeout
         for thread in threads:
             thread.join(5)
@@ -508,15 +513,15 @@ async def test_another_profile_never_shows_the_last_ones_results(checked_store):
     app = LibreChatAutheliaApp(checked_store)
     async with app.run_test(size=SIZE) as pilot:
         await show_check(pilot)
-        assert app.checks.audit.findings
-        app.open_profile("work")
+        assert main_screen(app).checks.audit.findings
+        main_screen(app).open_profile("work")
         await settle(pilot)
-        assert app.checks.audit.state == app_checks.NOT_RUN
+        assert main_screen(app).checks.audit.state == app_checks.NOT_RUN
         assert not [i for i in items(app) if isinstance(i, FindingItem)]
         assert "Press p to name" in pane_text(app)
-        app.open_profile("home")  # shown again: its files are audited again
+        main_screen(app).open_profile("home")  # shown again: its files are audited again
         await settle(pilot)
-        assert app.checks.audit.state == app_checks.DONE
+        assert main_screen(app).checks.audit.state == app_checks.DONE
         assert [i for i in items(app) if isinstance(i, FindingItem)]
 
 
@@ -534,9 +539,9 @@ async def test_a_provider_field_is_reached_even_when_hidden(store, provider, fie
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await show_check(pilot)
-        app.jump_to_field(field)
+        await main_screen(app).jump_to_field(field)
         await settle(pilot)
-        assert app.active_pane_id() == pane
+        assert main_screen(app).active_pane_id() == pane
         assert app.focused is app.query_one(control)
 
 
@@ -569,3 +574,12 @@ async def test_forgetting_the_files_clears_their_audit(checked_store):
         assert app.profile.env_path == "" and app.profile.authelia_config_paths == ()
         assert not [i for i in items(app) if isinstance(i, FindingItem)]
         assert "Press p to name" in pane_text(app)
+
+
+async def test_a_jump_right_after_start_reaches_a_field_below_the_fold(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await main_screen(app).jump_to_field("policy")  # before the lower fields are built
+        await settle(pilot)
+        assert main_screen(app).active_pane_id() == "assumptions"
+        assert app.focused is app.query_one("#input-policy")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FAKE_HMAC_SECRET, home_profile, session_signing_key, settle
+from conftest import FAKE_HMAC_SECRET, home_profile, main_screen, session_signing_key, settle
 from textual.widgets import Input, Select
 
 from tui.app.app import LibreChatAutheliaApp
@@ -128,9 +128,9 @@ async def test_quitting_while_a_key_is_made_does_not_wait(store, monkeypatch):
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.regenerate("signing_key")
+        main_screen(app).regenerate("signing_key")
         await pilot.pause()
-        assert app.keys.generating
+        assert main_screen(app).keys.generating
         await pilot.press("ctrl+q")
         await pilot.pause()
     release.set()
@@ -182,7 +182,7 @@ async def test_a_broken_key_is_found_in_the_background(store):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert any(f.field == "signing_key" and f.severity == "error"
-                   for f in app.state.findings)
+                   for f in main_screen(app).state.findings)
         await pilot.press("f4")
         await settle(pilot)
         assert "errors" in str(app.query_one("#pane-authelia .snippet-problem").render())

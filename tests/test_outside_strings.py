@@ -14,7 +14,7 @@ import json
 import shutil
 
 import pytest
-from conftest import fake_provider_profile, home_profile, settle
+from conftest import fake_provider_profile, home_profile, main_screen, settle
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.content import Content
@@ -372,7 +372,7 @@ async def test_the_check_pane_shows_a_hostile_audit_literally(store, hostile_fil
         await settle(pilot)
         await pilot.press("f7")
         await settle(pilot)
-        assert app.checks.audit.state == app_checks.DONE
+        assert main_screen(app).checks.audit.state == app_checks.DONE
         text = rendered(app)
         assert "audience-not-allowed" in text
         assert_not_raw(text)
@@ -390,19 +390,19 @@ async def test_the_check_pane_shows_hostile_doctor_findings_literally(store):
         await settle(pilot)
         await pilot.press("f7")
         await settle(pilot)
-        doctor = app.checks.doctor
+        doctor = main_screen(app).checks.doctor
         doctor.findings = [Finding("token-invalid-client", "error", f"Authelia says {HOSTILE}",
                                    f"fix {HOSTILE}"),
                            Finding("discovery-ok", "ok", f"issuer {HOSTILE}", "")]
         doctor.state, doctor.finished_at = app_checks.DONE, 1.0
         doctor.targets = f"Authelia {HOSTILE}"
-        app.check_results_changed()
+        main_screen(app).show_checks()
         await settle(pilot)
         text = rendered(app)
         assert f"Authelia says {shown(HOSTILE)}" in text and f"fix {shown(HOSTILE)}" in text
         assert_not_raw(text)
         doctor.state, doctor.message = app_checks.FAILED, f"cannot: {HOSTILE}"
-        app.check_results_changed()
+        main_screen(app).show_checks()
         await settle(pilot)
         text = rendered(app)
         assert f"cannot: {shown(HOSTILE)}" in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from conftest import settle
+from conftest import main_screen, settle
 
 from tui.app import startup
 from tui.app.app import LibreChatAutheliaApp
@@ -43,7 +43,7 @@ async def test_the_app_releases_the_collector_once_its_panes_are_built(store, co
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=(100, 32)) as pilot:
         await settle(pilot)
-        assert app.panes_ready and gc.isenabled()
+        assert main_screen(app).panes_ready and gc.isenabled()
 
 
 def test_the_entry_point_holds_the_collector_before_the_app_is_imported(monkeypatch, collector):

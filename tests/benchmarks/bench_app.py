@@ -124,6 +124,7 @@ async def _key_delays(hash_memory: int | None, key_bits: int | None = None
     from textual.widgets import Input
 
     from tui.app.app import LibreChatAutheliaApp
+    from tui.app.messages import RehashRequested
 
     app = LibreChatAutheliaApp()
     delays: list[float] = []
@@ -131,17 +132,18 @@ async def _key_delays(hash_memory: int | None, key_bits: int | None = None
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
-        while not app.panes_ready:  # the app builds its other panes just after start-up
+        main = app.main_screen
+        while not main.panes_ready:  # the others are mounted just after the first screen
             await pilot.pause()
         field = app.query_one("#input-client_name", Input)
         field.focus()
         await pilot.pause()
         start = time.perf_counter()
         if hash_memory:
-            app.update_profile(digest_algorithm="argon2id")
-            app.rehash({"memory": hash_memory})
+            main.update_profile(digest_algorithm="argon2id")
+            main.rehash(RehashRequested({"memory": hash_memory}))
         if key_bits:
-            app.keys.generate(key_bits)
+            main.keys.generate(key_bits)
         busy = hash_memory or key_bits
         for _ in range(10_000):
             for key in ("x", "backspace"):
@@ -149,7 +151,7 @@ async def _key_delays(hash_memory: int | None, key_bits: int | None = None
                 await asyncio.sleep(0.02)  # a fast typist: 50 keys a second
             if not busy and len(delays) >= 100:
                 break
-            if busy and not app.hashing and not app.keys.generating:
+            if busy and not main.digests.hashing and not main.keys.generating:
                 break
         seconds = time.perf_counter() - start
         if hash_memory:
@@ -168,6 +170,10 @@ def bench_keys() -> tuple[list[float], list[float], float, list[float], float]:
 
 def main() -> None:
     ours, minimal, held = bench_startup()
+    if "--startup" in sys.argv:  # the first figure only
+        print(f"start to first screen: ours {ours * 1000:.0f} ms, minimal {minimal * 1000:.0f}"
+              f" ms, ratio {ours / minimal:.2f} (held: {held * 1000:.0f} ms)")
+        return
     print(f"{'measure':<52}{'ours':>9}{'baseline':>10}{'ratio':>7}{'target':>9}")
     print(f"{'start to first screen vs minimal Textual app (ms)':<52}"
           f"{ours * 1000:>9.0f}{minimal * 1000:>10.0f}{ours / minimal:>7.2f}{'<=1.3':>9}")

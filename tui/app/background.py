@@ -1,19 +1,26 @@
-"""Slow work off the UI thread, and its results back on it.
+"""Slow work off the UI thread, its results posted back as messages.
 
-Digests (digests.py) and signing keys (keys.py) are made in threads of their own at a lower
-CPU priority. They are daemon threads, not Textual thread workers: those run in asyncio's
-default executor, which is joined when the app closes, so quitting would wait for a running
-job (minutes for a large digest cost, seconds for a 4096-bit key).
+Digests (digests.py), signing keys (keys.py) and the Check pane's work (checks.py) run in
+threads of their own at a lower CPU priority, and report by posting a message (messages.py)
+to the screen that started them: post_message is thread-safe, and an error in the handler
+takes Textual's usual path. They are daemon threads, not Textual thread workers: those run
+in asyncio's default executor, which is joined when the app closes, so quitting would wait
+for a running job (minutes for a large digest cost, seconds for a 4096-bit key).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from .app import LibreChatAutheliaApp
+from textual.message import Message
+
+
+class Target(Protocol):
+    """Who hears the news: a screen or widget (anything with post_message)."""
+
+    def post_message(self, message: Message) -> bool: ...
 
 
 def lower_thread_priority() -> None:
@@ -31,10 +38,10 @@ def lower_thread_priority() -> None:
 
 
 class BackgroundJobs:
-    """Starts jobs in daemon threads and hands their results to the app's thread."""
+    """Starts jobs in daemon threads; they post their results to `target`."""
 
-    def __init__(self, app: LibreChatAutheliaApp) -> None:
-        self.app = app
+    def __init__(self, target: Target) -> None:
+        self.target = target
         self._threads: set[threading.Thread] = set()
 
     @property
@@ -58,24 +65,9 @@ class BackgroundJobs:
         self._threads.add(thread)
         thread.start()
 
-    def reply(self, callback, *args) -> None:
-        """Hand a result to the app's thread; dropped when the app has already closed.
-
-        An error in `callback` is the app's, like one in any handler: its crash report is
-        printed and it exits. Left to call_from_thread, the error would go back to this
-        thread only, and the app would run on with a half-updated screen (or, headless,
-        never exit).
-        """
-        if not self.app.is_running:
-            return  # the app quit while this thread was working: nobody is waiting
-
-        def on_app_thread() -> None:
-            try:
-                callback(*args)
-            except Exception as error:
-                self.app._handle_exception(error)
-
+    def post(self, message: Message) -> None:
+        """Hand a result to the target; dropped when the app has closed meanwhile."""
         try:
-            self.app.call_from_thread(on_app_thread)
-        except Exception:
-            pass  # the app closed in the meantime: nobody is waiting
+            self.target.post_message(message)
+        except RuntimeError:
+            pass  # the event loop is closed: nobody is waiting

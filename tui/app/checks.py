@@ -4,8 +4,9 @@ checks, and the plan of an "apply to file".
 Each runs in a daemon thread of its own (background.py), never in a Textual thread
 worker: those run in asyncio's default executor, which the interpreter joins at exit, so
 quitting would wait for a doctor probe (or an audit verifying a slow digest). Results come
-back on the app's thread through `call_from_thread`; a result of a run that was replaced
-(a newer audit, a cancelled doctor run) is dropped.
+back as messages (AuditFinished, DoctorFinding, DoctorFinished) to the screen that started
+the run, which hands them back here; a result of a run that was replaced (a newer audit, a
+cancelled doctor run) is dropped.
 """
 
 from __future__ import annotations
@@ -14,13 +15,10 @@ import asyncio
 import concurrent.futures
 import threading
 import time
-from typing import TYPE_CHECKING
 
 from ..core.profile import Profile
-from .background import BackgroundJobs
-
-if TYPE_CHECKING:
-    from .app import LibreChatAutheliaApp
+from .background import BackgroundJobs, Target
+from .messages import AuditFinished, DoctorFinding, DoctorFinished
 
 # Seconds per request of a doctor run from the app (the CLI's default too).
 DOCTOR_TIMEOUT = 5.0
@@ -67,8 +65,10 @@ def _problem(error: BaseException) -> str:
 
 
 class CheckJobs(BackgroundJobs):
-    def __init__(self, app: LibreChatAutheliaApp) -> None:
-        super().__init__(app)
+    """The audit and doctor runs as shown; every change returns True to redraw them."""
+
+    def __init__(self, target: Target) -> None:
+        super().__init__(target)
         self.audit = AuditView()
         self.doctor = DoctorView()
         self._audit_generation = 0
@@ -79,9 +79,6 @@ class CheckJobs(BackgroundJobs):
     def doctor_running(self) -> bool:
         return self.doctor.state == RUNNING
 
-    def _changed(self) -> None:
-        self.app.check_results_changed()
-
     def profile_replaced(self) -> None:
         """Another profile is open: nothing shown or running belongs to it any more."""
         self.stop()
@@ -89,7 +86,6 @@ class CheckJobs(BackgroundJobs):
         self._audit_generation += 1
         self._doctor_generation += 1
         self.audit, self.doctor = AuditView(), DoctorView()
-        self._changed()
 
     # The audit ----------------------------------------------------------------------------
 
@@ -97,7 +93,6 @@ class CheckJobs(BackgroundJobs):
         """No files to check any more: nothing of an earlier audit stays on screen."""
         self._audit_generation += 1
         self.audit = AuditView()
-        self._changed()
 
     def run_audit(self, profile: Profile) -> None:
         """Audit the profile's remembered files; a newer run replaces a running one."""
@@ -105,58 +100,52 @@ class CheckJobs(BackgroundJobs):
         self.audit.state = RUNNING
         self.audit.message = ""
         self.start(self._audit, profile, self._audit_generation)
-        self._changed()
 
     def _audit(self, profile: Profile, generation: int) -> None:
         from ..userfiles.sources import audit_profile_files
 
+        paths = (*profile.authelia_config_paths, profile.env_path, profile.compose_path)
         try:
             result = audit_profile_files(profile)
         except Exception as error:  # a missing file, an unreadable one: one line
-            self.reply(self._audit_failed, _problem(error), generation)
+            self.post(AuditFinished(generation, [], paths, _problem(error)))
             return
-        self.reply(self._audit_done, result.findings, generation,
-                    (*profile.authelia_config_paths, profile.env_path, profile.compose_path))
+        self.post(AuditFinished(generation, result.findings, paths))
 
-    def _audit_done(self, findings: list, generation: int, paths: tuple) -> None:
-        if generation != self._audit_generation:
-            return
-        self.audit.state, self.audit.findings, self.audit.paths = DONE, findings, paths
-        self.audit.finished_at = time.time()
-        self._changed()
-
-    def _audit_failed(self, message: str, generation: int) -> None:
-        if generation != self._audit_generation:
-            return
-        self.audit.state, self.audit.findings, self.audit.message = FAILED, [], message
-        self.audit.finished_at = time.time()
-        self._changed()
+    def audit_finished(self, news: AuditFinished) -> bool:
+        if news.generation != self._audit_generation:
+            return False
+        audit = self.audit
+        if news.problem is None:
+            audit.state, audit.findings, audit.paths = DONE, news.findings, news.paths
+        else:
+            audit.state, audit.findings, audit.message = FAILED, [], news.problem
+        audit.finished_at = time.time()
+        return True
 
     # The doctor ---------------------------------------------------------------------------
 
-    def run_doctor(self, profile: Profile, *, timeout: float = DOCTOR_TIMEOUT,
+    def run_doctor(self, profile: Profile, *, timeout: float | None = None,
                    token_probe: bool = True) -> None:
         """Start a live run against the profile's Authelia and LibreChat."""
-        from ..doctor import TargetError, target_from_profile
+        from ..doctor import TargetError, target_for_profile
 
         self.cancel_doctor()
         self._doctor_generation += 1
         self.doctor.findings = []
         self.doctor.finished_at = None
         try:
-            target = target_from_profile(profile)
+            target = target_for_profile(profile)
         except TargetError as error:
             self.doctor.state, self.doctor.message = FAILED, str(error)
-            self._changed()
             return
         self.doctor.state, self.doctor.message = RUNNING, ""
         self.doctor.targets = f"Authelia {target.issuer}, LibreChat {target.app_url}"
         self._cancel = threading.Event()
-        self.start(self._doctor, target, timeout, token_probe, self._cancel,
-                    self._doctor_generation)
-        self._changed()
+        self.start(self._doctor, target, DOCTOR_TIMEOUT if timeout is None else timeout,
+                   token_probe, self._cancel, self._doctor_generation)
 
-    def cancel_doctor(self) -> None:
+    def cancel_doctor(self) -> bool:
         """Stop a running doctor run (it ends within ~50 ms); what it found stays shown."""
         if self._cancel is not None:
             self._cancel.set()
@@ -165,7 +154,8 @@ class CheckJobs(BackgroundJobs):
             self.doctor.state = CANCELLED
             self.doctor.finished_at = time.time()
             self._doctor_generation += 1  # later findings of that run are dropped
-            self._changed()
+            return True
+        return False
 
     def stop(self) -> None:
         """The app is closing: a running doctor run stops (its thread is a daemon anyway)."""
@@ -178,31 +168,28 @@ class CheckJobs(BackgroundJobs):
 
         try:
             run(target, timeout=timeout, token_probe=token_probe, cancel=cancel,
-                on_finding=lambda finding: self.reply(self._doctor_finding, finding,
-                                                       generation))
+                on_finding=lambda finding: self.post(DoctorFinding(generation, finding)))
         except Exception as error:  # a bug in a probe: shown as one line, never a crash
-            self.reply(self._doctor_failed, _problem(error), generation)
+            self.post(DoctorFinished(generation, _problem(error)))
             return
-        self.reply(self._doctor_done, generation)
+        self.post(DoctorFinished(generation))
 
-    def _doctor_finding(self, finding, generation: int) -> None:
-        if generation == self._doctor_generation:
-            self.doctor.findings.append(finding)
-            self._changed()
+    def doctor_finding(self, news: DoctorFinding) -> bool:
+        if news.generation != self._doctor_generation:
+            return False
+        self.doctor.findings.append(news.finding)
+        return True
 
-    def _doctor_done(self, generation: int) -> None:
-        if generation == self._doctor_generation:
+    def doctor_finished(self, news: DoctorFinished) -> bool:
+        if news.generation != self._doctor_generation:
+            return False
+        if news.problem is None:
             self.doctor.state = DONE
-            self.doctor.finished_at = time.time()
-            self._cancel = None
-            self._changed()
-
-    def _doctor_failed(self, message: str, generation: int) -> None:
-        if generation == self._doctor_generation:
-            self.doctor.state, self.doctor.message = FAILED, message
-            self.doctor.finished_at = time.time()
-            self._cancel = None
-            self._changed()
+        else:
+            self.doctor.state, self.doctor.message = FAILED, news.problem
+        self.doctor.finished_at = time.time()
+        self._cancel = None
+        return True
 
     # Apply to file ------------------------------------------------------------------------
 

@@ -1,25 +1,24 @@
 """Digest work off the UI thread: hashing the client secret and verifying the digest.
 
 Both are slow by design (Authelia pays the same cost per token request), so they run in
-background threads (background.py); the results come back to the app on its thread.
+background threads (background.py); the results come back as messages (DigestMade,
+DigestFailed, DigestVerified) to the screen that asked, which hands them back here.
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+
+from textual.message_pump import MessagePump
 
 from ..core import digest as core_digest
 from ..core.checks import Finding, verify_digest_findings
 from ..core.profile import Profile
 from .background import BackgroundJobs
+from .messages import DigestFailed, DigestMade, DigestVerified, RehashRequested
 from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED
-from .widgets.text import outside_markup
 
-if TYPE_CHECKING:
-    from .app import LibreChatAutheliaApp
-
-REHASH_DELAY = 0.6  # seconds after the last keystroke in the client secret
+REHASH_DELAY = 0.6  # seconds after the last keystroke in the client secret (tests: 0)
 
 
 def measure_verification(profile: Profile) -> tuple[list, float]:
@@ -37,8 +36,9 @@ def measure_verification(profile: Profile) -> tuple[list, float]:
 class DigestJobs(BackgroundJobs):
     """One verification at a time, the latest hash wins; results kept per (secret, digest)."""
 
-    def __init__(self, app: LibreChatAutheliaApp) -> None:
-        super().__init__(app)
+    def __init__(self, target: MessagePump) -> None:
+        super().__init__(target)
+        self.target: MessagePump = target
         self.hashing = False
         self._generation = 0
         # (secret, digest) -> (digest findings, seconds for one verification)
@@ -78,7 +78,7 @@ class DigestJobs(BackgroundJobs):
         key = (profile.client_secret, profile.client_secret_digest)
         if profile.client_secret_digest and key not in self._verified and not self.hashing:
             # After the next refresh: the worker's imports would otherwise slow the first paint.
-            self.app.call_after_refresh(self._request_verify, profile)
+            self.target.call_after_refresh(self._request_verify, profile)
 
     # Verification -----------------------------------------------------------------------
 
@@ -92,18 +92,17 @@ class DigestJobs(BackgroundJobs):
 
     def _verify(self, profile: Profile) -> None:
         findings, seconds = measure_verification(profile)
-        self.reply(self._verified_done, profile, findings, seconds)
+        self.post(DigestVerified(profile.client_secret, profile.client_secret_digest,
+                                 findings, seconds))
 
-    def _verified_done(self, profile: Profile, findings: list, seconds: float) -> None:
-        self._verified[(profile.client_secret, profile.client_secret_digest)] = (findings,
-                                                                                 seconds)
+    def verified(self, news: DigestVerified, current: Profile) -> None:
+        """A verification ended; the next one (of the profile now open) starts if asked for."""
+        self._verified[(news.secret, news.digest)] = (news.findings, news.seconds)
         self._verifying = False
         following, self._verify_next = self._verify_next, None
-        current = self.app.profile
         if (following is not None and not self.hashing
                 and (current.client_secret, current.client_secret_digest) not in self._verified):
             self._request_verify(current)
-        self.app.refresh_views()
 
     # Hashing ----------------------------------------------------------------------------
 
@@ -112,15 +111,14 @@ class DigestJobs(BackgroundJobs):
         if self._rehash_timer is not None:
             self._rehash_timer.stop()
         self.hashing = True
-        self._rehash_timer = self.app.set_timer(REHASH_DELAY, lambda: self.rehash())
+        self._rehash_timer = self.target.set_timer(
+            REHASH_DELAY, lambda: self.target.post_message(RehashRequested()))
 
-
-    def rehash(self, params: dict[str, int] | None = None) -> None:
-        """Hash the current client secret with the chosen algorithm in a worker thread."""
+    def rehash(self, profile: Profile, params: dict[str, int] | None = None) -> None:
+        """Hash `profile`'s client secret with its algorithm in a worker thread."""
         if self._rehash_timer is not None:
             self._rehash_timer.stop()
             self._rehash_timer = None
-        profile = self.app.profile
         if (not profile.client_secret or core_digest.secret_problem(profile.client_secret)
                 or profile.digest_algorithm not in core_digest.ALGORITHMS):
             # Nothing that can be hashed: the checks say what is missing or wrong, and the
@@ -128,40 +126,39 @@ class DigestJobs(BackgroundJobs):
             self._generation += 1
             self.hashing = False
             self.profile_changed(profile)  # the old digest is checked against the new secret
-            self.app.refresh_views()
             return
         if params is None:
             params = core_digest.params_for(profile.client_secret_digest,
                                             profile.digest_algorithm)
         self._generation += 1
         self.hashing = True
-        self.app.refresh_views()
         self.start(self._hash, profile.client_secret, profile.digest_algorithm, params,
-                    self._generation)
+                   self._generation)
 
     def _hash(self, secret: str, algorithm: str, params: dict[str, int], generation: int) -> None:
         try:
             value = core_digest.hash(secret, algorithm, **params)
         except core_digest.DigestError as error:
-            self.reply(self._hash_failed, str(error), generation)
+            self.post(DigestFailed(str(error), generation))
             return
         except Exception as error:  # a library's own refusal: never "hashing" for ever
-            self.reply(self._hash_failed, f"{type(error).__name__} while hashing", generation)
+            self.post(DigestFailed(f"{type(error).__name__} while hashing", generation))
             return
         hashed = Profile(client_secret=secret, client_secret_digest=value)
         findings, seconds = measure_verification(hashed)
-        self.reply(self._hash_done, secret, value, findings, seconds, generation)
+        self.post(DigestMade(secret, value, findings, seconds, generation))
 
-    def _hash_failed(self, message: str, generation: int) -> None:
-        if generation == self._generation:
-            self.hashing = False
-            self.app.notify(outside_markup(message), title="Cannot hash", severity="error")
-            self.app.refresh_views()
-
-    def _hash_done(self, secret: str, value: str, findings: list, seconds: float,
-                   generation: int) -> None:
-        self._verified[(secret, value)] = (findings, seconds)
-        if generation != self._generation:
-            return  # a newer hash was asked for meanwhile
+    def hash_failed(self, news: DigestFailed) -> bool:
+        """True when the failed hash was the latest one asked for (the user is told)."""
+        if news.generation != self._generation:
+            return False
         self.hashing = False
-        self.app.digest_made(secret, value)
+        return True
+
+    def hashed(self, news: DigestMade) -> bool:
+        """True when the digest is the latest one asked for (the profile may take it)."""
+        self._verified[(news.secret, news.value)] = (news.findings, news.seconds)
+        if news.generation != self._generation:
+            return False  # a newer hash was asked for meanwhile
+        self.hashing = False
+        return True

@@ -1,114 +1,68 @@
-"""The user's own files from the app: which to check, where a finding is fixed, and apply.
+"""Getting a snippet out of the app: to the clipboard, into a file the user names, or
+applied to the user's own file.
 
 "Apply to file" (a on the Authelia and LibreChat env panes) asks the path (the remembered
 one first), shows the core's masked diff, and writes only after the user's Apply; the
 toast names the backup. The path is remembered in the profile like any edit (unsaved
 until ctrl+s). The core (tui/userfiles/apply.py) refuses what is unsafe; its refusal is
 shown as one line.
+
+Each flow runs in the main screen's dialog worker and knows only Textual's App (for its
+dialogs and toasts) and the data it is handed.
 """
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from textual.widget import Widget
+from textual.app import App
 
+from ..core.files import write_snippet
+from ..core.profile import Profile
 from ..core.shown import shown_path
-from .panes.base import Pane
+from .checks import CheckJobs
+from .clipboard import copy_text
 from .widgets.text import outside_markup, outside_path_markup
-
-if TYPE_CHECKING:
-    from .app import LibreChatAutheliaApp
 
 # apply target -> what it writes, for the dialogs and toasts
 TARGET_NAMES = {"authelia": "Authelia's configuration.yml", "env": "LibreChat's .env",
                 "compose": "the Docker Compose override"}
 
 
-def field_pane(app: LibreChatAutheliaApp, field: str) -> str | None:
-    """The pane where `field` is edited, or None when no pane has it."""
-    from .app import PANES
-    from .panes.check import FIELD_PANES
-
-    if field in FIELD_PANES:
-        return FIELD_PANES[field]
-    for pane_id, *_ in PANES:  # a field added later, on whichever pane holds it
-        if app._pane_built(pane_id) and app.query_one(f"#pane-{pane_id}").query(
-                f"#field-{field}"):
-            return pane_id
-    return None
-
-
-def _first_control(field: Widget) -> Widget | None:
-    return next((w for w in field.query("*") if w.focusable), None)
-
-
-def _shown(widget: Widget, pane: Pane) -> bool:
-    """Not hidden by the profile's choices (the pane itself may be off screen)."""
-    node = widget
-    while node is not None and node is not pane:
-        if not node.display:
-            return False
-        node = node.parent
-    return True
-
-
-# Fields shown only when the profile writes Authelia's provider section (provider "new").
-PROVIDER_ONLY = ("hmac_secret", "signing_key", "key_bits", "key_path")
-
-
-async def jump_to_field(app: LibreChatAutheliaApp, field: str) -> None:
-    """Show the pane that edits `field`, with the focus in that field."""
-    pane_id = field_pane(app, field)
-    if pane_id is None:
-        app.notify(f"No screen edits {field}: fix it in your file.", severity="warning")
+async def copy_snippet(app: App, text: str | None, title: str) -> None:
+    if text is None:
+        app.notify("Nothing to copy: the profile has errors (see the message).",
+                   severity="error")
         return
-    if not app._pane_built(pane_id):
-        await app._build_pane(pane_id)
-    pane = app.query_one(f"#pane-{pane_id}", Pane)
-    for _ in range(20):  # a pane builds its lower fields just after it is mounted
-        app._update_pane(pane_id)  # a pane off screen may not show the profile's choices yet
-        found = pane.query(f"#field-{field}")
-        if found:
-            if not _shown(found.first(), pane):
-                if field in PROVIDER_ONLY and field_pane(app, "provider"):
-                    app.notify("Choose the provider section 'new' first (the profile then "
-                               "writes Authelia's provider essentials too).")
-                    await jump_to_field(app, "provider")
-                else:
-                    app.notify("That field is hidden by the profile's other choices.",
-                               severity="warning")
-                return
-            control = _first_control(found.first())
-            if control is not None:
-                pane.last_focused = control  # where show_pane puts the focus
-                break
-        await asyncio.sleep(0.02)
-    await app.action_show_pane(pane_id)
+    copied, message = await copy_text(app, text)
+    app.notify(message, title=f"{title} {'copied' if copied else 'sent to your terminal'}")
 
 
-async def set_check_paths(app: LibreChatAutheliaApp) -> None:
-    from .dialogs.files import PathsDialog
+async def write_snippet_to_file(app: App, text: str | None, default_name: str) -> None:
+    from .dialogs.write import WriteDialog
 
-    profile = app.profile
-    paths = await app.push_screen_wait(PathsDialog(
-        (profile.authelia_config_paths, profile.env_path, profile.compose_path)))
-    if paths is None:
+    if text is None:
+        app.notify("Nothing to write: the profile has errors (see the message).",
+                   severity="error")
         return
-    config, env, compose = paths
-    app.update_profile(authelia_config_paths=config, env_path=env, compose_path=compose)
-    if config and env:
-        app.checks.run_audit(app.profile)
-    else:
-        app.checks.forget_audit()
-    if app.dirty:
-        app.notify("The files are remembered in the profile: save it with ctrl+s.")
+
+    def write(path: str, mode: str) -> Path:
+        return write_snippet(path, text, overwrite=mode == "replace", append=mode == "append",
+                             default_name=default_name)
+
+    dialog = WriteDialog("Write to which file? (a folder gets the file name " + default_name
+                         + ")", str(Path.cwd() / default_name), write)
+    written = await app.push_screen_wait(dialog)
+    if written is None:
+        app.notify("Nothing was written.")
+        return
+    verb = {"append": "Appended to", "replace": "Replaced"}.get(dialog.mode, "Wrote")
+    app.notify(f"{verb} (readable only by you: it holds secrets)\n"
+               f"{outside_path_markup(Path(written).resolve())}")
 
 
-def default_path(app: LibreChatAutheliaApp, target: str) -> str:
-    profile = app.profile
+def default_path(profile: Profile, target: str) -> str:
     if target == "env":
         return profile.env_path
     if target == "compose":
@@ -118,9 +72,8 @@ def default_path(app: LibreChatAutheliaApp, target: str) -> str:
                  if Path(p).expanduser().is_file()), "")
 
 
-def remembered(app: LibreChatAutheliaApp, target: str, path: str) -> dict:
+def remembered(profile: Profile, target: str, path: str) -> dict:
     """The profile change that remembers `path` for `target` ({} when it already is)."""
-    profile = app.profile
     if target == "env":
         return {} if profile.env_path == path else {"env_path": path}
     if target == "compose":
@@ -132,42 +85,46 @@ def remembered(app: LibreChatAutheliaApp, target: str, path: str) -> dict:
     return {"authelia_config_paths": (path,)}
 
 
-async def apply_to_file(app: LibreChatAutheliaApp, target: str, text: str | None) -> None:
+async def apply_to_file(app: App, jobs: CheckJobs, target: str, text: str | None,
+                        current: Callable[[], Profile], remember: Callable[..., None]) -> bool:
+    """Apply the profile (`current()`) to the user's file; True when a file was written.
+
+    `remember(**changes)` keeps the chosen path in the profile."""
     from .dialogs.files import ApplyPathDialog, DiffDialog
 
     if text is None:
         app.notify("Nothing to apply: the profile has errors (see the message).",
                    severity="error")
-        return
+        return False
     what = TARGET_NAMES[target]
-    profile = app.profile
+    profile = current()
 
     async def plan(path: str):
-        return await app.checks.plan_apply(target, profile, path)
+        return await jobs.plan_apply(target, profile, path)
 
     chosen = await app.push_screen_wait(ApplyPathDialog(
         f"Apply the profile to which file? ({what}; nothing is written before you see the "
-        "diff)", default_path(app, target), plan))
+        "diff)", default_path(profile, target), plan))
     if chosen is None:
         app.notify("Nothing was written.")
-        return
+        return False
     path, the_plan = chosen
-    changes = remembered(app, target, path)
+    changes = remembered(current(), target, path)
     if changes:
-        app.update_profile(**changes)
+        remember(**changes)
     if not the_plan.changed:
         app.notify(f"{outside_path_markup(the_plan.path)} already matches the profile: "
                    "nothing to write.")
-        return
+        return False
     sure = await app.push_screen_wait(DiffDialog(
         f"Apply to {shown_path(the_plan.path)}?", the_plan.diff, list(the_plan.notes)))
     if not sure:
         app.notify("Nothing was written.")
-        return
-    backup, problem = await app.checks.write_plan(the_plan)
+        return False
+    backup, problem = await jobs.write_plan(the_plan)
     if problem:
         app.notify(outside_markup(problem), title="Not applied", severity="error", timeout=20)
-        return
+        return False
     if backup is None:
         app.notify("Created (readable only by you: it holds secrets)\n"
                    f"{outside_path_markup(the_plan.real)}",
@@ -175,6 +132,4 @@ async def apply_to_file(app: LibreChatAutheliaApp, target: str, text: str | None
     else:
         app.notify(f"{outside_path_markup(the_plan.real)}\nBackup: "
                    f"{outside_path_markup(backup)}", title="Applied", timeout=15)
-    profile = app.profile
-    if profile.authelia_config_paths and profile.env_path:
-        app.checks.run_audit(profile)  # the Check pane shows the files as they now are
+    return True

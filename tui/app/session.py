@@ -1,8 +1,11 @@
 """The open profile's life: which one it is, what is on disk, what is being edited.
 
-No Textual here: the app shows a session, and every change of profile (open, new, save,
-revert, a tick) goes through it, so what the fields show and what is saved come from one
-place. Store errors pass through as StoreError for the app to show.
+No Textual here: the main screen shows a session, and every change of profile (open, new,
+save, revert, a tick) goes through it, so what the fields show and what is saved come from
+one place. Store errors pass through as StoreError for the screen to show.
+
+A profile whose digest or signing key is still being made is not saved yet: a save asked
+for meanwhile waits (`save_when_ready`), and `save_due` says when it may go ahead.
 
 Every save is checked against the file as it was loaded (the store's stamp): a profile
 changed on disk meanwhile (by `librechat-authelia new NAME --force` in another shell, say)
@@ -26,6 +29,7 @@ class ProfileSession:
         self.profile = Profile()
         self.saved: Profile | None = None  # as on disk; None if never saved
         self.stamp: Stamp | None = None  # the file as loaded or last written
+        self.save_pending = False  # save once the digest and the key being made are ready
 
     @property
     def dirty(self) -> bool:
@@ -38,6 +42,31 @@ class ProfileSession:
         if self.store.last_used() != name:
             self.store.set_last_used(name)
         return profile
+
+    def save_when_ready(self, wanted: bool = True) -> None:
+        self.save_pending = wanted
+
+    def save_due(self, busy: bool) -> bool:
+        """Whether a waiting save may go now (`busy`: a digest or key is being made)."""
+        if self.save_pending and not busy:
+            self.save_pending = False
+            return True
+        return False
+
+    def save_refusal(self, digest_mismatch: bool) -> str | None:
+        """Why the profile must not be saved as it is, or None.
+
+        Never a new secret with a digest that was not made from it.
+        """
+        if digest_mismatch and (self.saved is None
+                                or self.saved.client_secret != self.profile.client_secret):
+            return ("The digest was not made from this client secret: fix the secret on "
+                    "Secrets (it is hashed again by itself).")
+        return None
+
+    def reload(self) -> Profile:
+        """The profile's file as it is on disk now (the user's answer to a change there)."""
+        return self.open(self.name)
 
     def start(self, name: str, profile: Profile) -> None:
         """A profile that is not on disk yet."""

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.widget import AwaitMount
 from textual.widgets import Checkbox, Input, Select, Static
 
 from ...core import facts
@@ -13,7 +14,7 @@ from ...core.hosts import is_example_url
 from ...core.profile import Profile
 from ...core.provider import CONSENT_MODES
 from ..state import ViewState
-from ..widgets.field import Field, TickBox
+from ..widgets.field import Field, TextInput, TickBox
 from .base import Pane, new_select, set_input, set_select
 
 TEXT_FIELDS = {
@@ -58,8 +59,8 @@ KEY_FIELDS = ("key_bits", "key_path")
 
 
 class AssumptionsPane(Pane):
-    # The fields below the fold are built just after the first screen; until they are
-    # mounted and composed, the profile's changes reach only the fields above.
+    # The fields below the fold are mounted just after the first screen is drawn; until
+    # then, the profile's changes reach only the fields above.
     late_ready = False
 
     def compose(self) -> ComposeResult:
@@ -67,16 +68,24 @@ class AssumptionsPane(Pane):
         for name in ("app_url", "auth_url", "client_id", "client_name"):
             yield self._text_field(name)
 
-    def on_mount(self) -> None:
-        # Below the fold of a small terminal: built just after the first screen is drawn.
-        self.call_after_refresh(self._build_late_fields)
+    _late: AwaitMount | None = None
 
-    async def _build_late_fields(self) -> None:
-        if not self.is_attached:
-            return  # the app closed in that instant
-        await self.mount(LateFields(*self._late_fields(self.main_app.state.profile)))
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._mount_late_fields)
+
+    async def _mount_late_fields(self) -> None:
+        if self.is_attached:  # else the app closed in that instant
+            await self.built()
+
+    async def built(self) -> None:
+        """The fields below the fold of a small terminal, composed with the state of now."""
+        if self._late is not None:
+            await self._late
+            return
+        self._late = self.mount(LateFields(*self._late_fields(self.state.profile)))
+        await self._late
         self.late_ready = True  # mounted and composed: from now on they are filled too
-        self.update_view(self.main_app.state)
+        self.draw(again=self.display)
 
     def _late_fields(self, profile: Profile) -> Iterator[Field]:
         # Selects and checkboxes start at the profile's values: the Changed events they send
@@ -122,8 +131,8 @@ class AssumptionsPane(Pane):
 
     def _text_field(self, name: str) -> Field:
         label, placeholder, hint = TEXT_FIELDS[name]
-        editor = Input(placeholder=placeholder, id=f"input-{name}", compact=True,
-                       select_on_focus=False)
+        editor = TextInput(placeholder=placeholder, id=f"input-{name}", compact=True,
+                           select_on_focus=False)
         return Field(label, editor, name, hint)
 
     def update_view(self, state: ViewState) -> None:
@@ -160,24 +169,24 @@ class AssumptionsPane(Pane):
         name = (event.input.id or "").removeprefix("input-")
         if name in TEXT_FIELDS:
             event.stop()
-            self.main_app.update_profile(event.input, **{name: event.value})
+            self.edit(event.input, **{name: event.value})
 
     def on_select_changed(self, event: Select.Changed) -> None:
         name = (event.select.id or "").removeprefix("input-")
         if name in SELECT_OPTIONS and isinstance(event.value, (str, int)):
             event.stop()
-            self.main_app.update_profile(event.select, **{name: event.value})
+            self.edit(event.select, **{name: event.value})
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         if event.checkbox.id in ("input-refresh_tokens", "input-hairpin", "input-admin_panel"):
             name = event.checkbox.id.removeprefix("input-")
-            self.main_app.update_profile(event.checkbox, **{name: event.value})
+            self.edit(event.checkbox, **{name: event.value})
             return
         scopes = [str(box.label) for box in self.query("#scope-boxes Checkbox").results(Checkbox)
                   if box.value]
-        kept = [s for s in self.main_app.profile.scopes if s not in OPTIONAL_SCOPES]
-        self.main_app.update_profile(scopes=tuple(scopes + kept))
+        kept = [s for s in self.state.profile.scopes if s not in OPTIONAL_SCOPES]
+        self.edit(scopes=tuple(scopes + kept))
 
 
 class LateFields(Vertical):

@@ -1,36 +1,66 @@
-"""What every pane has: it shows a ViewState and edits the profile through the app."""
+"""What every pane has: it shows a ViewState and posts the user's edits as messages."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from textual import events
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
+from ..messages import FieldLeft, ProfileEdited
 from ..state import ViewState
-
-if TYPE_CHECKING:
-    from ..app import LibreChatAutheliaApp
 
 
 class Pane(VerticalScroll):
-    """A scrolling pane; subclasses fill `update_view`.
+    """A scrolling pane that shows a ViewState; subclasses fill `update_view`.
 
-    It remembers which of its controls had the focus, so coming back to the pane puts the
-    cursor where the user left it (and scrolls it into sight) instead of on the first field.
+    The main screen hands every pane each new state (`show_state`); a pane draws it when
+    it is on screen, and a pane built later is composed with the state of that moment.
+    Edits go back up as messages (tui/app/messages.py). It remembers which of its controls
+    had the focus, so coming back to the pane puts the cursor where the user left it (and
+    scrolls it into sight) instead of on the first field.
     """
 
     last_focused: Widget | None = None
     can_focus = False  # a Tab stop on the pane itself would show no mark
 
     @property
-    def main_app(self) -> LibreChatAutheliaApp:
-        return self.app  # type: ignore[return-value]
+    def busy(self) -> bool:
+        """An edit waits for a pause in typing before it is applied (tests wait for it)."""
+        return False
+
+    def __init__(self, state: ViewState, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.state = state
+        self._drawn: ViewState | None = None
+
+    async def built(self) -> None:
+        """Every field is there (a pane may mount some just after the first screen)."""
+
+    def show_state(self, state: ViewState, *, now: bool) -> None:
+        """The state to show; drawn `now`, or when the pane is next shown."""
+        self.state = state
+        if now:
+            self.draw()
+
+    def draw(self, *, again: bool = False) -> None:
+        """Show the latest state, unless it already is (or `again`); once composed."""
+        if self._composed and (again or self._drawn is not self.state):
+            self._drawn = self.state
+            self.update_view(self.state)
+
+    _composed = False
+
+    def _on_mount(self) -> None:
+        self._composed = True  # the children are mounted before the pane's own Mount
+        if self.display:
+            self.draw()
 
     def update_view(self, state: ViewState) -> None:
         raise NotImplementedError
+
+    def edit(self, origin: Widget | None = None, /, **changes) -> None:
+        self.post_message(ProfileEdited(changes, origin))
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.last_focused = event.widget
@@ -44,9 +74,9 @@ class Pane(VerticalScroll):
 
     def on_input_blurred(self, event: Input.Blurred) -> None:
         # Typing may leave text the profile holds differently (a trailing slash, an IDNA
-        # host): once the user leaves the field it shows what is held.
-        if self.main_app.state.profile is self.main_app.profile:
-            self.update_view(self.main_app.state)
+        # host): once the user leaves the field it shows what is held (after the edits
+        # still on their way to the screen).
+        self.post_message(FieldLeft(self))
 
 
 def set_input(widget: Input, value: str) -> None:
@@ -95,11 +125,6 @@ def new_select(options: Options, value: str, **kwargs) -> Select:
 def set_select(select: Select, options: Options, value: str) -> None:
     """Show `value` without echoing a Changed event."""
     if select.value == value:
-        return
-    if not select.is_mounted or not select.query("SelectCurrent"):
-        # Not composed yet (just mounted below the fold): setting its value now would fail
-        # to find its label. Once it is, the value it should show is set.
-        select.call_after_refresh(set_select, select, options, value)
         return
     with select.prevent(Select.Changed):
         select.set_options(options_with(options, value))

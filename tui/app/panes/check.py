@@ -4,7 +4,8 @@ The audit (tui/userfiles) reads the configuration.yml and .env the profile remem
 lists what is wrong, grouped by severity, each finding with its fix; Enter on a finding
 whose fix is a profile field shows that field. The doctor (tui/doctor) asks the running
 Authelia and LibreChat; its lines appear as its probes finish. Both run in daemon threads
-(tui/app/checks.py): this pane only shows them.
+(tui/app/checks.py) started by the main screen: this pane shows what it is handed and asks
+for runs with CheckRequested.
 """
 
 from __future__ import annotations
@@ -17,26 +18,18 @@ from textual.content import Content
 from textual.widgets import Label, ListItem, ListView, Static
 
 from ...core.shown import shown, shown_path
-from ..checks import CANCELLED, DONE, FAILED, NOT_RUN, RUNNING
+from ...doctor.findings import fixes_in_order
+from ..checks import CANCELLED, DONE, FAILED, NOT_RUN, RUNNING, AuditView, DoctorView
+from ..messages import CheckRequested, JumpToField
 from ..state import ViewState
 from ..widgets.findings import FIELD_LABELS
 from .base import Pane
+from .registry import FIELD_PANES
 
 MARKS = {"error": "✗", "warning": "!", "info": "i", "ok": "✓"}
 GROUPS = (("error", "Errors"), ("warning", "Warnings"), ("info", "Info"))
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
-# Where each profile field is edited; a field not listed is looked for on every pane.
-FIELD_PANES = {
-    **dict.fromkeys(("app_url", "auth_url", "client_id", "client_name", "policy", "group",
-                     "scopes", "refresh_tokens", "authelia_version", "librechat_version",
-                     "button_label", "image_url", "provider", "key_bits", "key_path",
-                     "admin_group", "consent", "consent_duration", "ca_file", "hairpin",
-                     "admin_panel"),
-                   "assumptions"),
-    **dict.fromkeys(("client_secret", "session_secret", "digest_algorithm",
-                     "client_secret_digest", "hmac_secret", "signing_key"), "secrets"),
-}
 PANE_TITLES = {"assumptions": "Assumptions", "secrets": "Secrets"}
 
 
@@ -97,8 +90,9 @@ class CheckPane(Pane):
                 tooltip="Show the profile field that fixes the selected finding"),
     ]
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, state: ViewState, **kwargs) -> None:
+        super().__init__(state, **kwargs)
+        self.audit, self.doctor = AuditView(), DoctorView()  # the screen hands in its runs
         self._spinner = None
         self._frame = 0
         self._shown_audit: tuple | None = None  # (state, findings id) last put in the list
@@ -117,13 +111,12 @@ class CheckPane(Pane):
     # Showing ------------------------------------------------------------------------------
 
     def update_view(self, state: ViewState) -> None:
-        profile = state.profile
-        jobs = self.main_app.checks
-        self.query_one("#check-files", Static).update(self._files_text(profile))
-        if (jobs.audit.state == NOT_RUN and profile.authelia_config_paths
-                and profile.env_path):
-            jobs.run_audit(profile)  # the first time the pane is shown: the files' audit
-            return  # run_audit shows the results (running) at once
+        self.query_one("#check-files", Static).update(self._files_text(state.profile))
+        self.show_results()
+
+    def show_checks(self, audit: AuditView, doctor: DoctorView) -> None:
+        """The audit and the doctor as they are now (handed down as they progress)."""
+        self.audit, self.doctor = audit, doctor
         self.show_results()
 
     def _files_text(self, profile) -> str:
@@ -141,9 +134,8 @@ class CheckPane(Pane):
             "\np changes them, r checks them again."
 
     def show_results(self) -> None:
-        """The audit and the doctor as the jobs hold them (called as they progress)."""
-        if not self.is_attached or not self.children:
-            return
+        if not self.is_mounted:
+            return  # drawn once mounted
         self._show_audit()
         self._show_doctor()
         self._keep_focus()
@@ -151,15 +143,14 @@ class CheckPane(Pane):
     def _keep_focus(self) -> None:
         """The pane's keys (r, p, d) keep working while its list is rebuilt: the focus stays
         on the list (empty while nothing is shown, so never lost with a hidden widget)."""
-        app = self.main_app
-        if app.active_pane_id() != "check" or app.screen is not self.screen:
+        if not self.display or self.app.screen is not self.screen:
             return  # another pane, or a dialog on top: the focus is theirs
-        if app.focused is None or app.focused is self:
+        if self.screen.focused is None or self.screen.focused is self:
             self.query_one("#audit-findings", ListView).focus()
 
     def _show_audit(self) -> None:
-        audit = self.main_app.checks.audit
-        profile = self.main_app.profile
+        audit = self.audit
+        profile = self.state.profile
         status = self.query_one("#audit-status", Static)
         view = self.query_one("#audit-findings", ListView)
         text = ""
@@ -199,7 +190,7 @@ class CheckPane(Pane):
         field = profile_field(code)
         if field is None:
             return None, None
-        return field, self.main_app.field_pane(field)
+        return field, FIELD_PANES.get(field)
 
     def _highlight_first(self) -> None:
         view = self.query_one("#audit-findings", ListView)
@@ -208,7 +199,7 @@ class CheckPane(Pane):
                                if isinstance(item, FindingItem)), None)
 
     def _show_doctor(self) -> None:
-        doctor = self.main_app.checks.doctor
+        doctor = self.doctor
         status = self.query_one("#doctor-status", Static)
         lines = self.query_one("#doctor-lines", Static)
         fixes = self.query_one("#doctor-fixes", Static)
@@ -220,18 +211,19 @@ class CheckPane(Pane):
             self._spinner = None
         status.update(self._doctor_status())
         lines.update("\n".join(f"{MARKS.get(f.severity, '?')} {shown(f.code)}: "
-                               f"{shown(f.message, limit=None)}" for f in doctor.findings))
+                               f"{shown(f.message, limit=None)}"
+                               for f in doctor.findings))
         lines.display = bool(doctor.findings)
-        to_fix = [f for f in doctor.findings if f.fix and f.severity != "ok"]
+        to_fix = [f for f in fixes_in_order(doctor.findings) if f.fix and f.severity != "ok"]
         fixes.update("Fixes:\n" + "\n".join(f"{MARKS.get(f.severity, '?')} {shown(f.code)}: "
-                                            f"{shown(f.fix, limit=None)}" for f in to_fix)
-                     if to_fix and not running else "")
+                                            f"{shown(f.fix, limit=None)}"
+                                            for f in to_fix) if to_fix and not running else "")
         fixes.display = bool(to_fix) and not running
         if self._follow_doctor:
             self.call_after_refresh(self._scroll_to_doctor)
 
     def _doctor_status(self) -> str:
-        doctor = self.main_app.checks.doctor
+        doctor = self.doctor
         if doctor.state == NOT_RUN:
             return ("Not run yet. d asks the running Authelia and LibreChat (at the profile's "
                     "URLs) the questions that decide a login; nothing is changed.")
@@ -256,31 +248,25 @@ class CheckPane(Pane):
 
     def _spin(self) -> None:
         self._frame += 1
-        if self.main_app.checks.doctor.state == RUNNING:
+        if self.doctor.state == RUNNING:
             self.query_one("#doctor-status", Static).update(self._doctor_status())
-
-    def on_unmount(self) -> None:
-        self.main_app.checks.stop()
 
     # Keys ---------------------------------------------------------------------------------
 
     def action_recheck(self) -> None:
-        profile = self.main_app.profile
+        profile = self.state.profile
         if not profile.authelia_config_paths or not profile.env_path:
             self.notify("No files to check yet: press p to name them.", severity="warning")
             return
-        self.main_app.checks.run_audit(profile)
+        self.post_message(CheckRequested("audit"))
 
     def action_set_paths(self) -> None:
-        self.main_app.set_check_paths()
+        self.post_message(CheckRequested("paths"))
 
     def action_doctor(self) -> None:
-        jobs = self.main_app.checks
-        if jobs.doctor_running:
-            jobs.cancel_doctor()
-            return
-        self._follow_doctor = True
-        jobs.run_doctor(self.main_app.profile)
+        if self.doctor.state != RUNNING:
+            self._follow_doctor = True
+        self.post_message(CheckRequested("doctor"))  # runs it, or cancels a running one
 
     def _scroll_to_doctor(self) -> None:
         """The doctor's section at the top of the pane, or as far down as it goes."""
@@ -291,8 +277,7 @@ class CheckPane(Pane):
         # The list is as tall as its findings: the pane scrolls to keep the cursor in sight
         # (with its group's heading, for the first of a group).
         item = event.item
-        if item is None or not self.main_app.focused or \
-                self.main_app.focused is not event.list_view:
+        if item is None or self.screen.focused is not event.list_view:
             return
         self._follow_doctor = False  # the user is reading the audit
         view = event.list_view
@@ -316,4 +301,4 @@ class CheckPane(Pane):
                         "see its fix (a on the Authelia and LibreChat env screens applies "
                         "the profile).", severity="information")
             return
-        self.main_app.jump_to_field(item.field)
+        self.post_message(JumpToField(item.field))

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Label, ListItem, ListView, ProgressBar, Static
 
 from ...core.checklist import Step, checklist_steps, progress, troubleshooting
+from ..messages import SnippetAction, StepTicked
 from ..state import ViewState
 from .base import Pane
 
@@ -83,12 +84,12 @@ class ChecklistPane(Pane):
     def on_list_view_selected(self, event: ListView.Selected) -> None:
         event.stop()
         if isinstance(event.item, StepItem):
-            self.main_app.tick_step(event.item.step.id)
+            self.post_message(StepTicked(event.item.step.id))
 
     def action_tick(self) -> None:
         item = self.query_one("#steps", ListView).highlighted_child
         if isinstance(item, StepItem):
-            self.main_app.tick_step(item.step.id)
+            self.post_message(StepTicked(item.step.id))
 
     def action_copy_command(self) -> None:
         item = self.query_one("#steps", ListView).highlighted_child
@@ -97,4 +98,5 @@ class ChecklistPane(Pane):
         if not item.step.command:
             self.notify("This step has no command to copy.", severity="warning")
             return
-        self.main_app.copy_snippet(item.step.command, f"Step {item.number}'s command")
+        self.post_message(SnippetAction("copy", item.step.command,
+                                        f"Step {item.number}'s command"))

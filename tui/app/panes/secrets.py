@@ -10,8 +10,9 @@ from textual.widgets import Button, Input, LoadingIndicator, Select, Static
 from ...core import digest as core_digest
 from ...core.checks import Finding
 from ...core.shown import shown
+from ..messages import FieldProblems, RegenerateRequested, RehashRequested
 from ..state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
-from ..widgets.field import Field, FieldLabel
+from ..widgets.field import Field, FieldLabel, TextInput
 from .base import Pane, new_select, set_input, set_select
 
 SECRET_FIELDS = {
@@ -52,7 +53,7 @@ class SecretsPane(Pane):
                      "regenerate them the way `authelia crypto rand` does.", classes="intro")
         for name, (label, masked) in SECRET_FIELDS.items():
             row = Horizontal(
-                Input(password=masked, id=f"input-{name}", compact=True, select_on_focus=False),
+                TextInput(password=masked, id=f"input-{name}", compact=True, select_on_focus=False),
                 Button("Regenerate", id=f"regenerate-{name}", compact=True),
                 classes="secret-row",
             )
@@ -60,11 +61,11 @@ class SecretsPane(Pane):
         yield Static("Digest of the client secret (goes into Authelia's configuration)",
                      classes="section")
         # Built after start-up, once the profile is read: the select starts at its algorithm.
-        algorithm = self.main_app.state.profile.digest_algorithm
+        algorithm = self.state.profile.digest_algorithm
         yield Field("Algorithm", new_select(ALGORITHM_OPTIONS, algorithm,
                                             id="input-digest_algorithm"), "digest_algorithm")
         yield Field("Cost", Horizontal(
-            Input(type="integer", id="input-cost", compact=True, select_on_focus=False),
+            TextInput(type="integer", id="input-cost", compact=True, select_on_focus=False),
             Button("Hash again", id="rehash", compact=True),
             classes="secret-row"), "digest_cost")
         yield Field("Digest", Static(id="digest-value", markup=False), "client_secret_digest")
@@ -77,7 +78,7 @@ class SecretsPane(Pane):
             yield Static("Authelia's provider (identity_providers.oidc, once for all clients)",
                          classes="section")
             yield Field("HMAC secret", Horizontal(
-                Input(password=True, id="input-hmac_secret", compact=True,
+                TextInput(password=True, id="input-hmac_secret", compact=True,
                       select_on_focus=False),
                 Button("Regenerate", id="regenerate-hmac_secret", compact=True),
                 classes="secret-row"), "hmac_secret")
@@ -164,11 +165,15 @@ class SecretsPane(Pane):
         name = (event.input.id or "").removeprefix("input-")
         event.stop()
         if name in SECRET_FIELDS or name == "hmac_secret":
-            self.main_app.update_profile(event.input, **{name: event.value})
+            self.edit(event.input, **{name: event.value})
         elif name == "cost":
             self._cost_typed()
 
     _cost_timer = None
+
+    @property
+    def busy(self) -> bool:
+        return self._cost_timer is not None
 
     def _cost_typed(self) -> None:
         """A typed cost is applied after a short pause, like a typed secret; until then the
@@ -195,7 +200,7 @@ class SecretsPane(Pane):
         if event.input.id == "input-cost":
             if self._cost_timer is not None:
                 self._apply_cost()  # leaving the field applies what was typed
-            problems = self.main_app.field_problems.get("digest_cost")
+            problems = [f for f in self._cost_findings if f.severity == "error"]
             if problems:
                 # The field goes back to the cost in use: say that the typed one was not.
                 self.notify(f"The cost you typed was not applied: {problems[0].message}.",
@@ -206,30 +211,30 @@ class SecretsPane(Pane):
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "input-digest_algorithm" and isinstance(event.value, str):
             event.stop()
-            if event.value == self.main_app.profile.digest_algorithm:
+            if event.value == self.state.profile.digest_algorithm:
                 return  # the select reporting the value it was given
             spec = core_digest.ALGORITHMS.get(event.value)
             if spec is None:  # back to a hand-edited name: the checks say what is wrong
-                self.main_app.update_profile(digest_algorithm=event.value)
+                self.edit(digest_algorithm=event.value)
                 return
             cost = self.query_one("#input-cost", Input)
             with cost.prevent(Input.Changed):
                 cost.value = str(spec.defaults[spec.cost_param])
                 cost.cursor_position = len(cost.value)
-            self.main_app.update_profile(digest_algorithm=event.value)
-            self._rehash()
+            self.edit(digest_algorithm=event.value)
+            self._rehash(event.value)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         button = event.button.id or ""
         if button.startswith("regenerate-"):
-            self.main_app.regenerate(button.removeprefix("regenerate-"))
+            self.post_message(RegenerateRequested(button.removeprefix("regenerate-")))
         elif button == "rehash":
             self._rehash()
 
-    def _rehash(self) -> None:
-        profile = self.main_app.profile
-        spec = core_digest.ALGORITHMS.get(profile.digest_algorithm)
+    def _rehash(self, algorithm: str | None = None) -> None:
+        profile = self.state.profile
+        spec = core_digest.ALGORITHMS.get(algorithm or profile.digest_algorithm)
         if spec is None:
             return
         text = self.query_one("#input-cost", Input).value.strip()
@@ -244,7 +249,7 @@ class SecretsPane(Pane):
             return
         self._show_cost_findings([])
         if not self._digest_made_with(profile, spec.name, params):
-            self.main_app.rehash(params)
+            self.post_message(RehashRequested(params))
 
     @staticmethod
     def _digest_made_with(profile, algorithm: str, params: dict[str, int]) -> bool:
@@ -264,8 +269,8 @@ class SecretsPane(Pane):
     def _show_cost_findings(self, findings: list[Finding]) -> None:
         self._cost_findings = findings
         self.query_one("#field-digest_cost", Field).show_findings(findings)
-        self.main_app.set_field_problems("digest_cost",
-                                         [f for f in findings if f.severity == "error"])
+        self.post_message(FieldProblems("digest_cost",
+                                        [f for f in findings if f.severity == "error"]))
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "reveal":
@@ -287,9 +292,9 @@ class SecretsPane(Pane):
         self.refresh_bindings()
 
     def action_regenerate_all(self) -> None:
-        self.main_app.regenerate_secrets()
+        self.post_message(RegenerateRequested("secrets"))
 
     def action_show_values(self) -> None:
         from ..dialogs.values import ValuesDialog
 
-        self.app.push_screen(ValuesDialog(self.main_app.profile, self.revealed))
+        self.app.push_screen(ValuesDialog(self.state.profile, self.revealed))

@@ -13,6 +13,7 @@ from textual.widgets import Static, TextArea
 
 from ...core import authelia, librechat, provider
 from ...core.errors import ProfileInvalid
+from ..messages import SnippetAction
 from ..state import CHECKING, HASHING, ViewState
 from ..widgets.findings import describe
 from .base import Pane
@@ -59,11 +60,10 @@ class SnippetPane(Pane):
     DEFAULT_FILE_NAMES: dict[str, str] = {}
     APPLY_TARGETS: dict[str, str] = {}  # form -> what `a` applies to (tui/userfiles/apply)
 
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self, state: ViewState, **kwargs) -> None:
+        super().__init__(state, **kwargs)
         self.form = next(iter(self.FORMS))
         self.text: str | None = None  # what copy and write use; None while it cannot work
-        self._state: ViewState | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(classes="form-switch")
@@ -78,7 +78,6 @@ class SnippetPane(Pane):
         return None
 
     def update_view(self, state: ViewState) -> None:
-        self._state = state
         switch = self.query_one(".form-switch", Static)
         switch.update("  ".join(
             f"[reverse] {title} [/]" if form == self.form else f" {title} "
@@ -111,8 +110,7 @@ class SnippetPane(Pane):
     def action_toggle_form(self) -> None:
         forms = list(self.FORMS)
         self.form = forms[(forms.index(self.form) + 1) % len(forms)]
-        if self._state is not None:
-            self.update_view(self._state)
+        self.draw(again=True)
 
     def _nothing_to_give(self, verb: str) -> bool:
         """True (and the user told why) when there is no snippet to copy, write or apply."""
@@ -125,15 +123,16 @@ class SnippetPane(Pane):
 
     def action_copy_snippet(self) -> None:
         if not self._nothing_to_give("copy"):
-            self.main_app.copy_snippet(self.text, self.FORMS[self.form][0])
+            self.post_message(SnippetAction("copy", self.text, self.FORMS[self.form][0]))
 
     def action_write_snippet(self) -> None:
         if not self._nothing_to_give("write"):
-            self.main_app.write_snippet(self.text, self.DEFAULT_FILE_NAMES[self.form])
+            self.post_message(SnippetAction("write", self.text,
+                                            self.DEFAULT_FILE_NAMES[self.form]))
 
     def action_apply_to_file(self) -> None:
         if not self._nothing_to_give("apply"):
-            self.main_app.apply_to_file(self.APPLY_TARGETS[self.form], self.text)
+            self.post_message(SnippetAction("apply", self.text, self.APPLY_TARGETS[self.form]))
 
 
 class AutheliaPane(SnippetPane):

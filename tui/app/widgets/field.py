@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import Checkbox, Static
+from textual.widgets import Checkbox, Input, Static
 
 from ...core.checks import Finding
 from ...core.shown import shown
@@ -83,6 +84,23 @@ class Field(Vertical):
     def on_mount(self) -> None:
         if self.findings:
             self.query_one(FindingsText).show(self.findings)
+
+
+class TextInput(Input):
+    """A text field whose keys act on it, in the order they were typed.
+
+    Tab moves the focus as soon as it arrives (the main screen's priority binding), so
+    keys typed just before it may still be on their way through this field: Textual would
+    run their bindings (Backspace, the arrows) on whichever field has the focus once they
+    have bubbled up to the app. Here the field that got a key runs its binding itself.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):
+            event.prevent_default()
+            event.stop()
+            await self.run_action(binding.action)
+            return
 
 
 class TickBox(Checkbox):

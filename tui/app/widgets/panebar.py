@@ -13,6 +13,8 @@ from textual.reactive import reactive
 from textual.style import Style
 from textual.widget import Widget
 
+from ..messages import PaneChosen
+
 
 class PaneBar(Widget):
     """`panes` is (pane id, key, title, short title); a click on a name shows that pane.
@@ -72,8 +74,8 @@ class PaneBar(Widget):
     def on_leave(self, event: events.Leave) -> None:
         self.hover = ""
 
-    async def on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         # Not an @click link: links take the link colours and hide which pane is current.
         pane_id = event.style.meta.get("pane")
         if pane_id:
-            await self.app.run_action(f"show_pane('{pane_id}')")
+            self.post_message(PaneChosen(pane_id))
