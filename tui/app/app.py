@@ -17,7 +17,8 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Input
 
 from ..core.checks import check_profile
-from ..core.profile import Profile, is_secret_field, new_profile
+from ..core.factory import new_profile
+from ..core.profile import Profile, is_secret_field
 from ..core.store import ProfileChangedOnDisk, ProfileStore, StoreError
 from ..resources import stylesheet
 from .checks import CheckJobs

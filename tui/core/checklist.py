@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from . import facts
-from .errors import require_valid
+from .checks import require_valid
 from .profile import Profile
 from .shown import shown
 

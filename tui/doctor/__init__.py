@@ -9,7 +9,8 @@ in a worker thread and shows each finding as it arrives; the CLI is tui/cli_doct
 
 from __future__ import annotations
 
-from .findings import CODES, SEVERITIES, Finding, has_errors
+from ..core.findings import Finding, has_errors
+from .findings import CODES, SEVERITIES
 from .target import Target, TargetError, target_from_env, target_from_profile
 
 _FROM_RUNNER = ("DEFAULT_TIMEOUT_S", "run", "run_async", "run_deadline")

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
+from ..core.findings import Finding
 from . import answers, tlsprobe
 from .answers import origin, strip_query
 from .base import (
@@ -21,7 +22,6 @@ from .base import (
     is_loopback,
     token_refusal,
 )
-from .findings import Finding
 from .replies import (
     NOT_JSON,
     OBJECTS,

@@ -1,12 +1,12 @@
-"""The doctor's findings: a stable code, a severity, what was seen, and the fix.
+"""The doctor's codes: a stable code, a severity, what was seen, and the fix.
+
+A doctor finding is a tui.core.findings.Finding (code, severity, message, fix).
 
 The codes are a public interface (scripts read them from `--format json`): extend the
 table, never rename an entry. docs/doctor.md documents each one.
 """
 
 from __future__ import annotations
-
-from collections import namedtuple
 
 SEVERITIES = ("error", "warning", "info", "ok")
 
@@ -62,23 +62,6 @@ CODES = {
     "env-auth-method-mismatch": "the .env's OPENID_TOKEN_ENDPOINT_AUTH_METHOD differs from the "
                                 "profile's client",
 }
-
-
-class Finding(namedtuple("Finding", "code severity message fix")):
-    """One result; `fix` is empty when there is nothing to do."""
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return f"{self.severity}: {self.code}: {self.message}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "severity": self.severity, "message": self.message,
-                "fix": self.fix}
-
-
-def has_errors(findings) -> bool:
-    return any(f.severity == "error" for f in findings)
 
 
 def redact(text: str, secrets) -> str:
