@@ -75,7 +75,7 @@ CODES = {
     "session-secret-empty": "session_secret",
     "session-secret-invalid": "session_secret",
     "session-secret-short": "session_secret",
-    "session-secret-reused": "session_secret",
+    "session-secret-same-as-client-secret": "session_secret",
     "digest-missing": "client_secret_digest",
     "digest-plaintext": "client_secret_digest",
     "digest-cost-invalid": "client_secret_digest",
@@ -321,7 +321,7 @@ def _secret_rule(field: str) -> Rule:
 
 def _secrets_differ(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     if profile.session_secret and profile.session_secret == profile.client_secret:
-        return _found("session-secret-reused", "error",
+        return _found("session-secret-same-as-client-secret", "error",
                       "the session secret must differ from the client secret")
     return []
 
