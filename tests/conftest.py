@@ -47,7 +47,7 @@ def session_signing_key() -> tuple[str, str]:
 
     Never print it, and keep it out of test ids and snapshots.
     """
-    from tui.core.provider import new_signing_key
+    from tui.core.keys import new_signing_key
 
     return new_signing_key(2048)
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 import pytest
 from conftest import fake_profile
 
-from tui.core.checks import check_profile, has_errors
+from tui.core.checks import check_profile
+from tui.core.findings import has_errors
 
 # The conftest's fake profile keeps the example URLs, which now get a warning of their own;
 # these tests start from a profile with a deployment's own URLs.

@@ -160,7 +160,7 @@ def test_a_latin1_terminal_gets_ascii_marks():
     import io
 
     from tui.cli_doctor import _marks, format_line
-    from tui.doctor import Finding
+    from tui.core.findings import Finding
 
     latin1 = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")
     line = format_line(Finding("tls-ok", "ok", "fine", ""), _marks(latin1))

@@ -12,7 +12,7 @@ from conftest import FAKE_HMAC_SECRET, fake_profile, fake_provider_profile, mask
 from dotenv import dotenv_values
 from test_cli import assert_usage_error, run
 
-from tui.core.provider import read_signing_key
+from tui.core.keys import read_signing_key
 from tui.core.store import ProfileStore
 
 KEY_PATH = "/config/secrets/oidc/jwks/rsa.2048.key"

@@ -383,7 +383,7 @@ async def test_the_check_pane_shows_a_hostile_audit_literally(store, hostile_fil
 async def test_the_check_pane_shows_hostile_doctor_findings_literally(store):
     from tui.app import checks as app_checks
     from tui.app.app import LibreChatAutheliaApp
-    from tui.doctor.findings import Finding
+    from tui.core.findings import Finding
 
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=(120, 50)) as pilot:

@@ -23,26 +23,17 @@ from hypothesis import strategies as st
 
 from tui.core import facts
 from tui.core.authelia import client_config, client_entry, render_client_block, render_client_entry
-from tui.core.checks import check_profile
+from tui.core.checks import ProfileInvalid, check_profile
 from tui.core.duration import DurationError, duration_seconds, yaml_duration
-from tui.core.errors import ProfileInvalid
+from tui.core.factory import new_profile
+from tui.core.keys import ProviderError, check_key_bits, new_hmac_secret, read_signing_key
 from tui.core.librechat import compose_override, env_values, render_compose, render_env
-from tui.core.profile import (
-    Profile,
-    ProfileFormatError,
-    new_profile,
-    profile_from_dict,
-    profile_to_dict,
-)
+from tui.core.profile import Profile, ProfileFormatError, profile_from_dict, profile_to_dict
 from tui.core.provider import (
     CONSENT_MODES,
-    ProviderError,
-    check_key_bits,
     claims_policies,
-    new_hmac_secret,
     provider_config,
     public_jwk,
-    read_signing_key,
     render_provider,
 )
 from tui.core.yamlio import dump_yaml

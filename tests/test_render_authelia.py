@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from tui.core import digest
 from tui.core.authelia import client_config, render_client_block, render_client_entry
-from tui.core.errors import ProfileInvalid
+from tui.core.checks import ProfileInvalid
 
 CHEAP_DIGESTS = {
     name: digest.hash(fake_profile().client_secret, name, **params)

@@ -19,8 +19,8 @@ from tui.core.checklist import (
     toggle_step,
     troubleshooting,
 )
+from tui.core.checks import ProfileInvalid
 from tui.core.envfile import UnrepresentableValue, env_value_problem, quote_env_value
-from tui.core.errors import ProfileInvalid
 from tui.core.librechat import env_values, render_compose, render_env
 
 

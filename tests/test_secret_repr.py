@@ -7,7 +7,7 @@ import traceback
 import pytest
 from conftest import FAKE_CLIENT_SECRET, FAKE_DIGEST, FAKE_SESSION_SECRET, fake_profile
 
-from tui.core.profile import is_secret_field
+from tui.core.fields import is_secret_field
 
 SECRETS = (FAKE_CLIENT_SECRET, FAKE_SESSION_SECRET)
 

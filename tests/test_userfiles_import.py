@@ -6,7 +6,8 @@ from tests.conftest import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_SESSION_SECR
 from tests.test_userfiles_audit import client_with, env_with
 from tests.userfiles_helpers import COMPOSE, CONFIG, ENV, clean_env, write_pair
 from tui.cli import main
-from tui.core.checks import check_profile, has_errors
+from tui.core.checks import check_profile
+from tui.core.findings import has_errors
 from tui.core.store import ProfileStore
 from tui.userfiles.apply import apply_authelia, apply_env
 from tui.userfiles.importer import import_profile

@@ -234,7 +234,7 @@ def _cmd_new(args) -> int:
     from .cli_provider import GENERATED_LATER, generate_key_if_needed, provider_values
     from .core import digest
     from .core.checks import check_profile
-    from .core.profile import new_profile
+    from .core.factory import new_profile
     from .core.store import validate_name
 
     store = _store()

@@ -86,7 +86,7 @@ def bench_startup() -> tuple[float, float, float]:
     # An installed package has its bytecode compiled at install time; do the same here.
     package = os.path.join(os.path.dirname(__file__), "..", "..", "tui")
     subprocess.run([sys.executable, "-m", "compileall", "-q", package], check=True)
-    from tui.core.profile import new_profile
+    from tui.core.factory import new_profile
     from tui.core.store import ProfileStore
 
     with tempfile.TemporaryDirectory() as config:

@@ -88,7 +88,8 @@ def main() -> None:
     from tests.conftest import FAKE_CLIENT_SECRET
     from tests.userfiles_helpers import ENV
     from tui.core import digest
-    from tui.userfiles.audit import audit, has_errors
+    from tui.core.findings import has_errors
+    from tui.userfiles.audit import audit
     from tui.userfiles.sources import read_sources
 
     librechat_digest = digest.hash(FAKE_CLIENT_SECRET)  # Authelia's defaults: slow

@@ -2,7 +2,7 @@
 
     python tests/benchmarks/bench_keys.py [RUNS]
 
-For each size in 2048, 3072, 4096: our `provider.new_signing_key(bits)` (generation, PEM
+For each size in 2048, 3072, 4096: our `keys.new_signing_key(bits)` (generation, PEM
 encoding and key ID, in this process) against `openssl genrsa BITS` (wall time, less the
 median start-up time of `openssl version`, so both sides count only the work). Runs are
 interleaved so drift on a shared machine hits both alike. RSA generation time varies a lot
@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tui.core.provider import new_signing_key  # noqa: E402
+from tui.core.keys import new_signing_key  # noqa: E402
 
 RUNS = {2048: 15, 3072: 7, 4096: 5}
 TARGET = 1.2

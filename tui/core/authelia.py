@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .errors import require_valid
+from .checks import require_valid
 from .profile import Profile
 from .provider import claims_policies, client_additions, provider_config
 from .yamlio import dump_yaml
@@ -71,7 +71,7 @@ def render_client_block(profile: Profile, *, digest_verified: bool = False) -> s
 
     digest_verified=True skips re-verifying the digest (slow by design) when the caller
     has just verified this same secret and digest, as the app does in a worker thread
-    (then it has also run provider.verify_key_findings, the other slow check).
+    (then it has also run provider_checks.verify_key_findings, the other slow check).
     """
     require_valid(profile, verify_digest=not digest_verified)
     return dump_yaml(client_config(profile))

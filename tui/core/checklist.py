@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from . import facts
-from .errors import require_valid
+from .checks import require_valid
 from .profile import Profile
 from .shown import shown
 
@@ -17,7 +17,7 @@ Step = namedtuple("Step", "id title detail command", defaults=("",))
 # The ids of checklist_steps(), in order: known without a valid profile (`tick` needs them).
 STEP_IDS = ("authelia-provider", "authelia-client", "authelia-restart", "discovery",
             "librechat-env", "librechat-restart", "login")
-# Steps a profile's options add (see _with_option_steps); tick accepts ALL_STEP_IDS.
+# Steps a profile's options add (see OPTION_STEPS); tick accepts ALL_STEP_IDS.
 OPTION_STEP_IDS = ("authelia-key-file", "authelia-template-filter", "authelia-provider-new",
                    "admin-group", "librechat-override", "restart-order", "container-discovery")
 ALL_STEP_IDS = STEP_IDS + OPTION_STEP_IDS
@@ -25,9 +25,15 @@ TROUBLESHOOTING_TITLE = "If login fails, match the log line"
 
 
 def checklist_steps(profile: Profile) -> list[Step]:
-    p = profile
+    steps = _authelia_steps(profile) + _librechat_steps(profile)
+    for add_steps in OPTION_STEPS:
+        steps = add_steps(profile, steps)
+    return steps
+
+
+def _authelia_steps(p: Profile) -> list[Step]:
     auth_method = p.token_endpoint_auth_method()
-    steps = [
+    return [
         Step(
             "authelia-provider",
             "Check that Authelia's OpenID Connect provider is configured",
@@ -62,6 +68,11 @@ def checklist_steps(profile: Profile) -> list[Step]:
             "container's environment.",
             f"curl -fsS {p.discovery_url}",
         ),
+    ]
+
+
+def _librechat_steps(p: Profile) -> list[Step]:
+    return [
         Step(
             "librechat-env",
             "Put the lines into LibreChat's .env",
@@ -89,8 +100,6 @@ def checklist_steps(profile: Profile) -> list[Step]:
                f"{facts.LIBRECHAT_NAME_CLAIM} cannot take Authelia's display name)."),
         ),
     ]
-    steps = _with_option_steps(p, steps)
-    return steps
 
 
 def troubleshooting(profile: Profile) -> str:
@@ -223,104 +232,130 @@ def _insert(steps: list[Step], anchor: str, new: list[Step], *, before: bool = F
     return steps[:at] + new + steps[at:]
 
 
-def _with_option_steps(p: Profile, steps: list[Step]) -> list[Step]:
+def _provider_steps(p: Profile, steps: list[Step]) -> list[Step]:
+    """Provider "new": the provider section, and with a key path, the key file and filter."""
+    if p.provider != "new":
+        return steps
+    provider = [Step(
+        "authelia-provider-new",
+        "Add the OpenID Connect provider section",
+        "The Authelia block starts with identity_providers.oidc.hmac_secret and jwks: the "
+        f"RSA {p.key_bits}-bit key {p.signing_key_id or '(not generated yet)'} that signs "
+        "the ID tokens. Paste the whole block ('render provider' prints these two keys "
+        "alone). Authelia has one provider section for all clients: if configuration.yml "
+        "already has hmac_secret and jwks, keep those and set this profile's provider to "
+        "existing.",
+    )]
+    if p.key_path:
+        provider[:0] = _key_file_steps(p)
+    return _insert(steps, "authelia-provider", provider, replace=True)
+
+
+def _key_file_steps(p: Profile) -> list[Step]:
     from posixpath import basename, dirname
 
-    from .librechat import authelia_host
+    return [
+        Step(
+            "authelia-key-file",
+            "Write the signing key where Authelia reads it",
+            f"Authelia reads the key from {p.key_path} inside its container: on the "
+            f"Docker host, HOST_DIR is the directory mounted at {dirname(p.key_path)}. "
+            "write-key writes the key with mode 0600 and never replaces a file; "
+            "Authelia's user must be able to read it.",
+            f"librechat-authelia write-key HOST_DIR/{basename(p.key_path)}",
+        ),
+        Step(
+            "authelia-template-filter",
+            "Turn on Authelia's template filter",
+            f"The key line is a template: add {facts.ENV_AUTHELIA_CONFIG_FILTERS}="
+            f"{facts.AUTHELIA_TEMPLATE_FILTER} to the environment of the authelia "
+            "service in its docker-compose.yml. Without it Authelia does not start (the "
+            "line is not YAML). A changed environment needs the container recreated "
+            "(restart keeps the old environment).",
+            "docker compose up -d --force-recreate authelia",
+        ),
+    ]
+
+
+def _admin_group_steps(p: Profile, steps: list[Step]) -> list[Step]:
     from .provider import claims_policy_name
 
-    if p.provider == "new":
-        provider = [Step(
-            "authelia-provider-new",
-            "Add the OpenID Connect provider section",
-            "The Authelia block starts with identity_providers.oidc.hmac_secret and jwks: the "
-            f"RSA {p.key_bits}-bit key {p.signing_key_id or '(not generated yet)'} that signs "
-            "the ID tokens. Paste the whole block ('render provider' prints these two keys "
-            "alone). Authelia has one provider section for all clients: if configuration.yml "
-            "already has hmac_secret and jwks, keep those and set this profile's provider to "
-            "existing.",
-        )]
-        if p.key_path:
-            provider[:0] = [
-                Step(
-                    "authelia-key-file",
-                    "Write the signing key where Authelia reads it",
-                    f"Authelia reads the key from {p.key_path} inside its container: on the "
-                    f"Docker host, HOST_DIR is the directory mounted at {dirname(p.key_path)}. "
-                    "write-key writes the key with mode 0600 and never replaces a file; "
-                    "Authelia's user must be able to read it.",
-                    f"librechat-authelia write-key HOST_DIR/{basename(p.key_path)}",
-                ),
-                Step(
-                    "authelia-template-filter",
-                    "Turn on Authelia's template filter",
-                    f"The key line is a template: add {facts.ENV_AUTHELIA_CONFIG_FILTERS}="
-                    f"{facts.AUTHELIA_TEMPLATE_FILTER} to the environment of the authelia "
-                    "service in its docker-compose.yml. Without it Authelia does not start (the "
-                    "line is not YAML). A changed environment needs the container recreated "
-                    "(restart keeps the old environment).",
-                    "docker compose up -d --force-recreate authelia",
-                ),
-            ]
-        steps = _insert(steps, "authelia-provider", provider, replace=True)
+    if not p.admin_group:
+        return steps
+    claims = claims_policy_name(p)
+    return _insert(steps, "authelia-client", [Step(
+        "admin-group",
+        f"Put LibreChat's admins in the group {p.admin_group}",
+        f"Members of the Authelia group {p.admin_group} become LibreChat admins at their "
+        f"next login: LibreChat reads the groups claim of the ID token "
+        f"({facts.ENV_ADMIN_ROLE}={p.admin_group}, the groups scope on both sides"
+        + (f", and the claims policy {claims} that Authelia 4.39 needs to put groups in "
+           "the ID token" if claims else "")
+        + "). Add the admins to the group in Authelia's users file or LDAP. LibreChat's "
+        "log \"Key 'groups' not found in id token\" means the scope or claims policy is "
+        "missing.",
+    )])
 
-    if p.admin_group:
-        claims = claims_policy_name(p)
-        steps = _insert(steps, "authelia-client", [Step(
-            "admin-group",
-            f"Put LibreChat's admins in the group {p.admin_group}",
-            f"Members of the Authelia group {p.admin_group} become LibreChat admins at their "
-            f"next login: LibreChat reads the groups claim of the ID token "
-            f"({facts.ENV_ADMIN_ROLE}={p.admin_group}, the groups scope on both sides"
-            + (f", and the claims policy {claims} that Authelia 4.39 needs to put groups in "
-               "the ID token" if claims else "")
-            + "). Add the admins to the group in Authelia's users file or LDAP. LibreChat's "
-            "log \"Key 'groups' not found in id token\" means the scope or claims policy is "
-            "missing.",
-        )])
 
-    if p.ca_file or p.hairpin:
-        host = authelia_host(p)
-        does = []
-        if p.ca_file:
-            does.append(f"mounts the CA certificate {p.ca_file} read-only at "
-                        f"{facts.CA_CONTAINER_PATH} and sets {facts.ENV_NODE_EXTRA_CA_CERTS} "
-                        "to it (Node reads it only at start, so .env cannot)")
-        if p.hairpin:
-            does.append(f"sends {host} to the Docker host (extra_hosts: "
-                        f"{host}:{facts.HOST_GATEWAY}), so the container reaches Authelia's "
-                        "public name")
-        steps = _insert(steps, "librechat-env", [Step(
-            "librechat-override",
-            "Save the Compose override",
-            "Save the LibreChat Compose block as docker-compose.override.yml next to "
-            "LibreChat's docker-compose.yml (or merge its services.api into the one you have). "
-            f"It {' and '.join(does)}.",
-        )])
-        url = _shell_safe_url(p.discovery_url)
-        steps = _insert(steps, "librechat-restart", [Step(
-            "container-discovery",
-            "Check discovery from inside the LibreChat container",
-            f"It must print {p.auth_url}. A certificate error "
-            "(SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_GET_ISSUER_CERT_LOCALLY) means "
-            f"{facts.ENV_NODE_EXTRA_CA_CERTS} is not in the container's environment (recreate "
-            f"it, do not restart); ENOTFOUND, ECONNREFUSED or a timeout means the container "
-            f"cannot reach {host}.",
-            f"docker compose exec api node -e \"fetch('{url}').then(r => r.json())"
-            ".then(d => console.log(d.issuer), e => { console.error(e.cause || e); "
-            "process.exit(1) })\"",
-        )])
+def _compose_override_steps(p: Profile, steps: list[Step]) -> list[Step]:
+    """A CA file or hairpin: the Compose override, and discovery checked from the container."""
+    from .librechat import authelia_host
 
-    if p.provider == "new" or p.key_path or p.ca_file or p.hairpin:
-        authelia = ("docker compose up -d --force-recreate authelia" if p.key_path
-                    else "docker compose restart authelia")
-        steps = _insert(steps, "librechat-restart", [Step(
-            "restart-order",
-            "Start Authelia before LibreChat",
-            "LibreChat fetches Authelia's discovery document once, when it starts: if Authelia "
-            "was down or its provider not configured then, LibreChat has no OpenID login until "
-            "it is recreated. So Authelia first, wait until its discovery document answers, "
-            "then recreate LibreChat (next step).",
-            f"{authelia}\ncurl -fsS {p.discovery_url}",
-        )], before=True)
-    return steps
+    if not (p.ca_file or p.hairpin):
+        return steps
+    host = authelia_host(p)
+    does = []
+    if p.ca_file:
+        does.append(f"mounts the CA certificate {p.ca_file} read-only at "
+                    f"{facts.CA_CONTAINER_PATH} and sets {facts.ENV_NODE_EXTRA_CA_CERTS} "
+                    "to it (Node reads it only at start, so .env cannot)")
+    if p.hairpin:
+        does.append(f"sends {host} to the Docker host (extra_hosts: "
+                    f"{host}:{facts.HOST_GATEWAY}), so the container reaches Authelia's "
+                    "public name")
+    steps = _insert(steps, "librechat-env", [Step(
+        "librechat-override",
+        "Save the Compose override",
+        "Save the LibreChat Compose block as docker-compose.override.yml next to "
+        "LibreChat's docker-compose.yml (or merge its services.api into the one you have). "
+        f"It {' and '.join(does)}.",
+    )])
+    return _insert(steps, "librechat-restart", [_container_discovery_step(p, host)])
+
+
+def _container_discovery_step(p: Profile, host: str) -> Step:
+    url = _shell_safe_url(p.discovery_url)
+    return Step(
+        "container-discovery",
+        "Check discovery from inside the LibreChat container",
+        f"It must print {p.auth_url}. A certificate error "
+        "(SELF_SIGNED_CERT_IN_CHAIN, UNABLE_TO_GET_ISSUER_CERT_LOCALLY) means "
+        f"{facts.ENV_NODE_EXTRA_CA_CERTS} is not in the container's environment (recreate "
+        f"it, do not restart); ENOTFOUND, ECONNREFUSED or a timeout means the container "
+        f"cannot reach {host}.",
+        f"docker compose exec api node -e \"fetch('{url}').then(r => r.json())"
+        ".then(d => console.log(d.issuer), e => { console.error(e.cause || e); "
+        "process.exit(1) })\"",
+    )
+
+
+def _restart_order_steps(p: Profile, steps: list[Step]) -> list[Step]:
+    if not (p.provider == "new" or p.key_path or p.ca_file or p.hairpin):
+        return steps
+    authelia = ("docker compose up -d --force-recreate authelia" if p.key_path
+                else "docker compose restart authelia")
+    return _insert(steps, "librechat-restart", [Step(
+        "restart-order",
+        "Start Authelia before LibreChat",
+        "LibreChat fetches Authelia's discovery document once, when it starts: if Authelia "
+        "was down or its provider not configured then, LibreChat has no OpenID login until "
+        "it is recreated. So Authelia first, wait until its discovery document answers, "
+        "then recreate LibreChat (next step).",
+        f"{authelia}\ncurl -fsS {p.discovery_url}",
+    )], before=True)
+
+
+# The steps a profile's options add, in order: each takes the steps so far and returns them
+# with its own inserted.
+OPTION_STEPS = (_provider_steps, _admin_group_steps, _compose_override_steps,
+                _restart_order_steps)

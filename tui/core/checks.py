@@ -1,39 +1,141 @@
-"""Findings about a profile: what would break the login, and how to fix it."""
+"""Findings about a profile: what would break the login, and how to fix it.
+
+Rules as a table: each rule takes the profile and the findings so far and returns its own;
+RULES is the list check_profile runs, in the order the findings are shown. The provider's
+rules are in provider_checks.py.
+"""
 
 from __future__ import annotations
 
 import unicodedata
-from collections import namedtuple
 from urllib.parse import urlsplit
 
 from . import digest, facts, hosts
 from .envfile import env_value_problem
-from .profile import Profile
+from .fields import FIELD_LABELS, MULTILINE_FIELDS, PATH_FIELDS, YAML_FIELDS
+from .findings import Finding as _Finding
+from .findings import findings_for, has_errors
+from .provider_checks import provider_findings, verify_key_findings
 from .shown import shown
 from .versions import Version, VersionError
 from .words import plural
+
+# Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .profile import Profile
+
+    Rule = Callable[[Profile, list[_Finding]], list[_Finding]]
+
+# Names other modules import from here: the field tables (now in fields.py) and the
+# finding helpers (findings.py).
+__all__ = ["CODES", "FIELD_LABELS", "MULTILINE_FIELDS", "PATH_FIELDS", "RULES", "SEVERITIES",
+           "YAML_FIELDS", "Finding", "ProfileInvalid", "check_profile", "character_problem",
+           "character_problems", "findings_for", "has_errors", "require_key_valid",
+           "require_valid", "verify_digest_findings"]
 
 SEVERITIES = ("error", "warning", "info")
 
 EXAMPLE_URL_MESSAGE = "still the example value: enter your own URL"
 
 
-class Finding(namedtuple("Finding", "severity field message")):
-    """severity is one of SEVERITIES; field names the Profile field to fix."""
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return f"{self.severity}: {self.field}: {self.message}"
+def _url_codes(suffix: str) -> dict[str, str]:
+    return {f"{field.replace('_', '-')}-{suffix}": field
+            for field in ("app_url", "auth_url", "image_url")}
 
 
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity == "error" for f in findings)
+# code -> the field it is about ("" for any field). Codes are stable: add, never rename.
+CODES = {
+    "authelia-version-invalid": "authelia_version",
+    "authelia-version-unsupported": "authelia_version",
+    "authelia-version-newer": "authelia_version",
+    "librechat-version-invalid": "librechat_version",
+    "librechat-version-newer": "librechat_version",
+    "app-url-invalid": "app_url",
+    "app-url-not-https": "app_url",
+    "app-url-http-local": "app_url",
+    "auth-url-invalid": "auth_url",
+    "auth-url-not-https": "auth_url",
+    "auth-url-http-local": "auth_url",
+    "auth-url-discovery-path": "auth_url",
+    "auth-url-same-as-app-url": "auth_url",
+    **_url_codes("example"),
+    **_url_codes("mixed-script"),
+    **_url_codes("idna"),
+    "image-url-invalid": "image_url",
+    "image-url-http": "image_url",
+    "admin-panel-unsupported": "admin_panel",
+    "client-id-empty": "client_id",
+    "client-id-characters": "client_id",
+    "client-id-too-long": "client_id",
+    "client-secret-empty": "client_secret",
+    "client-secret-invalid": "client_secret",
+    "client-secret-short": "client_secret",
+    "session-secret-empty": "session_secret",
+    "session-secret-invalid": "session_secret",
+    "session-secret-short": "session_secret",
+    "session-secret-same-as-client-secret": "session_secret",
+    "digest-missing": "client_secret_digest",
+    "digest-plaintext": "client_secret_digest",
+    "digest-cost-invalid": "client_secret_digest",
+    "digest-algorithm-mismatch": "digest_algorithm",
+    "digest-algorithm-unknown": "digest_algorithm",
+    "digest-too-costly": "client_secret_digest",
+    "digest-unreadable": "client_secret_digest",
+    "digest-mismatch": "client_secret_digest",
+    "policy-unknown": "policy",
+    "scopes-without-openid": "scopes",
+    "scope-unknown": "scopes",
+    "button-label-invalid": "button_label",
+    "button-label-empty": "button_label",
+    **_url_codes("not-env-safe"),
+    "value-template-braces": "",
+    "value-bad-characters": "",
+}
+del CODES["image-url-example"]  # an example image is the guide's own, not a placeholder
 
 
-def findings_for(findings: list[Finding], field: str) -> list[Finding]:
-    return [f for f in findings if f.field == field]
+def _found(code: str, severity: str, message: str, field: str = "") -> list[_Finding]:
+    """One finding of `code`, about its field in CODES (or `field` for an any-field code)."""
+    return [_Finding(code, severity, message, field=CODES[code] or field)]
 
+
+def _dashed(field: str) -> str:
+    return field.replace("_", "-")
+
+
+def Finding(severity: str, field: str, message: str) -> _Finding:  # noqa: N802
+    """The three-argument form the app still builds (severity, field, message).
+
+    Kept until the app builds tui.core.findings.Finding with its own codes; the code here is
+    the field's name.
+    """
+    return _Finding(_dashed(field), severity, message, field=field)
+
+
+class ProfileInvalid(ValueError):
+    """The profile has errors: rendering it would produce a configuration that cannot work."""
+
+    def __init__(self, findings: list[_Finding]) -> None:
+        self.findings = [f for f in findings if f.severity == "error"]
+        super().__init__("; ".join(f"{f.field}: {f.message}" for f in self.findings))
+
+
+def require_valid(profile: Profile, *, verify_digest: bool) -> None:
+    findings = check_profile(profile, verify_digest=verify_digest)
+    if has_errors(findings):
+        raise ProfileInvalid(findings)
+
+
+def require_key_valid(profile: Profile) -> None:
+    findings = [f for f in verify_key_findings(profile) if f.severity == "error"]
+    if findings:
+        raise ProfileInvalid(findings)
+
+
+# URLs ----------------------------------------------------------------------------------------
 
 # The example each URL field's messages suggest.
 URL_EXAMPLES = {"app_url": "https://chat.example.com", "auth_url": "https://auth.example.com",
@@ -56,139 +158,210 @@ def _url_problem(url: str, example: str = URL_EXAMPLES["auth_url"]
         parts.port  # noqa: B018 - raises ValueError for a bad port
     except ValueError as error:
         return (f"is not a valid URL ({shown(error)})", "", "")
+    return (_url_shape_problem(url, parts, host), parts.scheme, host)
+
+
+def _url_shape_problem(url: str, parts, host: str) -> str | None:
     if parts.scheme not in ("http", "https") or not host:
-        return ("must be absolute, starting with https:// and a host name", parts.scheme, host)
+        return "must be absolute, starting with https:// and a host name"
     if parts.query or parts.fragment or url.endswith(("?", "#")):
-        return ("must not have a query (?...) or fragment (#...)", parts.scheme, host)
+        return "must not have a query (?...) or fragment (#...)"
     if parts.username is not None or parts.password is not None:
-        return ("must not contain a user name or password", parts.scheme, host)
+        return "must not contain a user name or password"
     if parts.netloc.endswith(":"):
-        return ("has a ':' after the host but no port number", parts.scheme, host)
+        return "has a ':' after the host but no port number"
     if "://" in parts.path or parts.path.startswith("//"):
-        return ("looks like two URLs run together (a second :// or // in it): enter one",
-                parts.scheme, host)
-    return (None, parts.scheme, host)
+        return "looks like two URLs run together (a second :// or // in it): enter one"
+    return None
 
 
-def _check_urls(profile: Profile, librechat: Version | None) -> list[Finding]:
-    out = []
+def _librechat(profile: Profile) -> Version | None:
+    """The LibreChat version, or None when it does not parse (_versions says why)."""
+    try:
+        return Version.parse(profile.librechat_version)
+    except VersionError:
+        return None
+
+
+def _app_url(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     problem, scheme, host = _url_problem(profile.app_url, URL_EXAMPLES["app_url"])
     if problem:
-        out.append(Finding("error", "app_url", f"LibreChat's URL {problem}"))
-    elif scheme == "http" and not hosts.is_loopback(host):
-        out.append(Finding("error", "app_url",
-                           "LibreChat's URL must use https:// (http is only for localhost); "
-                           "put LibreChat behind your TLS reverse proxy"))
-    elif scheme == "http":
-        out.append(Finding("warning", "app_url",
-                           "http:// works only for testing on this machine"))
-
-    problem, scheme, host = _url_problem(profile.auth_url)
-    if problem:
-        out.append(Finding("error", "auth_url", f"Authelia's URL {problem}"))
-    elif scheme == "http":
-        if librechat is not None and librechat >= facts.LIBRECHAT_OPENID_CLIENT_6:
-            out.append(Finding("error", "auth_url",
-                               "Authelia's URL must use https://: LibreChat 0.7.9 and newer "
-                               "(openid-client 6) refuse http:// issuers"))
-        elif not hosts.is_loopback(host):
-            out.append(Finding("error", "auth_url",
-                               "Authelia's URL must use https:// (http is only for localhost)"))
-        else:
-            out.append(Finding("warning", "auth_url",
-                               "http:// works only for testing on this machine"))
-    if not problem and profile.auth_url.endswith(facts.DISCOVERY_PATH):
-        out.append(Finding("error", "auth_url",
-                           "enter Authelia's root URL, without /.well-known/openid-configuration"))
-    if not problem and profile.app_url == profile.auth_url:
-        out.append(Finding("error", "auth_url",
-                           "Authelia and LibreChat need different URLs (usually two subdomains)"))
-    for field in ("app_url", "auth_url", "image_url"):
-        url = getattr(profile, field)
-        if not url or findings_for(out, field):
-            continue
-        if field != "image_url" and hosts.is_example_url(url):
-            out.append(Finding("warning", field, EXAMPLE_URL_MESSAGE))
-        for label in hosts.mixed_script_labels(url):
-            out.append(Finding("warning", field,
-                               f"the host name part '{shown(label)}' mixes "
-                               f"{' and '.join(hosts.scripts_of(label))} letters: it may be a "
-                               "look-alike of another name; check that you typed it yourself"))
-        unicode = hosts.unicode_host(url)
-        if unicode:
-            out.append(Finding("info", field,
-                               f"the host {shown(unicode)} is written as "
-                               f"{shown(hosts.host_of(url))}, its "
-                               "IDNA form, which browsers and LibreChat send"))
-
-    if profile.image_url:
-        problem, scheme, _ = _url_problem(profile.image_url, URL_EXAMPLES["image_url"])
-        if problem:
-            out.append(Finding("error", "image_url", f"the button image URL {problem}"))
-        elif scheme == "http":
-            out.append(Finding("warning", "image_url",
-                               "an http:// image on an https:// page is blocked by browsers"))
-    return out
-
-
-def _check_client_id(profile: Profile) -> list[Finding]:
-    cid = profile.client_id
-    if not cid:
-        return [Finding("error", "client_id", "the client ID is empty: generate one")]
-    bad = sorted({c for c in cid if c not in facts.RFC3986_UNRESERVED})
-    if bad:
-        listed = " ".join(repr(c) for c in bad[:5])
-        return [Finding("error", "client_id",
-                        "Authelia allows only RFC 3986 unreserved characters "
-                        f"(A-Z a-z 0-9 - . _ ~) in a client ID; remove {listed}")]
-    if len(cid) > facts.CLIENT_ID_MAX_LENGTH:
-        return [Finding("error", "client_id",
-                        f"Authelia allows at most {facts.CLIENT_ID_MAX_LENGTH} characters in a "
-                        f"client ID; this one has {len(cid)}")]
+        return _found("app-url-invalid", "error", f"LibreChat's URL {problem}")
+    if scheme == "http" and not hosts.is_loopback(host):
+        return _found("app-url-not-https", "error",
+                      "LibreChat's URL must use https:// (http is only for localhost); "
+                      "put LibreChat behind your TLS reverse proxy")
+    if scheme == "http":
+        return _found("app-url-http-local", "warning",
+                      "http:// works only for testing on this machine")
     return []
 
 
-def _check_secret(value: str, field: str, label: str) -> list[Finding]:
-    if not value:
-        return [Finding("error", field, f"the {label} is empty: generate one")]
-    out = []
-    problem = env_value_problem(value)
+def _auth_url_scheme(profile: Profile, scheme: str, host: str) -> list[_Finding]:
+    if scheme != "http":
+        return []
+    librechat = _librechat(profile)
+    if librechat is not None and librechat >= facts.LIBRECHAT_OPENID_CLIENT_6:
+        return _found("auth-url-not-https", "error",
+                      "Authelia's URL must use https://: LibreChat 0.7.9 and newer "
+                      "(openid-client 6) refuse http:// issuers")
+    if not hosts.is_loopback(host):
+        return _found("auth-url-not-https", "error",
+                      "Authelia's URL must use https:// (http is only for localhost)")
+    return _found("auth-url-http-local", "warning",
+                  "http:// works only for testing on this machine")
+
+
+def _auth_url(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    problem, scheme, host = _url_problem(profile.auth_url)
     if problem:
-        out.append(Finding("error", field, f"the {label} {problem}; generate a new one"))
-    elif field == "client_secret" and digest.secret_problem(value):
-        out.append(Finding("error", field,
-                           f"the {label} {digest.secret_problem(value)}; generate a new one"))
-    if len(value) < facts.RECOMMENDED_SECRET_LENGTH:
-        out.append(Finding("warning", field,
-                           f"the {label} has {plural(len(value), 'character')}; use at least "
-                           f"{facts.RECOMMENDED_SECRET_LENGTH} random ones (regenerate it)"))
+        return _found("auth-url-invalid", "error", f"Authelia's URL {problem}")
+    out = _auth_url_scheme(profile, scheme, host)
+    if profile.auth_url.endswith(facts.DISCOVERY_PATH):
+        out += _found("auth-url-discovery-path", "error",
+                      "enter Authelia's root URL, without /.well-known/openid-configuration")
+    if profile.app_url == profile.auth_url:
+        out += _found("auth-url-same-as-app-url", "error",
+                      "Authelia and LibreChat need different URLs (usually two subdomains)")
     return out
 
 
-def _check_digest_format(profile: Profile) -> list[Finding]:
+def _url_host_notes(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    """Example hosts, look-alike letters and IDNA forms, for URLs with no finding yet."""
+    out = []
+    for field in ("app_url", "auth_url", "image_url"):
+        url = getattr(profile, field)
+        if url and not findings_for(found, field):
+            out += _host_notes(field, url)
+    return out
+
+
+def _host_notes(field: str, url: str) -> list[_Finding]:
+    out = []
+    if field != "image_url" and hosts.is_example_url(url):
+        out += _found(f"{_dashed(field)}-example", "warning", EXAMPLE_URL_MESSAGE)
+    for label in hosts.mixed_script_labels(url):
+        out += _found(f"{_dashed(field)}-mixed-script", "warning",
+                      f"the host name part '{shown(label)}' mixes "
+                      f"{' and '.join(hosts.scripts_of(label))} letters: it may be a "
+                      "look-alike of another name; check that you typed it yourself")
+    unicode = hosts.unicode_host(url)
+    if unicode:
+        out += _found(f"{_dashed(field)}-idna", "info",
+                      f"the host {shown(unicode)} is written as {shown(hosts.host_of(url))}, "
+                      "its IDNA form, which browsers and LibreChat send")
+    return out
+
+
+def _image_url(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    if not profile.image_url:
+        return []
+    problem, scheme, _ = _url_problem(profile.image_url, URL_EXAMPLES["image_url"])
+    if problem:
+        return _found("image-url-invalid", "error", f"the button image URL {problem}")
+    if scheme == "http":
+        return _found("image-url-http", "warning",
+                      "an http:// image on an https:// page is blocked by browsers")
+    return []
+
+
+def _urls_in_env(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    """A value that cannot go into .env is an error even when the field already has a
+    warning (an http:// image URL with a backslash): rendering it would fail."""
+    out = []
+    for field in ("app_url", "auth_url", "image_url"):
+        problem = env_value_problem(getattr(profile, field))
+        if problem and not has_errors(findings_for(found, field)):
+            out += _found(f"{_dashed(field)}-not-env-safe", "error", f"the URL {problem}")
+    return out
+
+
+# The client's ID and secrets ----------------------------------------------------------------
+
+
+def _client_id(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    cid = profile.client_id
+    if not cid:
+        return _found("client-id-empty", "error", "the client ID is empty: generate one")
+    bad = sorted({c for c in cid if c not in facts.RFC3986_UNRESERVED})
+    if bad:
+        listed = " ".join(repr(c) for c in bad[:5])
+        return _found("client-id-characters", "error",
+                      "Authelia allows only RFC 3986 unreserved characters "
+                      f"(A-Z a-z 0-9 - . _ ~) in a client ID; remove {listed}")
+    if len(cid) > facts.CLIENT_ID_MAX_LENGTH:
+        return _found("client-id-too-long", "error",
+                      f"Authelia allows at most {facts.CLIENT_ID_MAX_LENGTH} characters in a "
+                      f"client ID; this one has {len(cid)}")
+    return []
+
+
+def _secret_rule(field: str) -> Rule:
+    """The rule for the secret in `field`: present, writable, hashable and long enough."""
+    label = FIELD_LABELS[field]
+    code = _dashed(field)
+
+    def rule(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+        value = getattr(profile, field)
+        if not value:
+            return _found(f"{code}-empty", "error", f"the {label} is empty: generate one")
+        out = []
+        problem = env_value_problem(value) or (
+            digest.secret_problem(value) if field == "client_secret" else None)
+        if problem:
+            out += _found(f"{code}-invalid", "error", f"the {label} {problem}; generate a new one")
+        if len(value) < facts.RECOMMENDED_SECRET_LENGTH:
+            out += _found(f"{code}-short", "warning",
+                          f"the {label} has {plural(len(value), 'character')}; use at least "
+                          f"{facts.RECOMMENDED_SECRET_LENGTH} random ones (regenerate it)")
+        return out
+
+    rule.__name__ = rule.__qualname__ = f"_{field}"
+    return rule
+
+
+def _secrets_differ(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    if profile.session_secret and profile.session_secret == profile.client_secret:
+        return _found("session-secret-same-as-client-secret", "error",
+                      "the session secret must differ from the client secret")
+    return []
+
+
+# The digest ----------------------------------------------------------------------------------
+
+
+def _digest_format(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     """The fast part of the digest checks: present, and not plaintext."""
     value = profile.client_secret_digest
     if not value:
-        return [Finding("error", "client_secret_digest",
-                        "there is no digest of the client secret yet: generate it")]
+        return _found("digest-missing", "error",
+                      "there is no digest of the client secret yet: generate it")
     if digest.is_plaintext(value):
-        return [Finding("warning", "client_secret_digest",
-                        "a plaintext client secret in Authelia is deprecated: use a digest "
-                        f"such as {digest.DEFAULT_ALGORITHM}")]
+        return _found("digest-plaintext", "warning",
+                      "a plaintext client secret in Authelia is deprecated: use a digest "
+                      f"such as {digest.DEFAULT_ALGORITHM}")
     problem = digest.cost_problem(value)
     if problem:
-        return [Finding("error", "client_secret_digest", problem)]
+        return _found("digest-cost-invalid", "error", problem)
     made_with = digest.algorithm_of(value)
     if made_with and profile.digest_algorithm in digest.ALGORITHMS \
             and made_with != profile.digest_algorithm:
         # Authelia takes any digest, but the profile would say one algorithm and hold another.
-        return [Finding("warning", "digest_algorithm",
-                        f"the digest was made with {made_with}, not {profile.digest_algorithm}:"
-                        " hash the client secret again, or choose " + made_with)]
+        return _found("digest-algorithm-mismatch", "warning",
+                      f"the digest was made with {made_with}, not {profile.digest_algorithm}:"
+                      " hash the client secret again, or choose " + made_with)
     return []
 
 
-def verify_digest_findings(profile: Profile) -> list[Finding]:
+def _digest_algorithm(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    if profile.digest_algorithm not in digest.ALGORITHMS:
+        return _found("digest-algorithm-unknown", "error",
+                      f"unknown digest algorithm '{shown(profile.digest_algorithm)}': "
+                      f"use one of {', '.join(digest.ALGORITHMS)}")
+    return []
+
+
+def verify_digest_findings(profile: Profile) -> list[_Finding]:
     """The slow part: whether the stored digest verifies the stored client secret.
 
     Slow by design (Authelia pays the same cost per token request), so the app runs it in
@@ -202,158 +375,158 @@ def verify_digest_findings(profile: Profile) -> list[Finding]:
     try:
         matches = digest.verify(profile.client_secret, value)
     except digest.DigestTooCostly as error:
-        return [Finding("error", "client_secret_digest", str(error))]
+        return _found("digest-too-costly", "error", str(error))
     except digest.DigestError as error:
-        return [Finding("error", "client_secret_digest", f"{error}: generate the digest again")]
+        return _found("digest-unreadable", "error", f"{error}: generate the digest again")
     if matches:
         return []
-    return [Finding("error", "client_secret_digest",
-                    "the digest was not made from this client secret (Authelia would "
-                    "answer invalid_client): generate the digest again")]
+    return _found("digest-mismatch", "error",
+                  "the digest was not made from this client secret (Authelia would "
+                  "answer invalid_client): generate the digest again")
 
+
+def _verify_digest(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    if has_errors(findings_for(found, "client_secret_digest")):
+        return []
+    return verify_digest_findings(profile)
+
+
+# Versions -------------------------------------------------------------------------------------
 
 AUTHELIA_VERSION_EXAMPLES = "4.39 or v4.39.20"
 LIBRECHAT_VERSION_EXAMPLES = "0.8.7 or v0.8.8-rc1"
 
 
-def _check_versions(profile: Profile) -> tuple[list[Finding], Version | None]:
-    out: list[Finding] = []
+def _authelia_version(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     try:
         authelia = Version.parse(profile.authelia_version, what="an Authelia version",
                                  examples=AUTHELIA_VERSION_EXAMPLES)
     except VersionError as error:
-        out.append(Finding("error", "authelia_version", str(error)))
-    else:
-        if authelia < facts.MINIMUM_AUTHELIA:
-            out.append(Finding("error", "authelia_version",
-                               f"Authelia {shown(profile.authelia_version)} is not supported: "
-                               "upgrade Authelia to 4.38 or newer (4.38 renamed the client "
-                               "keys to client_id, client_name and client_secret)"))
-        elif authelia[:2] > facts.NEWEST_KNOWN_AUTHELIA[:2]:
-            out.append(Finding("warning", "authelia_version",
-                               f"Authelia {shown(profile.authelia_version)} is newer than this "
-                               "tool knows; the block is written for 4.39"))
-    librechat = None
+        return _found("authelia-version-invalid", "error", str(error))
+    if authelia < facts.MINIMUM_AUTHELIA:
+        return _found("authelia-version-unsupported", "error",
+                      f"Authelia {shown(profile.authelia_version)} is not supported: "
+                      "upgrade Authelia to 4.38 or newer (4.38 renamed the client "
+                      "keys to client_id, client_name and client_secret)")
+    if authelia[:2] > facts.NEWEST_KNOWN_AUTHELIA[:2]:
+        return _found("authelia-version-newer", "warning",
+                      f"Authelia {shown(profile.authelia_version)} is newer than this "
+                      "tool knows; the block is written for 4.39")
+    return []
+
+
+def _librechat_version(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     try:
         librechat = Version.parse(profile.librechat_version, what="a LibreChat version",
                                   examples=LIBRECHAT_VERSION_EXAMPLES)
     except VersionError as error:
-        out.append(Finding("error", "librechat_version", str(error)))
-    else:
-        if librechat > facts.NEWEST_KNOWN_LIBRECHAT:
-            out.append(Finding("info", "librechat_version",
-                               f"LibreChat {shown(profile.librechat_version)} is newer than "
-                               f"this tool knows ({facts.NEWEST_KNOWN_LIBRECHAT}); the "
-                               "settings assume it behaves like 0.8.x"))
-    return out, librechat
-
-
-def _check_admin_panel(profile: Profile, librechat: Version | None) -> list[Finding]:
-    if profile.admin_panel and librechat is not None \
-            and librechat < facts.LIBRECHAT_ADMIN_PANEL:
-        return [Finding("error", "admin_panel",
-                        f"LibreChat {profile.librechat_version} has no admin panel login: it "
-                        f"arrived in LibreChat {facts.LIBRECHAT_ADMIN_PANEL}; upgrade LibreChat "
-                        "or turn the admin panel off")]
+        return _found("librechat-version-invalid", "error", str(error))
+    if librechat > facts.NEWEST_KNOWN_LIBRECHAT:
+        return _found("librechat-version-newer", "info",
+                      f"LibreChat {shown(profile.librechat_version)} is newer than "
+                      f"this tool knows ({facts.NEWEST_KNOWN_LIBRECHAT}); the "
+                      "settings assume it behaves like 0.8.x")
     return []
 
 
-def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Finding]:
-    """Every finding for `profile`. verify_digest=False skips the one slow check."""
-    findings, librechat = _check_versions(profile)
-    findings += _check_urls(profile, librechat)
-    findings += _check_admin_panel(profile, librechat)
-    findings += _check_client_id(profile)
-    findings += _check_secret(profile.client_secret, "client_secret", "client secret")
-    findings += _check_secret(profile.session_secret, "session_secret", "session secret")
-    if profile.session_secret and profile.session_secret == profile.client_secret:
-        findings.append(Finding("error", "session_secret",
-                                "the session secret must differ from the client secret"))
-    findings += _check_digest_format(profile)
-    if profile.digest_algorithm not in digest.ALGORITHMS:
-        findings.append(Finding("error", "digest_algorithm",
-                                f"unknown digest algorithm '{shown(profile.digest_algorithm)}': "
-                                f"use one of {', '.join(digest.ALGORITHMS)}"))
-    if verify_digest and not any(f.severity == "error" for f in
-                                 findings_for(findings, "client_secret_digest")):
-        findings += verify_digest_findings(profile)
+def _admin_panel(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    librechat = _librechat(profile)
+    if profile.admin_panel and librechat is not None \
+            and librechat < facts.LIBRECHAT_ADMIN_PANEL:
+        return _found("admin-panel-unsupported", "error",
+                      f"LibreChat {profile.librechat_version} has no admin panel login: it "
+                      f"arrived in LibreChat {facts.LIBRECHAT_ADMIN_PANEL}; upgrade LibreChat "
+                      "or turn the admin panel off")
+    return []
 
+
+# Policy, scopes and the button ---------------------------------------------------------------
+
+
+def _policy(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     if profile.policy not in facts.POLICIES:
-        findings.append(Finding("error", "policy",
-                                f"the policy must be one of {', '.join(facts.POLICIES)}"))
+        return _found("policy-unknown", "error",
+                      f"the policy must be one of {', '.join(facts.POLICIES)}")
+    return []
 
+
+def _scopes(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    out = []
     if "openid" not in profile.scopes:
-        findings.append(Finding("error", "scopes",
-                                "the scopes must include openid, or LibreChat's login fails"))
+        out += _found("scopes-without-openid", "error",
+                      "the scopes must include openid, or LibreChat's login fails")
     unknown = [s for s in profile.scopes if s not in facts.AUTHELIA_SCOPES]
     if unknown:
-        findings.append(Finding("error", "scopes",
-                                f"Authelia does not know the scope '{shown(unknown[0])}'; use "
-                                f"{', '.join(facts.AUTHELIA_SCOPES)}"))
+        out += _found("scope-unknown", "error",
+                      f"Authelia does not know the scope '{shown(unknown[0])}'; use "
+                      f"{', '.join(facts.AUTHELIA_SCOPES)}")
+    return out
 
+
+def _button_label(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     problem = env_value_problem(profile.button_label)
     if problem:
-        findings.append(Finding("error", "button_label", f"the button label {problem}"))
-    elif not profile.button_label.strip():
-        findings.append(Finding("info", "button_label",
-                                "no button label: LibreChat shows its default text"))
-    # A value that cannot go into .env is an error even when the field already has a
-    # warning (an http:// image URL with a backslash): rendering it would fail.
-    for field, value in (("app_url", profile.app_url), ("auth_url", profile.auth_url),
-                         ("image_url", profile.image_url)):
-        problem = env_value_problem(value)
-        if problem and not any(f.severity == "error" for f in findings_for(findings, field)):
-            findings.append(Finding("error", field, f"the URL {problem}"))
-    # The provider section, admin group, consent, CA file and hairpin (tui/core/provider.py).
-    from .provider import provider_findings, verify_key_findings
+        return _found("button-label-invalid", "error", f"the button label {problem}")
+    if not profile.button_label.strip():
+        return _found("button-label-empty", "info",
+                      "no button label: LibreChat shows its default text")
+    return []
 
-    findings += provider_findings(profile)
-    if verify_digest:  # the slow checks: parsing the key costs ~40 ms plus cryptography
-        findings += verify_key_findings(profile)
+
+# The provider section, admin group, consent, CA file and hairpin (provider_checks.py) -------
+
+
+def _provider(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    return provider_findings(profile)
+
+
+def _verify_key(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    """The slow check: parsing the key costs ~40 ms plus loading cryptography."""
+    return verify_key_findings(profile)
+
+
+# Every field --------------------------------------------------------------------------------
+
+
+def _yaml_templates(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    out = []
     for field in YAML_FIELDS:
         values = getattr(profile, field)
-        for value in values if isinstance(values, tuple) else (values,):
-            if "{{" in value or "}}" in value:
-                findings.append(Finding(
-                    "error", field,
-                    f"the {FIELD_LABELS[field]} contains {{{{ or }}}}, which Authelia expands "
-                    "as a template when its template filter is on: remove them"))
-                break
+        if any("{{" in value or "}}" in value
+               for value in (values if isinstance(values, tuple) else (values,))):
+            out += _found("value-template-braces", "error",
+                          f"the {FIELD_LABELS[field]} contains {{{{ or }}}}, which Authelia "
+                          "expands as a template when its template filter is on: remove them",
+                          field)
+    return out
+
+
+# The rules, in the order their findings are shown.
+RULES: list[Rule] = [
+    _authelia_version, _librechat_version, _app_url, _auth_url, _url_host_notes, _image_url,
+    _admin_panel, _client_id, _secret_rule("client_secret"), _secret_rule("session_secret"),
+    _secrets_differ, _digest_format, _digest_algorithm, _verify_digest, _policy, _scopes,
+    _button_label, _urls_in_env, _provider, _verify_key, _yaml_templates,
+]
+# The rules that cost time (hashing, key parsing): check_profile(verify_digest=False) skips
+# them, and the app runs them in worker threads.
+SLOW_RULES = (_verify_digest, _verify_key)
+
+
+def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[_Finding]:
+    """Every finding for `profile`. verify_digest=False skips the slow checks."""
+    findings: list[_Finding] = []
+    for rule in RULES:
+        if verify_digest or rule not in SLOW_RULES:
+            findings += rule(profile, findings)
     # A character no field may hold replaces every other finding of its field: nothing
     # else about such a value matters until it is retyped.
     bad = character_problems(profile)
     if bad:
-        findings = [Finding("error", field, f"the {FIELD_LABELS.get(field, field)} {problem}")
-                    for field, problem in bad.items()] + [
-            f for f in findings if f.field not in bad]
+        findings = [finding for field, problem in bad.items() for finding in _found(
+            "value-bad-characters", "error", f"the {FIELD_LABELS.get(field, field)} {problem}",
+            field)] + [f for f in findings if f.field not in bad]
     return findings
-
-
-# What each field is called in messages.
-FIELD_LABELS = {
-    "app_url": "LibreChat URL", "auth_url": "Authelia URL", "client_id": "client ID",
-    "client_name": "client name", "client_secret": "client secret",
-    "client_secret_digest": "digest", "digest_algorithm": "digest algorithm",
-    "session_secret": "session secret", "policy": "policy", "group": "group name",
-    "scopes": "scopes", "refresh_tokens": "refresh tokens setting",
-    "button_label": "button label", "image_url": "button image URL",
-    "authelia_version": "Authelia version", "librechat_version": "LibreChat version",
-    "checklist": "checklist",
-    "provider": "provider", "hmac_secret": "hmac secret", "signing_key": "signing key",
-    "signing_key_id": "key ID", "key_bits": "key size", "key_path": "key path",
-    "admin_group": "admin group", "consent": "consent mode",
-    "consent_duration": "consent duration", "ca_file": "CA file", "hairpin": "hairpin setting",
-    "admin_panel": "admin panel setting",
-}
-# A PEM key is lines of text by nature; tui/core/provider.py checks its form.
-MULTILINE_FIELDS = ("signing_key",)
-# The files a profile remembers: any name the system allows (a newline too), never written
-# into .env or YAML, and shown through shown_path wherever they appear.
-PATH_FIELDS = ("authelia_config_paths", "env_path", "compose_path")
-
-# Fields whose values are written into Authelia's configuration.yml.
-YAML_FIELDS = ("app_url", "client_id", "client_name", "client_secret_digest", "policy",
-               "group", "scopes")
 
 
 def character_problem(value: str) -> str | None:

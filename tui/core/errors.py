@@ -1,20 +1,8 @@
-"""The exception the renderers raise for a profile that cannot work."""
+"""ProfileInvalid, for the modules that still import it from here: it lives in checks.py,
+beside require_valid and the checks that raise it."""
 
 from __future__ import annotations
 
-from .checks import Finding, check_profile, has_errors
-from .profile import Profile
+from .checks import ProfileInvalid, require_valid
 
-
-class ProfileInvalid(ValueError):
-    """The profile has errors: rendering it would produce a configuration that cannot work."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        self.findings = [f for f in findings if f.severity == "error"]
-        super().__init__("; ".join(f"{f.field}: {f.message}" for f in self.findings))
-
-
-def require_valid(profile: Profile, *, verify_digest: bool) -> None:
-    findings = check_profile(profile, verify_digest=verify_digest)
-    if has_errors(findings):
-        raise ProfileInvalid(findings)
+__all__ = ["ProfileInvalid", "require_valid"]

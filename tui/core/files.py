@@ -159,16 +159,7 @@ def write_snippet(path: str | Path, text: str, *, overwrite: bool = False,
             raise IsADirectoryError(f"{target} is a directory: add a file name")
         target = target / default_name
     real = Path(os.path.realpath(target))  # a symlink's target: the link itself is kept
-    try:
-        status = os.stat(real)
-    except FileNotFoundError:
-        status = None
-    if status is not None:
-        if not stat.S_ISREG(status.st_mode):
-            raise WriteRefused(f"{target} is {file_kind(status.st_mode)}, not a regular file: "
-                               "nothing was written")
-        if not (overwrite or append):
-            raise FileExistsError(f"{target} already exists")
+    status = _writable_status(real, target, replace=overwrite or append)
     if not real.parent.is_dir():
         raise FileNotFoundError(f"the directory {target.parent} does not exist")
     data = text.encode("utf-8")
@@ -177,6 +168,20 @@ def write_snippet(path: str | Path, text: str, *, overwrite: bool = False,
         data = old + (b"\n" if old and not old.endswith(b"\n") else b"") + data
     write_private_file(real, data)
     return target
+
+
+def _writable_status(real: Path, target: Path, *, replace: bool) -> os.stat_result | None:
+    """The status of the file at `real` (None when there is none), if it may be written."""
+    try:
+        status = os.stat(real)
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(status.st_mode):
+        raise WriteRefused(f"{target} is {file_kind(status.st_mode)}, not a regular file: "
+                           "nothing was written")
+    if not replace:
+        raise FileExistsError(f"{target} already exists")
+    return status
 
 
 _MAX_APPEND_BYTES = 64 << 20
@@ -230,12 +235,7 @@ def resolve_for_writing(path: Path) -> Path:
         try:
             status = os.lstat(candidate)
         except FileNotFoundError:
-            if last_link is not None and not pending:
-                raise WriteRefused(f"{shown_path(last_link)} is a symbolic link to "
-                                   f"{shown_path(candidate)}, which does not exist: nothing "
-                                   "was written") from None
-            pending.reverse()
-            return candidate.joinpath(*pending)
+            return _missing_part(candidate, pending, last_link)
         if not stat.S_ISLNK(status.st_mode):
             resolved = candidate
             continue
@@ -246,16 +246,39 @@ def resolve_for_writing(path: Path) -> Path:
         _check_link(candidate, status)
         if not pending:
             last_link = candidate
-        target = os.readlink(candidate)
-        if os.path.isabs(target):
-            resolved = Path("/")
-        pending.extend(reversed(Path(target).parts[1:] if os.path.isabs(target)
-                                else Path(target).parts))
+        resolved = _push_link_target(candidate, resolved, pending)
+    _refuse_pseudo_file(given, resolved)
+    return resolved
+
+
+def _missing_part(candidate: Path, pending: list[str], last_link: Path | None) -> Path:
+    """The path to create when `candidate` does not exist, `pending` the parts after it."""
+    from .shown import shown_path
+
+    if last_link is not None and not pending:
+        raise WriteRefused(f"{shown_path(last_link)} is a symbolic link to "
+                           f"{shown_path(candidate)}, which does not exist: nothing "
+                           "was written")
+    return candidate.joinpath(*reversed(pending))
+
+
+def _push_link_target(link: Path, resolved: Path, pending: list[str]) -> Path:
+    """Put the parts of `link`'s target on the `pending` stack; where they start from."""
+    target = os.readlink(link)
+    if os.path.isabs(target):
+        resolved = Path("/")
+    pending.extend(reversed(Path(target).parts[1:] if os.path.isabs(target)
+                            else Path(target).parts))
+    return resolved
+
+
+def _refuse_pseudo_file(given: Path, resolved: Path) -> None:
+    from .shown import shown_path
+
     for top in _PSEUDO_FILE_SYSTEMS:
         if resolved == Path(top) or Path(top) in resolved.parents:
             raise WriteRefused(f"{shown_path(given)} is in {top}, a view of the running "
                                "system, not a file to edit: nothing was written")
-    return resolved
 
 
 def _check_link(link: Path, status: os.stat_result) -> None:

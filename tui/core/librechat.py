@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from . import facts
+from .checks import require_valid
 from .envfile import env_line
-from .errors import require_valid
 from .hosts import is_loopback
 from .profile import Profile
 from .yamlio import dump_yaml

@@ -6,6 +6,7 @@ from collections import namedtuple
 
 from . import facts
 from .digest import DEFAULT_ALGORITHM
+from .fields import is_secret_field
 from .versions import Version
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
@@ -89,15 +90,7 @@ _FIELD_DEFAULTS = {
 }
 _ProfileFields = namedtuple("_ProfileFields", _FIELD_DEFAULTS, defaults=_FIELD_DEFAULTS.values())
 
-# A rule, not a list: a field added later (hmac_secret, signing_key) is masked too.
-_SECRET_SUFFIXES = ("_secret", "_key", "_key_pem", "_password")
-_SECRET_WORDS = ("private", "password")
 MASK = "<hidden>"
-
-
-def is_secret_field(name: str) -> bool:
-    """True for a field whose value is a secret: never shown in reprs, messages or logs."""
-    return name.endswith(_SECRET_SUFFIXES) or any(word in name for word in _SECRET_WORDS)
 
 
 def _masked_items(items: Any) -> str:
@@ -210,37 +203,6 @@ class Profile(_ProfileFields):
         return facts.token_endpoint_auth_method(self.librechat())
 
 
-def new_profile(*, hash_digest: bool = True, generate_key: bool = True,
-                **values: Any) -> Profile:
-    """A complete profile with fresh secrets; `values` override the guide's examples.
-
-    With provider "new" it gets an hmac secret and, unless generate_key=False, a signing
-    key. Key generation takes seconds at 4096 bits: the app passes generate_key=False and
-    calls provider.with_signing_key() in a worker.
-    """
-    from . import digest, secretgen
-
-    generated = {
-        "client_id": secretgen.new_client_id(),
-        "client_secret": secretgen.new_client_secret(),
-        "session_secret": secretgen.new_session_secret(),
-    }
-    profile = Profile(**{**generated, **values})
-    if profile.provider == "new" and not profile.hmac_secret:
-        from .provider import new_hmac_secret
-
-        profile = profile.with_changes(hmac_secret=new_hmac_secret())
-    if generate_key and profile.provider == "new" and not profile.signing_key:
-        from .provider import with_signing_key
-
-        profile = with_signing_key(profile)
-    if hash_digest and not profile.client_secret_digest:
-        profile = profile.with_changes(
-            client_secret_digest=digest.hash(profile.client_secret, profile.digest_algorithm)
-        )
-    return profile
-
-
 # File form -------------------------------------------------------------------------------
 
 _TUPLE_FIELDS = {"scopes", "checklist", "authelia_config_paths"}
@@ -259,6 +221,21 @@ def profile_to_dict(profile: Profile) -> dict[str, Any]:
 
 def profile_from_dict(data: Any) -> Profile:
     """Build a profile from parsed YAML, naming the first key that is wrong."""
+    _check_shape(data)
+    values: dict[str, Any] = {}
+    if "provider" not in data:
+        # Written before the provider section existed, when the checklist told the user to
+        # set up Authelia's provider first: it has one. "new" would demand a key and hmac
+        # secret, and a generated one would replace the keys Authelia already signs with.
+        values["provider"] = "existing"
+    for name in Profile._fields:
+        if name in data:
+            values[name] = _field_value(name, data[name])
+    return Profile(**values)
+
+
+def _check_shape(data: Any) -> None:
+    """A mapping of known text keys in this program's profile version, or ProfileFormatError."""
     if not isinstance(data, dict):
         raise ProfileFormatError(f"expected a mapping of settings, found {_kind(data)}")
     version = data.get("version")
@@ -270,39 +247,32 @@ def profile_from_dict(data: Any) -> Profile:
     if odd_keys:
         raise ProfileFormatError(
             f"setting names must be text, found {_kind(odd_keys[0])} ({odd_keys[0]!r})")
-    known = Profile._fields
-    unknown = sorted(set(data) - set(known) - {"version"})
+    unknown = sorted(set(data) - set(Profile._fields) - {"version"})
     if unknown:
         raise ProfileFormatError(f"unknown setting {unknown[0]!r}")
-    values: dict[str, Any] = {}
-    if "provider" not in data:
-        # Written before the provider section existed, when the checklist told the user to
-        # set up Authelia's provider first: it has one. "new" would demand a key and hmac
-        # secret, and a generated one would replace the keys Authelia already signs with.
-        values["provider"] = "existing"
-    defaults = Profile._field_defaults
-    for name in known:
-        if name not in data:
-            continue
-        value = data[name]
-        expected = type(defaults[name])
-        if name in _TUPLE_FIELDS:
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ProfileFormatError(f"{name} must be a list of strings, found {_kind(value)}")
-            value = tuple(value)
-        elif expected is bool:
-            if not isinstance(value, bool):
-                raise ProfileFormatError(f"{name} must be true or false, found {_kind(value)}")
-        elif expected is int:
-            if not isinstance(value, int) or isinstance(value, bool):
-                raise ProfileFormatError(f"{name} must be a whole number, found {_kind(value)}")
-        elif name.endswith("_version") and isinstance(value, (int, float)) \
-                and not isinstance(value, bool):
-            value = str(value)  # an unquoted 4.39 in a hand-edited file is a float to YAML
-        elif not isinstance(value, str):
-            raise ProfileFormatError(f"{name} must be a string, found {_kind(value)}")
-        values[name] = value
-    return Profile(**values)
+
+
+def _field_value(name: str, value: Any) -> Any:
+    """The value of field `name` read from a file, or ProfileFormatError naming its type."""
+    expected = type(Profile._field_defaults[name])
+    if name in _TUPLE_FIELDS:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ProfileFormatError(f"{name} must be a list of strings, found {_kind(value)}")
+        return tuple(value)
+    if expected is bool:
+        if not isinstance(value, bool):
+            raise ProfileFormatError(f"{name} must be true or false, found {_kind(value)}")
+        return value
+    if expected is int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ProfileFormatError(f"{name} must be a whole number, found {_kind(value)}")
+        return value
+    if name.endswith("_version") and isinstance(value, (int, float)) \
+            and not isinstance(value, bool):
+        return str(value)  # an unquoted 4.39 in a hand-edited file is a float to YAML
+    if not isinstance(value, str):
+        raise ProfileFormatError(f"{name} must be a string, found {_kind(value)}")
+    return value
 
 
 def _kind(value: Any) -> str:

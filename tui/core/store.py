@@ -39,14 +39,9 @@ from pathlib import Path
 
 import yaml
 
+from .fields import is_secret_field
 from .files import FileTooLarge, NotRegularFile, read_regular_file, write_private_file
-from .profile import (
-    Profile,
-    ProfileFormatError,
-    is_secret_field,
-    profile_from_dict,
-    profile_to_dict,
-)
+from .profile import Profile, ProfileFormatError, profile_from_dict, profile_to_dict
 from .yamlio import dump_yaml, load_yaml
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.

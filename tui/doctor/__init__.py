@@ -9,7 +9,8 @@ in a worker thread and shows each finding as it arrives; the CLI is tui/cli_doct
 
 from __future__ import annotations
 
-from .findings import CODES, SEVERITIES, Finding, fixes_in_order, has_errors
+from ..core.findings import Finding, has_errors
+from .findings import CODES, SEVERITIES, fixes_in_order
 from .target import (
     Target,
     TargetError,

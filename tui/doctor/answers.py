@@ -11,8 +11,8 @@ import re
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qs, urlsplit
 
+from ..core.findings import Finding
 from ..core.shown import shown
-from .findings import Finding
 from .replies import url_problem
 
 # openid-client's default clock tolerance for ID token timestamps.

@@ -12,6 +12,7 @@ from urllib.parse import quote, urlencode, urlsplit
 
 import httpx
 
+from ..core.findings import Finding
 from . import answers, tlsprobe
 from .answers import origin, strip_query
 from .base import (
@@ -22,7 +23,6 @@ from .base import (
     token_refusal,
 )
 from .env_checks import not_checked_finding, secret_source
-from .findings import Finding
 from .replies import (
     NOT_JSON,
     OBJECTS,

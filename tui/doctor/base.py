@@ -16,11 +16,12 @@ from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
 
 import httpx
 
+from ..core.findings import Finding
 from ..core.hosts import is_loopback
 from ..core.shown import shown
 from . import tlsprobe
 from .answers import origin
-from .findings import Finding, redact
+from .findings import redact
 from .replies import ACCEPT_ENCODING, Reply, ResponseTooLarge, read_capped
 
 _BACKSTOP_S = 0.25

@@ -10,8 +10,8 @@ discovery probe (target.auth_method), and the token probe asks the client itself
 from __future__ import annotations
 
 from ..core import facts
+from ..core.findings import Finding
 from ..core.shown import shown
-from .findings import Finding
 
 KEY = facts.ENV_TOKEN_ENDPOINT_AUTH_METHOD
 

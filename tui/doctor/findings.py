@@ -1,4 +1,6 @@
-"""The doctor's findings: a stable code, a severity, what was seen, and the fix.
+"""The doctor's codes: a stable code, a severity, what was seen, and the fix.
+
+A doctor finding is a tui.core.findings.Finding (code, severity, message, fix).
 
 The codes are a public interface (scripts read them from `--format json`): extend the
 table, never rename an entry. docs/doctor.md documents each one.
@@ -6,7 +8,7 @@ table, never rename an entry. docs/doctor.md documents each one.
 
 from __future__ import annotations
 
-from collections import namedtuple
+from ..core.findings import Finding
 
 SEVERITIES = ("error", "warning", "info", "ok")
 
@@ -74,29 +76,12 @@ CODES = {
 }
 
 
-class Finding(namedtuple("Finding", "code severity message fix")):
-    """One result; `fix` is empty when there is nothing to do."""
-
-    __slots__ = ()
-
-    def __str__(self) -> str:
-        return f"{self.severity}: {self.code}: {self.message}"
-
-    def as_dict(self) -> dict[str, str]:
-        return {"code": self.code, "severity": self.severity, "message": self.message,
-                "fix": self.fix}
-
-
 def fixes_in_order(findings) -> list[Finding]:
     """The findings that have a fix, errors first, then warnings, then info (each in the
     order they came): the order a fix list is read in."""
     rank = {severity: index for index, severity in enumerate(SEVERITIES)}
     return sorted((f for f in findings if f.fix and f.severity != "ok"),
                   key=lambda f: rank.get(f.severity, len(rank)))
-
-
-def has_errors(findings) -> bool:
-    return any(f.severity == "error" for f in findings)
 
 
 def redact(text: str, secrets) -> str:

@@ -9,10 +9,10 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from ..core.findings import Finding
 from . import tlsprobe
 from .answers import origin, strip_query
 from .base import HTTP_ERRORS, is_loopback, query_params
-from .findings import Finding
 from .replies import NOT_JSON, STRING, ResponseTooLarge, kind_of, read_json, url_problem
 
 # The fields of /api/config the doctor uses, and their JSON types.

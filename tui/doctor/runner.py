@@ -20,10 +20,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 import httpx
 
+from ..core.findings import Finding
 from . import tlsprobe
 from .authelia_probes import AutheliaProbes
 from .base import RunBase, run_deadline, token_refusal
-from .findings import Finding
 from .librechat_probes import LibreChatProbes
 
 __all__ = ["DEFAULT_TIMEOUT_S", "run", "run_async", "run_deadline", "token_refusal"]

@@ -12,7 +12,7 @@ import ssl
 import threading
 from collections import namedtuple
 
-from .findings import Finding
+from ..core.findings import Finding
 
 # OpenSSL verify codes (include/openssl/x509_vfy.h) -> Node's error code.
 _NODE_CODES = {

@@ -28,7 +28,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from ..core.authelia import authorization_policies, client_entry
-from ..core.errors import require_valid
+from ..core.checks import require_valid
 from ..core.files import (
     WriteRefused,
     create_temp,
@@ -38,13 +38,14 @@ from ..core.files import (
     resolve_for_writing,
     write_all,
 )
+from ..core.findings import Finding
 from ..core.librechat import compose_override, env_values, escape_dollars
 from ..core.profile import Profile
 from ..core.provider import claims_policies, provider_config
 from ..core.shown import shown, shown_path
 from ..core.yamlio import dump_yaml
 from . import dotenv
-from .audit import Finding, audit
+from .audit import audit
 from .authelia_config import AutheliaConfig, ConfigInputError, require_regular_file
 from .compose import API_SERVICE, Compose
 from .dotenv import newline_of
@@ -427,7 +428,7 @@ def _require_writable(path: Path, real: Path, status: os.stat_result | None,
 
 def profile_secrets(profile: Profile) -> list[str]:
     """Every secret value of the profile (and the client secret's digest), for masking."""
-    from ..core.profile import is_secret_field
+    from ..core.fields import is_secret_field
 
     secrets = [profile.client_secret_digest] + [
         str(value) for name, value in zip(profile._fields, profile, strict=True)

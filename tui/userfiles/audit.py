@@ -16,6 +16,7 @@ from collections import namedtuple
 from urllib.parse import urlsplit
 
 from ..core import digest, facts
+from ..core.findings import Finding, has_errors  # noqa: F401 - has_errors: for the CLI
 from ..core.hosts import is_loopback
 from ..core.shown import shown, shown_path
 from ..core.versions import Version, VersionError
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
+# An audit finding's JSON form: where is null when the place is not known.
+JSON_KEYS = ("code", "severity", "where", "message", "fix")
 
 # code -> (usual severity, when it is reported). docs/audit-codes.md's table follows this.
 CODES: dict[str, tuple[str, str]] = {
@@ -145,22 +148,7 @@ LIBRECHAT_DEFAULT_DOMAIN = "http://localhost:3080"
 AUTHELIA_DEFAULT_SCOPES = ("openid", "groups", "profile", "email")
 
 
-class Finding(namedtuple("Finding", "code severity where message fix")):
-    __slots__ = ()
-
-    def as_dict(self) -> dict[str, Any]:
-        return dict(self._asdict())
-
-    def __str__(self) -> str:
-        where = f" {self.where}" if self.where else ""
-        return f"{self.severity}: {self.code}{where}: {self.message}\n    fix: {self.fix}"
-
-
 AuditResult = namedtuple("AuditResult", "findings digest_seconds verifications")
-
-
-def has_errors(findings: list[Finding]) -> bool:
-    return any(f.severity == "error" for f in findings)
 
 
 def _truthy(value: str | None) -> bool:
@@ -217,8 +205,8 @@ class AuditRun:
         # Every outside value in a message is cut where it is quoted (shown(...) below);
         # here the whole is escaped once more, so nothing raw can slip through a new rule.
         self.findings.append(Finding(code, severity or CODES[code][0],
-                                     shown_path(where) if where else where,
-                                     shown(message, limit=None), shown(fix, limit=None)))
+                                     shown(message, limit=None), shown(fix, limit=None),
+                                     where=shown_path(where) if where else where))
 
     # LibreChat's side ------------------------------------------------------------------
 
@@ -921,4 +909,4 @@ def render_text(findings: list[Finding]) -> str:
 def render_json(findings: list[Finding]) -> str:
     import json
 
-    return json.dumps({"findings": [f.as_dict() for f in findings]}, indent=2) + "\n"
+    return json.dumps({"findings": [f.as_dict(JSON_KEYS) for f in findings]}, indent=2) + "\n"

@@ -133,7 +133,7 @@ def _drop_unclean(values: dict, notes: list) -> None:
     """A value holding a control character or a bidi override is not carried over: the app
     would show it raw in its field (and no .env or YAML value may hold one). The note names
     the field, never the value (it may be a secret)."""
-    from ..core.checks import FIELD_LABELS, MULTILINE_FIELDS
+    from ..core.fields import FIELD_LABELS, MULTILINE_FIELDS
 
     for field, value in list(values.items()):
         if isinstance(value, str) and field not in MULTILINE_FIELDS and not is_clean(value):

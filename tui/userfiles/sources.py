@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import namedtuple
 from pathlib import Path
 
+from ..core.findings import Finding
 from ..core.shown import shown_path
-from .audit import Finding
 from .authelia_config import (
     AutheliaConfig,
     ConfigInputError,
@@ -31,8 +31,8 @@ def read_env_file(path: str | Path) -> tuple[DotEnv | None, list[Finding]]:
         return read_dotenv(path, limit=ENV_LIMIT), []
     except DotEnvError as error:
         where, _, problem = str(error).rpartition(": ")
-        return None, [Finding("env-unreadable", "error", shown_path(where), problem,
-                              "save the file as UTF-8 text")]
+        return None, [Finding("env-unreadable", "error", problem,
+                              "save the file as UTF-8 text", where=shown_path(where))]
     except OSError as error:
         if error.strerror is None:  # the guard's own one-line refusal
             raise ConfigInputError(str(error)) from None

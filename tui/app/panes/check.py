@@ -17,12 +17,12 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.widgets import Label, ListItem, ListView, Static
 
+from ...core import fields
 from ...core.shown import shown, shown_path
 from ...doctor.findings import fixes_in_order
 from ..checks import CANCELLED, DONE, FAILED, NOT_RUN, RUNNING, AuditView, DoctorView
 from ..messages import CheckRequested, JumpToField
 from ..state import ViewState
-from ..widgets.findings import FIELD_LABELS
 from .base import Pane
 from .registry import FIELD_PANES
 
@@ -70,8 +70,7 @@ class FindingItem(ListItem):
             lines.append(Static(f"fix: {shown(finding.fix, limit=None)}", classes="finding-fix",
                                 markup=False))
         if self.field:
-            label = {**FIELD_LABELS, "refresh_tokens": "Refresh tokens",
-                     "provider": "Provider section"}.get(self.field, self.field)
+            label = fields.title(self.field)
             lines.append(Static(f"↵ Enter: {label} on {PANE_TITLES.get(pane_id, pane_id)}",
                                 classes="finding-jump", markup=False))
         super().__init__(*lines, classes=f"finding -{finding.severity}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib import import_module
 
+from ...core import fields
+
 # id, tab title, function key, alt+letter alias, pane class. Function keys and alt+letter
 # reach the app through SSH and tmux, and no text field uses them; alt+digit does not
 # survive tmux (it arrives as a Latin-1 character).
@@ -21,19 +23,10 @@ TITLES = {pane_id: title for pane_id, title, *_ in PANES}
 SHORT_TITLES = {"assumptions": "Setup", "secrets": "Secrets", "authelia": "Authelia",
                 "env": "Env", "checklist": "Steps", "check": "Check"}
 
-# Where each profile field is edited; a field not listed is looked for on every pane.
-FIELD_PANES = {
-    **dict.fromkeys(("app_url", "auth_url", "client_id", "client_name", "policy", "group",
-                     "scopes", "refresh_tokens", "authelia_version", "librechat_version",
-                     "button_label", "image_url", "provider", "key_bits", "key_path",
-                     "admin_group", "consent", "consent_duration", "ca_file", "hairpin",
-                     "admin_panel"),
-                   "assumptions"),
-    **dict.fromkeys(("client_secret", "session_secret", "digest_algorithm",
-                     "client_secret_digest", "hmac_secret", "signing_key"), "secrets"),
-}
-# Fields shown only when the profile writes Authelia's provider section (provider "new").
-PROVIDER_ONLY = ("hmac_secret", "signing_key", "key_bits", "key_path")
+# Where each profile field is edited, and the fields shown only when the profile writes
+# Authelia's provider section: both from the core's field registry.
+FIELD_PANES = fields.FIELD_PANES
+PROVIDER_ONLY = fields.PROVIDER_ONLY
 
 
 def pane_class(pane_id: str):

@@ -21,8 +21,10 @@ from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
 from textual.widgets import ContentSwitcher, Footer, Header, Input
 
+from ...core import fields
 from ...core.checks import check_profile
-from ...core.profile import Profile, new_profile
+from ...core.factory import new_profile
+from ...core.profile import Profile
 from ...core.store import ProfileChangedOnDisk, StoreError
 from .. import messages as news
 from ..checks import NOT_RUN, CheckJobs
@@ -37,9 +39,6 @@ from ..widgets.findings import FindingsSummary
 from ..widgets.panebar import PaneBar
 from ..widgets.text import outside_markup, outside_path_markup
 from .profiles import ProfileFlows
-
-FIELD_NAMES = {"client_id": "client ID", "client_secret": "client secret",
-               "session_secret": "session secret"}
 
 
 class MainScreen(ProfileFlows, Screen):
@@ -367,7 +366,7 @@ class MainScreen(ProfileFlows, Screen):
         self.set_profile(self.session.profile.with_changes(**{field: makers[field]()}))
         if field == "client_secret":
             self.rehash()
-        self.notify(f"New {FIELD_NAMES.get(field, field)} generated. Save with ctrl+s.")
+        self.notify(f"New {fields.label(field)} generated. Save with ctrl+s.")
 
     def action_regenerate(self, field: str) -> None:
         self.regenerate(field)

@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from ...core.checks import Finding
+from ...core import fields
+from ...core.findings import Finding
 from ...core.shown import shown
-
-FIELD_LABELS = {
-    "app_url": "LibreChat URL", "auth_url": "Authelia URL", "client_id": "Client ID",
-    "client_name": "Client name", "client_secret": "Client secret",
-    "client_secret_digest": "Digest", "digest_algorithm": "Digest algorithm",
-    "session_secret": "Session secret",
-    "policy": "Policy", "group": "Group", "scopes": "Scopes", "button_label": "Button label",
-    "image_url": "Button image", "authelia_version": "Authelia version",
-    "librechat_version": "LibreChat version", "provider": "Provider section",
-    "hmac_secret": "HMAC secret", "signing_key": "Signing key", "signing_key_id": "Key ID",
-    "key_bits": "Key size", "key_path": "Key path", "admin_group": "Admin group",
-    "consent": "Consent", "consent_duration": "Consent duration", "ca_file": "CA file",
-    "hairpin": "Reaching Authelia", "digest_cost": "Digest cost", "admin_panel": "Admin panel",
-}
 
 
 def describe(finding: Finding) -> str:
-    return f"{FIELD_LABELS.get(finding.field, finding.field)}: {shown(finding.message, limit=None)}"
+    return f"{fields.title(finding.field)}: {shown(finding.message, limit=None)}"
 
 
 class FindingsSummary(Static):
