@@ -8,16 +8,16 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .core import facts
-from .core.digest import ALGORITHMS
-from .core.shown import shown, shown_path
+from ..core import facts
+from ..core.digest import ALGORITHMS
+from ..core.shown import shown, shown_path
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from .core.profile import Profile
+    from ..core.profile import Profile
 
 # Fields whose findings `new` ignores while checking its input: generated after the check.
 GENERATED_LATER = ("client_secret_digest", "hmac_secret", "signing_key", "signing_key_id")
@@ -71,9 +71,9 @@ _OPTION_FIELDS = {
 
 def provider_values(args: argparse.Namespace, current: Profile | None = None) -> dict[str, Any]:
     """The fields the provider options give, validated; ValueError (one line) when bad."""
-    from .core.duration import duration_seconds
-    from .core.provider import ProviderError, key_path_problem, require_ca_file
-    from .core.versions import Version, VersionError
+    from ..core.duration import duration_seconds
+    from ..core.provider import ProviderError, key_path_problem, require_ca_file
+    from ..core.versions import Version, VersionError
 
     given = {field: getattr(args, dest) for dest, field in _OPTION_FIELDS.items()
              if hasattr(args, dest)}
@@ -115,7 +115,7 @@ def generate_key_if_needed(profile: Profile, *,
     Returns the profile and a note for stderr ("" when no key was made), to print once the
     profile is saved: a failed save stays one line.
     """
-    from .core.provider import new_hmac_secret, read_signing_key, with_signing_key
+    from ..core.provider import new_hmac_secret, read_signing_key, with_signing_key
 
     if profile.provider != "new":
         return profile, ""
@@ -175,9 +175,9 @@ def _error_keys(findings: list) -> set[tuple[str, str]]:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, UsageError, _profile_name, _store
-    from .core import digest
-    from .core.checks import check_profile
+    from ..core import digest
+    from ..core.checks import check_profile
+    from .main import EXIT_OK, UsageError, _profile_name, _store
 
     store = _store()
     name = _profile_name(store, args.sub_profile)
@@ -226,9 +226,9 @@ def add_write_key_command(commands: Any, example: Any) -> None:
 
 
 def cmd_write_key(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, UsageError, _profile_name, _store
-    from .core.files import expand_user_path, write_private_file
-    from .core.provider import ProviderError, read_signing_key
+    from ..core.files import expand_user_path, write_private_file
+    from ..core.provider import ProviderError, read_signing_key
+    from .main import EXIT_OK, UsageError, _profile_name, _store
 
     store = _store()
     name = _profile_name(store, args.sub_profile)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import __version__
-from .cli_provider import (
+from .. import __version__
+from ..core import facts
+from ..core.digest import ALGORITHMS, DEFAULT_ALGORITHM
+from ..core.shown import shown
+from .provider import (
     add_provider_options,
     add_set_command,
     add_write_key_command,
     cmd_set,
     cmd_write_key,
 )
-from .core import facts
-from .core.digest import ALGORITHMS, DEFAULT_ALGORITHM
-from .core.shown import shown
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -149,53 +149,53 @@ def _build_parser() -> argparse.ArgumentParser:
     rand.add_argument("--charset", choices=["rfc3986", "alphanumeric"], default="rfc3986",
                       help="rfc3986 is A-Z a-z 0-9 - . _ ~")
 
-    from .cli_tick import add_tick_parser
+    from .tick import add_tick_parser
 
     add_tick_parser(commands, _example)
 
     add_set_command(commands, _example)
     add_write_key_command(commands, _example)
-    from .cli_files import add_parsers  # audit, import, apply: the user's own files
+    from .files import add_parsers  # audit, import, apply: the user's own files
 
     add_parsers(commands, _example)
-    from .cli_doctor import add_parser as add_doctor_parser
+    from .doctor import add_parser as add_doctor_parser
 
     add_doctor_parser(commands, _example)
     return parser
 
 
 def _render_authelia(p):
-    from .core.authelia import render_client_block
+    from ..core.authelia import render_client_block
 
     return render_client_block(p)
 
 
 def _render_entry(p):
-    from .core.authelia import render_client_entry
+    from ..core.authelia import render_client_entry
 
     return render_client_entry(p)
 
 
 def _render_env(p):
-    from .core.librechat import render_env
+    from ..core.librechat import render_env
 
     return render_env(p)
 
 
 def _render_compose(p):
-    from .core.librechat import render_compose
+    from ..core.librechat import render_compose
 
     return render_compose(p)
 
 
 def _render_checklist(p):
-    from .core.checklist import render_checklist
+    from ..core.checklist import render_checklist
 
     return render_checklist(p)
 
 
 def _render_provider(p):
-    from .core.provider import render_provider
+    from ..core.provider import render_provider
 
     return render_provider(p)
 
@@ -211,7 +211,7 @@ _RENDERERS: dict[str, Callable] = {
 
 
 def _store():
-    from .core.store import ProfileStore
+    from ..core.store import ProfileStore
 
     return ProfileStore()
 
@@ -231,11 +231,11 @@ def _profile_name(store, name: str | None) -> str:
 
 
 def _cmd_new(args) -> int:
-    from .cli_provider import GENERATED_LATER, generate_key_if_needed, provider_values
-    from .core import digest
-    from .core.checks import check_profile
-    from .core.profile import new_profile
-    from .core.store import validate_name
+    from ..core import digest
+    from ..core.checks import check_profile
+    from ..core.profile import new_profile
+    from ..core.store import validate_name
+    from .provider import GENERATED_LATER, generate_key_if_needed, provider_values
 
     store = _store()
     validate_name(args.name)
@@ -260,7 +260,7 @@ def _cmd_new(args) -> int:
     profile, key_note = generate_key_if_needed(profile)
     profile = profile.with_changes(
         client_secret_digest=digest.hash(profile.client_secret, profile.digest_algorithm))
-    from .core.store import ProfileExists
+    from ..core.store import ProfileExists
 
     try:  # exclusive unless --force: of two `new` at once, exactly one creates
         path = store.save(args.name, profile, overwrite=args.force)
@@ -289,7 +289,7 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_render(args) -> int:
-    from .core.errors import ProfileInvalid
+    from ..core.errors import ProfileInvalid
 
     if args.what is None:
         raise UsageError(f"render what? one of: {', '.join(_RENDERERS)} "
@@ -310,7 +310,7 @@ def _cmd_render(args) -> int:
 
 
 def _cmd_check(args) -> int:
-    from .core.checks import check_profile, has_errors
+    from ..core.checks import check_profile, has_errors
 
     store = _store()
     name = _profile_name(store, args.sub_profile)
@@ -326,16 +326,16 @@ def _cmd_check(args) -> int:
 
 
 def _cmd_hash(args) -> int:
-    from .cli_io import read_secret
-    from .core import digest
+    from ..core import digest
+    from .io import read_secret
 
     print(digest.hash(read_secret(), args.algorithm))
     return EXIT_OK
 
 
 def _cmd_verify(args) -> int:
-    from .cli_io import read_digest_and_secret, read_secret
-    from .core import digest
+    from ..core import digest
+    from .io import read_digest_and_secret, read_secret
 
     if args.digest_stdin == (args.digest is not None):
         raise UsageError("give the digest as DIGEST or on stdin with --digest-stdin (one of "
@@ -350,14 +350,14 @@ def _cmd_verify(args) -> int:
 
 
 def _cmd_rand(args) -> int:
-    from .core.secretgen import random_string
+    from ..core.secretgen import random_string
 
     print(random_string(args.length, args.charset))
     return EXIT_OK
 
 
 def _cmd_tick(args) -> int:
-    from .cli_tick import check_step, tick
+    from .tick import check_step, tick
 
     check_step(args.step)  # an unknown id is the first thing to say
     store = _store()
@@ -370,7 +370,7 @@ _COMMANDS.update({"set": cmd_set, "write-key": cmd_write_key})
 
 
 def _cmd_files(args) -> int:
-    from .cli_files import COMMANDS
+    from .files import COMMANDS
 
     return COMMANDS[args.command](args)
 
@@ -379,7 +379,7 @@ _COMMANDS.update(audit=_cmd_files, apply=_cmd_files, **{"import": _cmd_files})
 
 
 def _cmd_doctor(args) -> int:
-    from .cli_doctor import cmd_doctor
+    from .doctor import cmd_doctor
 
     return cmd_doctor(args)
 
@@ -388,8 +388,8 @@ _COMMANDS["doctor"] = _cmd_doctor
 
 
 def _run_app(profile: str | None) -> int:
-    from .app.main import run
-    from .core.store import validate_name
+    from ..app.main import run
+    from ..core.store import validate_name
 
     if profile is not None:
         validate_name(profile)
@@ -399,7 +399,7 @@ def _run_app(profile: str | None) -> int:
 def _run_command(args) -> int:
     """Run a command with a stdout whose write errors are one line (exit 2), not a
     traceback: `> /dev/full` (ENOSPC at the final flush), `>&-` (no stdout at all)."""
-    from .cli_io import GuardedStdout
+    from .io import GuardedStdout
 
     real = sys.stdout
     sys.stdout = GuardedStdout(real)

@@ -42,14 +42,14 @@ def add_parser(commands, example) -> None:
 
 
 def _bad(message: str):
-    from .cli import UsageError
+    from .main import UsageError
 
     return UsageError(message)
 
 
 def _target(args):
-    from .cli import _profile_name, _store
-    from .doctor import target_from_env, target_from_profile
+    from ..doctor import target_from_env, target_from_profile
+    from .main import _profile_name, _store
 
     ca_file = args.ca_file or ""
     profile = None
@@ -69,9 +69,9 @@ MAX_ENV_BYTES = 1024 * 1024
 def _env_values(path: str) -> dict[str, str]:
     """The variables of a .env, read through the guard for the user's files: a regular file
     (a FIFO or device is never opened), at most MAX_ENV_BYTES; one line (exit 2) otherwise."""
-    from .core.files import FileTooLarge, NotRegularFile, read_regular_file
-    from .core.shown import shown, shown_path
-    from .userfiles.dotenv import DotEnv, decode
+    from ..core.files import FileTooLarge, NotRegularFile, read_regular_file
+    from ..core.shown import shown, shown_path
+    from ..userfiles.dotenv import DotEnv, decode
 
     where = f"--env {shown_path(path)}"
     try:
@@ -155,7 +155,7 @@ def format_fixes(findings) -> list[str]:
 
 
 def cmd_doctor(args) -> int:
-    from .doctor import DEFAULT_TIMEOUT_S, has_errors, run
+    from ..doctor import DEFAULT_TIMEOUT_S, has_errors, run
 
     timeout = DEFAULT_TIMEOUT_S if args.timeout is None else args.timeout
     if not 0 < timeout <= MAX_TIMEOUT_S:

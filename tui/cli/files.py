@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from .core.shown import shown, shown_lines, shown_path
+from ..core.shown import shown, shown_lines, shown_path
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -61,14 +61,14 @@ def _source_arguments(parser) -> None:
 
 def read_sources(args: argparse.Namespace):
     """(config, env, compose) from the command line; bad paths raise SourceError."""
-    from .userfiles.sources import read_sources as read
+    from ..userfiles.sources import read_sources as read
 
     return read(args.authelia_config, args.env, args.compose)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .cli import EXIT_FAILED, EXIT_OK
-    from .userfiles.audit import audit, has_errors, render_json, render_text
+    from ..userfiles.audit import audit, has_errors, render_json, render_text
+    from .main import EXIT_FAILED, EXIT_OK
 
     sources = read_sources(args)
     result = audit(sources.config, sources.env, sources.compose, librechat=args.librechat,
@@ -81,9 +81,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .cli import EXIT_OK, UsageError, _store
-    from .core.store import validate_name
-    from .userfiles.importer import import_profile
+    from ..core.store import validate_name
+    from ..userfiles.importer import import_profile
+    from .main import EXIT_OK, UsageError, _store
 
     store = _store()
     validate_name(args.name)
@@ -108,8 +108,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    from .cli import EXIT_FAILED, EXIT_OK, UsageError, _store
-    from .userfiles.apply import plan_apply, write_plan
+    from ..userfiles.apply import plan_apply, write_plan
+    from .main import EXIT_FAILED, EXIT_OK, UsageError, _store
 
     store = _store()
     profile = store.load(args.sub_profile)

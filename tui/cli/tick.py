@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 
-from .core.checklist import ALL_STEP_IDS, STEP_IDS, UnknownStep, progress, set_step
+from ..core.checklist import ALL_STEP_IDS, STEP_IDS, UnknownStep, progress, set_step
 
 
 def add_tick_parser(commands, example) -> None:
