@@ -343,9 +343,9 @@ def test_list_without_profiles_says_so():
 def test_every_commands_help_lists_choices_defaults_and_an_example():
     import argparse
 
-    from tui.cli.main import _build_parser
+    from tui.cli.main import build_parser
 
-    parser = _build_parser()
+    parser = build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     assert set(subparsers.choices) >= {"new", "list", "render", "check", "hash", "verify",
                                        "rand", "tick"}

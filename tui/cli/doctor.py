@@ -11,14 +11,14 @@ import sys
 
 # json and threading are imported where used: registering the parser must not slow the
 # other commands' start-up.
-EXIT_OK, EXIT_FAILED = 0, 1
+from .common import EXIT_FAILED, EXIT_OK, UsageError, example, open_store, profile_name
+
 MAX_TIMEOUT_S = 300.0
 _MARKS = {"error": "✗", "warning": "!", "info": "i", "ok": "✓"}
 _ASCII_MARKS = {"error": "x", "warning": "!", "info": "i", "ok": "+"}
 
 
-def add_parser(commands, example) -> None:
-    """`example(*lines)` gives the epilog and formatter every command's help uses."""
+def add_parsers(commands) -> None:
     doctor = commands.add_parser(
         "doctor", help="check the running Authelia and LibreChat; exit 1 if any error",
         description="Asks the running Authelia and LibreChat, from outside and without a\n"
@@ -39,23 +39,21 @@ def add_parser(commands, example) -> None:
                         help="send no token request (the secret and auth method go unchecked)")
     doctor.add_argument("--format", choices=["text", "json"], default="text",
                         help="text: a line per check, then causes and fixes")
+    doctor.set_defaults(func=cmd_doctor)
 
 
 def _bad(message: str):
-    from .main import UsageError
-
     return UsageError(message)
 
 
 def _target(args):
     from ..doctor import target_from_env, target_from_profile
-    from .main import _profile_name, _store
 
     ca_file = args.ca_file or ""
     profile = None
     if args.env is None or args.sub_profile:
-        store = _store()
-        profile = store.load(_profile_name(store, args.sub_profile))
+        store = open_store()
+        profile = store.load(profile_name(store, args.sub_profile))
         ca_file = ca_file or getattr(profile, "ca_file", "") or ""
     if args.env is None:
         return target_from_profile(profile, ca_file)
