@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..core.inputerror import InputError
 from ..core.shown import shown
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
@@ -22,8 +23,8 @@ PROG = "librechat-authelia"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
-class UsageError(Exception):
-    """Bad input: reported as one line on stderr with exit status 2."""
+class UsageError(InputError):
+    """Bad input on the command line: reported as one line on stderr with exit status 2."""
 
 
 class Parser(argparse.ArgumentParser):

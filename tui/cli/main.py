@@ -9,9 +9,10 @@ from __future__ import annotations
 import sys
 
 from .. import __version__
+from ..core.inputerror import InputError
 from ..core.shown import shown
 from . import doctor, files, profiles, provider, render, secrets, tick
-from .common import EXIT_OK, EXIT_USAGE, PROG, Parser, UsageError, example
+from .common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, PROG, Parser, example
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -69,9 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             return run_app(args.profile)
         return run_command(args)
-    # StoreError, DigestError, VersionError and the rest of the core's input errors are
-    # ValueErrors: each becomes one line on stderr, never a traceback.
-    except (UsageError, ValueError) as error:
+    # UsageError, StoreError, DigestError, VersionError and the other errors of bad input
+    # are InputErrors: each becomes one line on stderr, never a traceback.
+    except InputError as error:
         # One line whatever it quotes: a path with a newline, a value with an ESC in it
         # (each value was cut where the message was made; the whole is only escaped).
         print(f"{PROG}: {shown(str(error), limit=None)}", file=sys.stderr)
@@ -80,3 +81,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as error:  # a bug (a plain ValueError too), not the user's input
+        if sys.flags.dev_mode:  # `python -X dev -m tui ...`: the whole traceback
+            raise
+        print(crash_line(error), file=sys.stderr)
+        return EXIT_FAILED
+
+
+def crash_line(error: BaseException) -> str:
+    """What the CLI prints when a command stops on a bug, as the app does: one line with
+    the error's type and the place in this program where it happened. Not the message,
+    which may quote a secret (the one given to `hash`, a profile's), nor a traceback."""
+    import traceback
+
+    frames = traceback.extract_tb(error.__traceback__)
+    ours = [f for f in frames if "tui/" in f.filename.replace("\\", "/")] or frames
+    place = "an unknown place"
+    if ours:
+        filename = ours[-1].filename.replace("\\", "/")
+        short = filename[filename.rfind("tui/"):] if "tui/" in filename else \
+            filename.rsplit("/", 1)[-1]
+        place = f"{short}:{ours[-1].lineno} ({ours[-1].name})"
+    return (f"{PROG}: stopped on an unexpected error, {type(error).__name__} in {place}; "
+            "this is a bug, not your input: please report this line (it holds no secret)")

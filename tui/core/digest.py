@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import namedtuple
 from functools import cache
 
+from .inputerror import InputError
+
 DEFAULT_ALGORITHM = "pbkdf2-sha512"
 
 
-class DigestError(ValueError):
+class DigestError(InputError):
     """A bad algorithm name or parameter."""
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from .checks import Finding, check_profile, has_errors
+from .inputerror import InputError
 from .profile import Profile
 
 
-class ProfileInvalid(ValueError):
+class ProfileInvalid(InputError):
     """The profile has errors: rendering it would produce a configuration that cannot work."""
 
     def __init__(self, findings: list[Finding]) -> None:

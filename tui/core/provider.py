@@ -12,6 +12,7 @@ from collections import namedtuple
 from functools import lru_cache
 
 from . import facts
+from .inputerror import InputError
 from .profile import Profile
 from .shown import shown_path
 from .versions import Version, VersionError
@@ -41,7 +42,7 @@ CONSENT_MODES = {
 CLAIMS_POLICY_NAME = "librechat_groups_in_id_token"
 
 
-class ProviderError(ValueError):
+class ProviderError(InputError):
     """A request the profile's provider settings cannot serve; the message says why."""
 
 

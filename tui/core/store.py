@@ -40,6 +40,7 @@ from pathlib import Path
 import yaml
 
 from .files import FileTooLarge, NotRegularFile, read_regular_file, write_private_file
+from .inputerror import InputError
 from .profile import (
     Profile,
     ProfileFormatError,
@@ -65,7 +66,7 @@ _MAX_PROFILE_BYTES = 1 << 20  # a profile is a few hundred bytes; refuse to read
 LOCK_TIMEOUT = 5.0
 
 
-class StoreError(ValueError):
+class StoreError(InputError):
     """A profile that cannot be found, read, named or written; the message says which."""
 
 
