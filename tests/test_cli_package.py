@@ -14,10 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import fake_profile
 
 from tui import cli
-from tui.cli.main import build_parser
+from tui.cli.main import COMMANDS, build_parser
 from tui.core.inputerror import InputError
+from tui.core.store import ProfileStore
 
 PACKAGE = Path(__file__).resolve().parents[1] / "tui"
 CLI = PACKAGE / "cli"
@@ -93,16 +95,52 @@ def test_the_entry_point_is_the_main_function():
     assert point.load() is entry is sys.modules["tui.cli.main"].main
 
 
-def test_every_command_is_registered_with_its_function():
-    parser = build_parser()
-    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    assert list(commands.choices) == ["new", "list", "render", "check", "hash", "verify",
-                                      "rand", "tick", "set", "write-key", "audit", "import",
-                                      "apply", "doctor"]
-    for name, sub in commands.choices.items():
+def _commands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    (action,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(action.choices)
+
+
+def test_every_command_is_registered_with_its_function_by_the_module_main_names():
+    commands = _commands(build_parser())
+    assert list(commands) == ["new", "list", "render", "check", "hash", "verify", "rand",
+                              "tick", "set", "write-key", "audit", "import", "apply", "doctor"]
+    assert list(commands) == list(COMMANDS)
+    for name, sub in commands.items():
         func = sub.get_default("func")
-        assert callable(func), name
-        assert func.__module__.startswith("tui.cli."), name
+        assert callable(func) and func.__module__ == f"tui.cli.{COMMANDS[name]}", name
+
+
+@pytest.mark.parametrize("argv", [
+    ["new", "home", "--app-url", "https://chat.home.lan", "--auth-url", "https://auth.home.lan",
+     "--provider", "existing", "--hairpin"],
+    ["list"], ["render", "env", "--profile", "home"], ["check"], ["hash", "--algorithm", "bcrypt"],
+    ["verify", "--digest-stdin"], ["rand", "--length", "9"], ["tick", "discovery", "--undo"],
+    ["set", "--no-refresh-tokens", "--consent", "implicit"], ["write-key", "k.pem"],
+    ["audit", "--authelia-config", "a.yml", "--authelia-config", "b.yml", "--env", ".env"],
+    ["import", "x", "--authelia-config", "a.yml", "--env", ".env", "--force"],
+    ["apply", "env", "--profile", "home", "--file", ".env", "--dry-run"],
+    ["doctor", "--timeout", "3", "--format", "json"],
+])
+def test_the_parser_of_one_command_reads_its_command_line_as_the_whole_one_does(argv):
+    assert set(_commands(build_parser(argv[0]))) < set(COMMANDS)
+    assert vars(build_parser(argv[0]).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+def test_render_env_loads_no_other_command_and_nothing_it_does_not_use():
+    ProfileStore().save("p", fake_profile())
+    code = ("import sys\n"
+            "before = set(sys.modules)\n"
+            "from tui.cli import main\n"
+            "assert main(['render', 'env', '--profile', 'p']) == 0\n"
+            "print(' '.join(sorted(set(sys.modules) - before)), file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and "OPENID_CLIENT_ID=" in result.stdout, result.stderr
+    loaded = set(result.stderr.split())
+    commands = {f"tui.cli.{module}" for module in COMMANDS.values()}
+    assert loaded & commands == {"tui.cli.render"}
+    # hashlib: a stamp nobody asked for; duration: no consent duration to read
+    assert not loaded & {"hashlib", "tui.core.duration", "tui.core.checklist", "tui.core.authelia"}
 
 
 def _imports(path: Path, root: Path = PACKAGE) -> list[tuple[str, list[str], ast.AST]]:
@@ -177,3 +215,4 @@ def test_common_is_a_leaf_and_no_command_module_imports_main():
             assert not {m for m in imported if m.startswith("tui.cli")}, path
         if path.name not in ("__init__.py", "main.py"):
             assert "tui.cli.main" not in imported, path
+

@@ -311,7 +311,6 @@ def require_ca_file(path: str) -> str:
 def provider_findings(profile: Profile) -> list[Finding]:
     """The fast findings about the fields of this module (no key parsing)."""
     from .checks import Finding
-    from .duration import DurationError, duration_seconds
     from .envfile import env_value_problem
 
     p = profile
@@ -368,6 +367,8 @@ def provider_findings(profile: Profile) -> list[Finding]:
         out.append(Finding("error", "consent", "consent must be one of "
                            f"{', '.join(facts.CONSENT_CHOICES)}"))
     if p.consent_duration:
+        from .duration import DurationError, duration_seconds  # its patterns cost ~1 ms
+
         if p.consent != "pre-configured":
             out.append(Finding("warning", "consent_duration",
                                "a consent duration is used only with consent pre-configured; "

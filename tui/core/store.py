@@ -314,7 +314,10 @@ class ProfileStore:
     # Reading ------------------------------------------------------------------------------
 
     def load(self, name: str) -> Profile:
-        return self.load_with_stamp(name)[0]
+        # Not load_with_stamp(name)[0]: hashing would load hashlib (OpenSSL), a tenth of
+        # `render env`'s start-up, for a stamp nobody asked for.
+        path = self.path(name)
+        return _parse(path, self._read(name, path))
 
     def load_with_stamp(self, name: str) -> tuple[Profile, Stamp]:
         """The profile and the stamp to pass to `save(..., expected=stamp)`."""
