@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
 from functools import cache
 from pathlib import Path
 
@@ -9,6 +12,7 @@ import pytest
 from tui.core.profile import Profile
 
 DATA = Path(__file__).parent / "data"
+NODE_DIR = Path(__file__).parent / "node"
 SHARED_REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 
 # Fixed fake values: no real secret ever lands in a test, snapshot or screenshot.
@@ -26,7 +30,8 @@ FAKE_HMAC_SECRET = "fakeHmacSecret" + "H" * 50
 
 
 def fake_profile(**changes) -> Profile:
-    # provider "existing": the client alone, as every profile rendered before issue 9.
+    # provider "existing": the client alone, as every profile rendered before the provider
+    # section existed.
     return Profile(
         provider="existing",
         client_id=FAKE_CLIENT_ID,
@@ -76,6 +81,43 @@ HOME_URLS = {"app_url": "https://chat.home.arpa", "auth_url": "https://auth.home
 def home_profile(**changes) -> Profile:
     """The fake profile with a homelab's URLs: what the app's tests open."""
     return fake_profile(**{**HOME_URLS, **changes})
+
+
+def under_ci() -> bool:
+    """True when the environment variable CI is set (to anything but "", "0" or "false")."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false")
+
+
+def require_node() -> tuple[str, str]:
+    """The paths of `node` and `npm`; without them, skip the test, or fail it under CI.
+
+    For every test that runs JavaScript (LibreChat's own libraries in tests/node): a
+    developer without Node sees a skip with the reason, CI (`CI` set) a failure, so the
+    interop tests cannot silently stop running there.
+    """
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if node and npm:
+        return node, npm
+    missing = " and ".join(name for name, path in (("node", node), ("npm", npm)) if not path)
+    reason = f"{missing} not found: these tests run LibreChat's client library on Node.js"
+    if under_ci():
+        pytest.fail(f"{reason}; CI is set, so they must run (.ci/run installs Node.js)",
+                    pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def node_dir() -> Path:
+    """tests/node with its locked packages installed (`npm ci`, nothing global)."""
+    _, npm = require_node()
+    installed = NODE_DIR / "node_modules" / ".package-lock.json"
+    lock = NODE_DIR / "package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
+        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                                cwd=NODE_DIR, timeout=300, capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.fail(f"npm ci in tests/node failed:\n{result.stderr[-2000:]}", pytrace=False)
+    return NODE_DIR
 
 
 @pytest.fixture

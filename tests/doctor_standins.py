@@ -559,3 +559,29 @@ def configure_pair(authelia, librechat, profile):
         "code_challenge": _b64url(hashlib.sha256(verifier.encode()).digest()),
         "code_challenge_method": "S256", "state": secrets.token_urlsafe(24),
     }
+
+
+def resolve_to_loopback(monkeypatch, name: str) -> None:
+    """`name` resolves to 127.0.0.1 in this process (no query leaves the machine): a
+    stand-in reached under a public-looking name, as LibreChat's container would see it."""
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):
+        asked = host.decode("ascii") if isinstance(host, bytes) else host  # anyio: bytes
+        return real("127.0.0.1" if asked == name else host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+
+def named_pair(profile_factory, ca, monkeypatch, name: str = "auth.home.test", **changes):
+    """healthy_pair with Authelia under a non-loopback `name` (its certificate carries it)."""
+    resolve_to_loopback(monkeypatch, name)
+    leaf = ca.issue_cert("127.0.0.1", name)
+    authelia = Server(AutheliaHandler, AutheliaState(), server_context(leaf)).start()
+    librechat = Server(LibreChatHandler, LibreChatState(), server_context(leaf)).start()
+    authelia.state.issuer = f"https://{name}:{authelia.port}"
+    profile = profile_factory(app_url=librechat.url, auth_url=authelia.state.issuer,
+                              **{"librechat_version": "0.8.7", **changes})
+    configure_pair(authelia, librechat, profile)
+    librechat.state.authorization_endpoint = authelia.state.issuer + "/api/oidc/authorization"
+    return authelia, librechat, profile

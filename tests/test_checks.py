@@ -116,7 +116,7 @@ def test_a_client_secret_over_4096_characters_is_an_error_naming_the_limit():
     assert not any("s" * 100 in f.message for f in found)
 
 
-# Values that cannot go anywhere (issue 8): every field, one error each.
+# Values that cannot go anywhere: every field, one error each.
 
 STRING_FIELDS = ["app_url", "auth_url", "client_id", "client_name", "client_secret",
                  "session_secret", "client_secret_digest", "digest_algorithm", "policy",
@@ -174,7 +174,7 @@ def test_template_syntax_is_fine_where_only_env_gets_the_value():
     assert not has_errors(check_profile(own_profile(button_label="Log in {{ here }}")))
 
 
-# Messages name the right example (issue 7).
+# Messages name the right example.
 
 def test_an_empty_url_suggests_an_example_of_its_own_kind():
     assert "like https://chat.example.com" in messages(app_url="")
@@ -201,7 +201,7 @@ def test_client_id_is_spelled_one_way_in_every_message():
             assert spelling in ("client ID", "Client ID", "client-id"), (source, spelling)
 
 
-# Example domains and international host names (issue 7).
+# Example domains and international host names.
 
 @pytest.mark.parametrize("field", ["app_url", "auth_url"])
 @pytest.mark.parametrize("url", ["https://librechat.example.com", "https://auth.example.com",

@@ -164,7 +164,7 @@ def test_rand():
         (["new", "x y", "--app-url", "https://a", "--auth-url", "https://b"], "", "not allowed"),
         (["frobnicate"], "", "invalid choice"),
         (["--profile", "../x"], "", "not allowed"),
-        # issue 8: every one of these printed a traceback, ran for minutes or was accepted
+        # Each of these once printed a traceback, ran for minutes or was accepted
         (["verify", PBKDF2_OVERFLOW], "x", "over this tool's cap of 10000000"),
         (["verify", "$2b$31$" + "a" * 53], "x", "bcrypt cost is 31, over this tool's cap of 17"),
         (["verify", "$6$rounds=999999999$saltsaltsaltsalt$" + "a" * 86], "x",
@@ -224,7 +224,7 @@ def test_several_profiles_and_none_last_used_asks_for_one():
     assert_usage_error(run("render", "env"), "choose one with --profile")
 
 
-# Issue 8: streams, caps, and the commands' manners.
+# Streams, caps, and the commands' manners.
 
 @pytest.mark.parametrize("closed", [False, True], ids=["dev-full", "stdout-closed"])
 def test_render_to_a_full_disk_or_a_closed_stdout_is_one_line(closed):

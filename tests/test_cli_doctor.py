@@ -51,7 +51,7 @@ def test_a_healthy_pair_exits_0_with_one_line_per_check(pair, ca_file, capsys):
     lines = out.splitlines()
     assert any(line.startswith("✓ ok      token-client-ok: ") for line in lines)
     assert "Causes and fixes" not in out
-    assert lines[-1] == "0 error(s), 0 warning(s)"
+    assert lines[-1] == "0 errors, 0 warnings"
     assert err == ""  # no spinner when stderr is not a terminal
 
 

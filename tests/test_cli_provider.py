@@ -1,4 +1,4 @@
-"""The CLI's provider options, `set`, `render provider` and `write-key` (issue 9)."""
+"""The CLI's provider options, `set`, `render provider` and `write-key`."""
 
 from __future__ import annotations
 

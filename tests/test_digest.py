@@ -117,7 +117,7 @@ def test_params_for_keeps_a_chosen_cost_and_defaults_a_new_algorithm():
     assert digest.params_for("", "bcrypt") == {"cost": 12}
 
 
-# Cost caps (issue 8): a digest over a cap is refused from its parameters alone.
+# Cost caps: a digest over a cap is refused from its parameters alone.
 
 SALT = "c2FsdHNhbHRzYWx0c2FsdA"
 COSTLY = {

@@ -1,21 +1,19 @@
 """The Authelia stand-in checked against LibreChat's real client library, openid-client 6.
 
-A session fixture installs tests/node/package-lock.json with `npm ci` (CI runs only the
-README's pytest command, so the test set-up itself must install it). The test CA reaches
-Node through NODE_EXTRA_CA_CERTS, as it would reach LibreChat's container.
+The session fixture `node_dir` (tests/conftest.py) installs tests/node/package-lock.json
+with `npm ci`; without Node.js these tests skip, and fail under CI (`require_node`). The
+test CA reaches Node through NODE_EXTRA_CA_CERTS, as it would reach LibreChat's container.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 import trustme
-from conftest import FAKE_CLIENT_SECRET, fake_profile
+from conftest import FAKE_CLIENT_SECRET, fake_profile, require_node
 from doctor_standins import (
     KID,
     AutheliaHandler,
@@ -28,21 +26,6 @@ from doctor_standins import (
 )
 
 from tui.doctor import tlsprobe
-
-NODE_DIR = Path(__file__).parent / "node"
-
-
-@pytest.fixture(scope="session")
-def node_dir():
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        pytest.skip("Node.js and npm are needed to run openid-client")
-    installed = NODE_DIR / "node_modules" / ".package-lock.json"
-    lock = NODE_DIR / "package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                       cwd=NODE_DIR, check=True, timeout=300, capture_output=True)
-    return NODE_DIR
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +46,8 @@ def node(node_dir, script, *args, ca_file="", secret=""):
         env["NODE_EXTRA_CA_CERTS"] = ca_file
     if secret:
         env["TEST_CLIENT_SECRET"] = secret
-    result = subprocess.run(["node", str(node_dir / script), *args], env=env, timeout=60,
+    node_path, _ = require_node()
+    result = subprocess.run([node_path, str(node_dir / script), *args], env=env, timeout=60,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()

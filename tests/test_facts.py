@@ -2,25 +2,51 @@
 
 from __future__ import annotations
 
-import filecmp
+import hashlib
 import re
 
 import pytest
-from conftest import DATA, SHARED_REFERENCE, fake_profile
+from conftest import DATA, SHARED_REFERENCE, fake_profile, under_ci
 
 from tui.core import facts
 from tui.core.authelia import client_entry
 from tui.core.librechat import env_values
 from tui.core.versions import Version, VersionError
 
+# The reference copies in tests/data (schemas, digest vectors, LibreChat's .env.example) and
+# their SHA-256, in `sha256sum` format: `cd tests/data && sha256sum -c REFERENCE.sha256`.
+# Updating a copy means updating its line here, on purpose.
+CHECKSUMS = DATA / "REFERENCE.sha256"
 
-def test_reference_copies_match_shared_when_present():
+
+def reference_checksums() -> dict[str, str]:
+    rows = (line.split(maxsplit=1) for line in CHECKSUMS.read_text().splitlines() if line)
+    return {name.strip(): digest for digest, name in rows}
+
+
+def sha256_of(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_reference_copies_match_their_vendored_checksums():
+    checksums = reference_checksums()
+    assert set(checksums) == {"authelia/configuration.schema.v4.38.json",
+                              "authelia/configuration.schema.v4.39.json",
+                              "authelia/digest-vectors.tsv", "librechat/env.example"}
+    for relative, digest in checksums.items():
+        assert sha256_of(DATA / relative) == digest, f"tests/data/{relative} changed"
+
+
+def test_the_shared_reference_still_matches_the_vendored_checksums():
     if not SHARED_REFERENCE.is_dir():
-        pytest.skip("../shared/reference is not beside this checkout")
-    for relative in ("authelia/configuration.schema.v4.38.json",
-                     "authelia/configuration.schema.v4.39.json",
-                     "authelia/digest-vectors.tsv", "librechat/env.example"):
-        assert filecmp.cmp(DATA / relative, SHARED_REFERENCE / relative, shallow=False), relative
+        if under_ci():
+            pytest.fail(f"CI is set and {SHARED_REFERENCE} is missing: clone beside shared/",
+                        pytrace=False)
+        pytest.skip("../shared/reference is not beside this checkout (CI has it)")
+    for relative, digest in reference_checksums().items():
+        assert sha256_of(SHARED_REFERENCE / relative) == digest, (
+            f"../shared/reference/{relative} changed: copy it to tests/data and update "
+            "tests/data/REFERENCE.sha256")
 
 
 def test_callback_is_domain_server_plus_fixed_route_not_the_guides_authelia_url():

@@ -1,4 +1,4 @@
-"""The provider section, admin group, consent, private CA and hairpin (issue 9)."""
+"""The provider section, admin group, consent, private CA and hairpin."""
 
 from __future__ import annotations
 

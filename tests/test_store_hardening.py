@@ -1,4 +1,4 @@
-"""The store under hostile and unlucky conditions (issue 8): every failure is one line."""
+"""The store under hostile and unlucky conditions: every failure is one line."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""apply and import with the provider settings of issue 9 (hmac_secret, jwks, claims)."""
+"""apply and import with the provider settings (hmac_secret, jwks, claims)."""
 
 from __future__ import annotations
 

@@ -47,41 +47,26 @@ def _bad(message: str):
 
 
 def _target(args):
-    from ..doctor import target_from_env, target_from_profile
+    """The profile (named, or the last-used) with the .env LibreChat uses: --env, else the
+    profile's remembered one; --env alone checks that .env without a profile."""
+    from ..core.shown import shown_path
+    from ..doctor import TargetError, target_for_profile, target_from_env
+    from ..doctor.target import read_env_values
 
     ca_file = args.ca_file or ""
-    profile = None
-    if args.env is None or args.sub_profile:
+    try:
+        if args.env is not None and not args.sub_profile:
+            values = read_env_values(args.env, f"--env {shown_path(args.env)}")
+            return target_from_env(values, ca_file=ca_file, env_file=args.env)
         store = open_store()
         profile = store.load(profile_name(store, args.sub_profile))
-        ca_file = ca_file or getattr(profile, "ca_file", "") or ""
-    if args.env is None:
-        return target_from_profile(profile, ca_file)
-    return target_from_env(_env_values(args.env), base=profile, ca_file=ca_file)
-
-
-#: The largest .env read (LibreChat's .env.example is about 30 KB).
-MAX_ENV_BYTES = 1024 * 1024
-
-
-def _env_values(path: str) -> dict[str, str]:
-    """The variables of a .env, read through the guard for the user's files: a regular file
-    (a FIFO or device is never opened), at most MAX_ENV_BYTES; one line (exit 2) otherwise."""
-    from ..core.files import FileTooLarge, NotRegularFile, read_regular_file
-    from ..core.shown import shown, shown_path
-    from ..userfiles.dotenv import DotEnv, decode
-
-    where = f"--env {shown_path(path)}"
-    try:
-        data = read_regular_file(path, limit=MAX_ENV_BYTES)
-    except NotRegularFile as error:
-        raise _bad(f"{where}: is {error.kind}, not a regular file (not read)") from None
-    except FileTooLarge:
-        raise _bad(f"{where}: larger than {MAX_ENV_BYTES // (1024 * 1024)} MB, not a "
-                   "LibreChat .env") from None
-    except OSError as error:
-        raise _bad(f"{where}: {shown(error.strerror or error)}") from None
-    return DotEnv(decode(data, shown_path(path)), path).values
+        if args.env is not None:
+            values = read_env_values(args.env, f"--env {shown_path(args.env)}")
+            return target_from_env(values, base=profile, env_file=args.env,
+                                   ca_file=ca_file or getattr(profile, "ca_file", "") or "")
+        return target_for_profile(profile, ca_file)
+    except TargetError as error:
+        raise _bad(str(error)) from None
 
 
 class _Spinner:
@@ -141,18 +126,21 @@ def format_line(finding, marks=_MARKS) -> str:
 
 
 def format_fixes(findings) -> list[str]:
-    wanted = [f for f in findings if f.severity in ("error", "warning") and f.fix]
-    if not wanted:
-        return []
-    lines = ["", "Causes and fixes:"]
-    for severity in ("error", "warning"):
-        for finding in wanted:
-            if finding.severity == severity:
-                lines.append(f"- {finding.code} ({severity}): {finding.fix}")
+    """Errors' and warnings' fixes under "Causes and fixes" (errors first), then the fixes
+    of info findings under "Notes" (LibreChat's .env not checked, a CA LibreChat needs)."""
+    from ..doctor import fixes_in_order
+
+    ordered = fixes_in_order(findings)
+    lines = []
+    for title, wanted in (("Causes and fixes:", ("error", "warning")), ("Notes:", ("info",))):
+        chosen = [f for f in ordered if f.severity in wanted]
+        if chosen:
+            lines += ["", title, *(f"- {f.code} ({f.severity}): {f.fix}" for f in chosen)]
     return lines
 
 
 def cmd_doctor(args) -> int:
+    from ..core.words import plural
     from ..doctor import DEFAULT_TIMEOUT_S, has_errors, run
 
     timeout = DEFAULT_TIMEOUT_S if args.timeout is None else args.timeout
@@ -179,5 +167,5 @@ def cmd_doctor(args) -> int:
         print(line)
     errors = sum(f.severity == "error" for f in findings)
     warnings = sum(f.severity == "warning" for f in findings)
-    print(f"\n{errors} error(s), {warnings} warning(s)")
+    print(f"\n{plural(errors, 'error')}, {plural(warnings, 'warning')}")
     return EXIT_FAILED if has_errors(findings) else EXIT_OK

@@ -1,4 +1,4 @@
-"""The CLI's provider options (new, set), `set` and `write-key` (issue 9).
+"""The CLI's provider options (new, set), `set` and `write-key`.
 
 `new` (profiles.py) takes the options too. No Textual import.
 """

@@ -205,7 +205,7 @@ def render_checklist(profile: Profile) -> str:
     return "\n".join(lines) + "\n"
 
 
-# Steps the provider section, admin group, CA file and hairpin need (issue 9) -------------
+# Steps the provider section, admin group, CA file and hairpin need -----------------------
 
 
 def _shell_safe_url(url: str) -> str:

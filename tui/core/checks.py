@@ -11,6 +11,7 @@ from .envfile import env_value_problem
 from .profile import Profile
 from .shown import shown
 from .versions import Version, VersionError
+from .words import plural
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -159,7 +160,7 @@ def _check_secret(value: str, field: str, label: str) -> list[Finding]:
                            f"the {label} {digest.secret_problem(value)}; generate a new one"))
     if len(value) < facts.RECOMMENDED_SECRET_LENGTH:
         out.append(Finding("warning", field,
-                           f"the {label} has {len(value)} characters; use at least "
+                           f"the {label} has {plural(len(value), 'character')}; use at least "
                            f"{facts.RECOMMENDED_SECRET_LENGTH} random ones (regenerate it)"))
     return out
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from . import facts
 from .envfile import env_line
 from .errors import require_valid
+from .hosts import is_loopback
 from .profile import Profile
 from .yamlio import dump_yaml
 
@@ -65,8 +66,10 @@ def compose_override(profile: Profile) -> dict:
         # The long form: a host path with a colon would break "SRC:DST:ro".
         service["volumes"] = [{"type": "bind", "source": profile.ca_file,
                                "target": facts.CA_CONTAINER_PATH, "read_only": True}]
-    if profile.hairpin:
-        service["extra_hosts"] = [f"{authelia_host(profile)}:{facts.HOST_GATEWAY}"]
+    host = authelia_host(profile)
+    # Never a loopback name (the checks refuse it): it would break the container's resolver.
+    if profile.hairpin and host and not is_loopback(host.rstrip(".")):
+        service["extra_hosts"] = [f"{host}:{facts.HOST_GATEWAY}"]
     return {"services": {facts.LIBRECHAT_SERVICE: service}}
 
 

@@ -69,7 +69,7 @@ _FIELD_DEFAULTS = {
     "authelia_version": facts.DEFAULT_AUTHELIA,
     "librechat_version": facts.DEFAULT_LIBRECHAT,
     "checklist": (),  # ids of ticked steps
-    # The provider section (issue 9). "new": this profile holds hmac_secret and the signing
+    # The provider section. "new": this profile holds hmac_secret and the signing
     # key and renders them; "existing": Authelia already has them (see profile_from_dict).
     "provider": "new",
     "hmac_secret": "",
@@ -83,7 +83,7 @@ _FIELD_DEFAULTS = {
     "ca_file": "",  # host path of a private CA certificate for the LibreChat container
     "hairpin": False,  # reach Authelia's public name through the Docker host
     "admin_panel": False,  # LibreChat's admin panel logs in too (its own redirect URI)
-    # The user's own files (issue 10), remembered for audit and "apply to file".
+    # The user's own files, remembered for audit and "apply to file".
     "authelia_config_paths": (),  # files or directories, in Authelia's order
     "env_path": "",
     "compose_path": "",

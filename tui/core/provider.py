@@ -12,10 +12,12 @@ from collections import namedtuple
 from functools import lru_cache
 
 from . import facts
+from .hosts import is_loopback
 from .inputerror import InputError
 from .profile import Profile
 from .shown import shown_path
 from .versions import Version, VersionError
+from .words import plural
 from .yamlio import AutheliaTemplate, LiteralBlock, dump_yaml
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
@@ -328,8 +330,8 @@ def provider_findings(profile: Profile) -> list[Finding]:
                                "digits only: generate a new one"))
         elif len(p.hmac_secret) < facts.HMAC_SECRET_LENGTH:
             out.append(Finding("warning", "hmac_secret",
-                               f"the hmac secret has {len(p.hmac_secret)} characters; use at "
-                               f"least {facts.HMAC_SECRET_LENGTH} (regenerate it)"))
+                               f"the hmac secret has {plural(len(p.hmac_secret), 'character')}; "
+                               f"use at least {facts.HMAC_SECRET_LENGTH} (regenerate it)"))
         if not p.signing_key:
             out.append(Finding("error", "signing_key", "there is no signing key yet: "
                                "generate one"))
@@ -388,7 +390,13 @@ def provider_findings(profile: Profile) -> list[Finding]:
             host = urlsplit(p.auth_url).hostname or ""
         except ValueError:
             host = ""
-        if host and (host.replace(".", "").isdigit() or ":" in host):
+        if host and is_loopback(host.rstrip(".")):
+            out.append(Finding("error", "hairpin",
+                               f"Authelia's URL uses {host}, a loopback name: inside LibreChat's "
+                               "container it is the container itself, and extra_hosts "
+                               f"'{host}:host-gateway' breaks name resolution there; turn "
+                               "hairpin off, or use Authelia's public name"))
+        elif host and (host.replace(".", "").isdigit() or ":" in host):
             out.append(Finding("warning", "hairpin", f"Authelia's URL uses the address {host}, "
                                "not a name: extra_hosts cannot redirect it"))
     return out

@@ -9,14 +9,20 @@ in a worker thread and shows each finding as it arrives; the CLI is tui/cli/doct
 
 from __future__ import annotations
 
-from .findings import CODES, SEVERITIES, Finding, has_errors
-from .target import Target, TargetError, target_from_env, target_from_profile
+from .findings import CODES, SEVERITIES, Finding, fixes_in_order, has_errors
+from .target import (
+    Target,
+    TargetError,
+    target_for_profile,
+    target_from_env,
+    target_from_profile,
+)
 
 _FROM_RUNNER = ("DEFAULT_TIMEOUT_S", "run", "run_async", "run_deadline")
 
 __all__ = [
-    "CODES", "SEVERITIES", "Finding", "Target", "TargetError", "has_errors",
-    "target_from_env", "target_from_profile", *_FROM_RUNNER,
+    "CODES", "SEVERITIES", "Finding", "Target", "TargetError", "fixes_in_order", "has_errors",
+    "target_for_profile", "target_from_env", "target_from_profile", *_FROM_RUNNER,
 ]
 
 

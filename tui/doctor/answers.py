@@ -134,12 +134,13 @@ def _unplaced(who, what) -> Finding:
 
 
 def classify_token(status: int, body, retry_after: str, *, client_known, method: str,
-                   show=shown) -> Finding:
+                   show=shown, whose: str = "from the profile") -> Finding:
     """The verdict on one token request with a made-up code and the real credentials.
 
     `body`: the parsed JSON, an object whose error fields are strings (the caller checks
     the shape), or None. client_known: True when the authorization probe found the client,
-    False when it found it unknown, None when it could not tell.
+    False when it found it unknown, None when it could not tell. `whose`: where the client ID
+    and secret came from ("from the profile", or "from /path/.env (LibreChat's own)").
     """
     error = body.get("error", "") if isinstance(body, dict) else ""
     text = " ".join(str(body.get(k, "")) for k in ("error_description", "error_hint")
@@ -154,7 +155,7 @@ def classify_token(status: int, body, retry_after: str, *, client_known, method:
             "non-200 answer counts: 30 a minute, 100 an hour)")
     if error == "invalid_grant":
         return Finding("token-client-ok", "ok",
-                       f"token endpoint: client ID, secret and {method} accepted "
+                       f"token endpoint: client ID and secret {whose} accepted with {method} "
                        "(invalid_grant for the made-up code)", "")
     if error == "invalid_client" and ("does not allow this method" in text
                                       or "token_endpoint_auth_method" in text):
@@ -177,7 +178,8 @@ def classify_token(status: int, body, retry_after: str, *, client_known, method:
                                           "the same)"
         return Finding(
             "token-secret-rejected", "error",
-            f"token endpoint: the client secret does not match the client's digest{unknown}",
+            f"token endpoint: the client secret {whose} was refused: it does not match the "
+            f"client's digest{unknown}",
             "hash the secret in OPENID_CLIENT_SECRET again ('authelia crypto hash generate' or "
             "'librechat-authelia hash') and put the digest in the client's client_secret; or "
             "copy the secret that belongs to the digest into OPENID_CLIENT_SECRET")
@@ -203,6 +205,7 @@ def classify_clock(date_header: str, local_epoch: float) -> Finding | None:
             "failed validation')",
             "synchronise both hosts' clocks (NTP: systemd-timesyncd or chrony), including "
             "the machine running LibreChat")
+    seconds = round(skew)  # never "-0 s" for a skew under half a second
     return Finding("clock-ok", "ok",
                    f"Authelia's clock is within {CLOCK_TOLERANCE_S} s of this machine's "
-                   f"({skew:+.0f} s)", "")
+                   f"({f'{seconds:+d}' if seconds else '0'} s)", "")

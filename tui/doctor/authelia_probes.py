@@ -21,6 +21,7 @@ from .base import (
     is_loopback,
     token_refusal,
 )
+from .env_checks import not_checked_finding, secret_source
 from .findings import Finding
 from .replies import (
     NOT_JSON,
@@ -334,6 +335,12 @@ class AutheliaProbes:
             redirect_uri=redirect_uri, scopes=scopes, who=who, show=self.show)
 
     async def _token(self, client, document, authorize) -> None:
+        token = await self._token_request(client, document, authorize)
+        if token is not None or getattr(self.target, "env_note", ""):
+            self.emit(not_checked_finding(self.target, token))
+
+    async def _token_request(self, client, document, authorize) -> Finding | None:
+        """The token probe; its finding, or None when no request was answered."""
         if not self.token_probe:
             self.emit(Finding("token-probe-skipped", "info",
                               "no token request sent (--no-token-probe): the client secret "
@@ -346,9 +353,9 @@ class AutheliaProbes:
             self.emit(Finding("token-probe-skipped", "warning",
                               f"no token request sent: {refusal}; the client secret is not "
                               "checked", ""))
-            return
+            return None
         if self.token_requests:
-            return  # never more than one per run: each failure counts towards the rate limit
+            return None  # never more than one per run: each failure counts towards the rate limit
         self.token_requests += 1
         target = self.target
         data = {"grant_type": "authorization_code",
@@ -364,9 +371,10 @@ class AutheliaProbes:
         try:
             response = await self._request(client, "POST", endpoint, data=data, headers=headers)
         except HTTP_ERRORS as error:
-            self.emit(self.failed(error, "token-unexpected", "token endpoint",
-                                  "check that the proxy passes /api/oidc/token to Authelia"))
-            return
+            finding = self.failed(error, "token-unexpected", "token endpoint",
+                                  "check that the proxy passes /api/oidc/token to Authelia")
+            self.emit(finding)
+            return finding
         body, problem = read_json(response)
         malformed = problem if problem != NOT_JSON else ""
         if not malformed and body is not None:
@@ -377,12 +385,13 @@ class AutheliaProbes:
                 name, what = next(iter(wrong.items()))
                 malformed = f"JSON whose {name} is {what}, not a string"
         if malformed and response.status_code != 429:
-            self.emit(Finding("token-response-malformed", "error",
+            finding = Finding("token-response-malformed", "error",
                               f"token endpoint: answered {response.status_code} with "
                               f"{malformed}",
                               "check what answers at Authelia's token endpoint (a proxy in "
-                              "front of it?) and read Authelia's log"))
-            return
+                              "front of it?) and read Authelia's log")
+            self.emit(finding)
+            return finding
         known = None
         if authorize is not None:
             verdict = await authorize
@@ -391,10 +400,12 @@ class AutheliaProbes:
                 known = True
             elif verdict is not None and verdict.code == "authorize-client-unknown":
                 known = False
-        self.emit(answers.classify_token(response.status_code, None if malformed else body,
+        finding = answers.classify_token(response.status_code, None if malformed else body,
                                          response.headers.get("retry-after", ""),
                                          client_known=known, method=target.auth_method,
-                                         show=self.show))
+                                         show=self.show, whose=secret_source(target))
+        self.emit(finding)
+        return finding
 
     # LibreChat ---------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The doctor's findings: a stable code, a severity, what was seen, and the fix.
 
 The codes are a public interface (scripts read them from `--format json`): extend the
-table, never rename an entry. README.md documents each one.
+table, never rename an entry. docs/doctor.md documents each one.
 """
 
 from __future__ import annotations
@@ -61,6 +61,16 @@ CODES = {
                                "LibreChat knows",
     "env-auth-method-mismatch": "the .env's OPENID_TOKEN_ENDPOINT_AUTH_METHOD differs from the "
                                 "profile's client",
+    # Whose client ID and secret the token request sent (tui/doctor/env_checks.py).
+    "env-client-id-differs": "the .env's OPENID_CLIENT_ID is not the profile's client ID (the "
+                             ".env's is checked)",
+    "env-secret-differs": "the .env's OPENID_CLIENT_SECRET is not the profile's client secret "
+                          "(the .env's is checked)",
+    "env-not-checked": "LibreChat's own .env was not checked (or not all of it): the profile's "
+                       "client ID or secret was sent",
+    # The doctor's own view of LibreChat's certificate.
+    "librechat-tls-untrusted": "LibreChat's certificate is not accepted by this check (no "
+                               "--ca-file for a private CA, expired, or another name)",
 }
 
 
@@ -75,6 +85,14 @@ class Finding(namedtuple("Finding", "code severity message fix")):
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity, "message": self.message,
                 "fix": self.fix}
+
+
+def fixes_in_order(findings) -> list[Finding]:
+    """The findings that have a fix, errors first, then warnings, then info (each in the
+    order they came): the order a fix list is read in."""
+    rank = {severity: index for index, severity in enumerate(SEVERITIES)}
+    return sorted((f for f in findings if f.fix and f.severity != "ok"),
+                  key=lambda f: rank.get(f.severity, len(rank)))
 
 
 def has_errors(findings) -> bool:

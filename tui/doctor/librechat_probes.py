@@ -4,13 +4,14 @@ request, sent to Authelia with prompt=none: the deployed pair, not only the prof
 from __future__ import annotations
 
 import asyncio
+import ssl
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from . import tlsprobe
 from .answers import origin, strip_query
-from .base import HTTP_ERRORS, query_params
+from .base import HTTP_ERRORS, is_loopback, query_params
 from .findings import Finding
 from .replies import NOT_JSON, STRING, ResponseTooLarge, kind_of, read_json, url_problem
 
@@ -34,6 +35,10 @@ class LibreChatProbes:
 
     def _check_config(self, app, response) -> bool:
         url = self.show(app + "/api/config")
+        refused = certificate_error(response)
+        if refused is not None:  # LibreChat answered; this check did not accept its certificate
+            self.emit(self._certificate_finding(app, refused))
+            return False
         if isinstance(response, BaseException):
             self.emit(self.failed(response, "librechat-unreachable", url,
                                   "check that LibreChat runs and that DOMAIN_SERVER is its "
@@ -146,38 +151,110 @@ class LibreChatProbes:
                                                                               "").split()),
             "LibreChat's own"))
 
+    def _certificate_finding(self, app, error: ssl.SSLCertVerificationError) -> Finding:
+        where = self.show(app)
+        detail = self.show(error.verify_message or error.reason or "certificate refused")
+        code = error.verify_code
+        if code in tlsprobe.EXPIRED:
+            return Finding("librechat-tls-untrusted", "error",
+                           f"{where}: LibreChat's certificate has expired or is not valid yet "
+                           f"({detail}): browsers refuse it too",
+                           "renew LibreChat's certificate (check the proxy's ACME client), and "
+                           "this machine's clock")
+        if code in tlsprobe.NAME_MISMATCH:
+            return Finding("librechat-tls-untrusted", "error",
+                           f"{where}: LibreChat's certificate is not valid for this name "
+                           f"({detail}): browsers refuse it too",
+                           "issue the certificate for LibreChat's public host name (the one in "
+                           "DOMAIN_SERVER)")
+        if not self.target.ca_file:
+            return Finding("librechat-tls-untrusted", "error",
+                           f"{where}: this check does not trust LibreChat's certificate "
+                           f"({detail}): LibreChat was not checked", tlsprobe.NO_CA_FILE_FIX)
+        return Finding("librechat-tls-untrusted", "error",
+                       f"{where}: neither the CA file nor the system store trusts LibreChat's "
+                       f"certificate ({detail}): LibreChat was not checked",
+                       "pass a --ca-file that holds the CA of LibreChat's certificate too (one "
+                       "PEM file may hold several CAs), then run again")
+
     async def _strategy_failed(self, url, response) -> None:
         text = response.text[:2000] if response.status_code >= 400 else ""
         seen = "Unknown authentication strategy \"openid\"" if "Unknown authentication" in text \
             else f"answered {response.status_code} without a redirect"
         await self._wait_discovery()
-        await self._wait(self.tls_done)  # the likely cause depends on the TLS verdict
-        likely = self._likely_inside_cause()
+        await self._wait(self.tls_done)  # the likely causes depend on the TLS verdict
+        causes = self._likely_inside_causes()
+        listed = " ".join(f"({n}) {cause}" for n, cause in enumerate(causes, 1))
+        heading = "Likely cause:" if len(causes) == 1 else "Likely causes, most likely first:"
         discovery = self.show(self.target.discovery_url)
         self.emit(Finding(
             "librechat-strategy-failed", "error",
-            f"{url} {seen}: LibreChat's own discovery failed when it started. {likely}",
+            f"{url} {seen}: LibreChat's own discovery failed when it started. {heading} "
+            f"{listed} LibreChat's log at start names which.",
             "test from inside LibreChat's container: docker compose exec api node -e "
             f"\"fetch('{discovery}').then(r=>console.log(r.status),e=>console.log(e.cause||e))\""
             "; fix what it shows, then restart LibreChat (it runs discovery only at start)"))
 
-    def _likely_inside_cause(self) -> str:
+    def _likely_inside_causes(self) -> list[str]:
+        """Every cause that fits what the other probes saw, the most likely first, each with
+        the line LibreChat's log shows for it."""
         tls, state = self.tls, self.issuer_state
         issuer = urlsplit(self.target.issuer)
+        host = issuer.hostname or ""
+        shown_host = self.show(host)
+        started_early = (
+            "Authelia was not reachable when LibreChat started (the log shows ECONNREFUSED "
+            "or a timeout; e.g. both started together, or Authelia restarted since): restart "
+            "LibreChat now that Authelia answers.")
+        untrusted_ca = (
+            f"LibreChat's container does not trust Authelia's CA (the log shows "
+            f"{tls.node_code if tls is not None else ''}): put the CA in NODE_EXTRA_CA_CERTS "
+            "in the api service's environment (not .env), then recreate the container.")
+        loopback = (
+            f"OPENID_ISSUER names {shown_host}, a loopback name: inside LibreChat's container "
+            "that is the container itself, not Authelia (the log shows ECONNREFUSED): set "
+            "OPENID_ISSUER to Authelia's public name.")
+        causes = []
         if issuer.scheme == "http":
-            return ("Likely cause: OPENID_ISSUER is http://, which openid-client 6 (LibreChat "
-                    "0.7.9 and newer) refuses.")
+            causes.append("OPENID_ISSUER is http://, which openid-client 6 (LibreChat 0.7.9 "
+                          "and newer) refuses.")
+            if is_loopback(host):
+                causes.append(loopback)
+            return causes
         if state == "dns":
-            return "Likely cause: Authelia's name does not resolve (not even here)."
-        if tls is not None and tls.state in (tlsprobe.CA_FILE_ONLY, tlsprobe.UNTRUSTED) \
-                and tls.node_code:
-            return (f"Likely cause: Authelia's certificate is not trusted by Node "
-                    f"({tls.node_code}): the CA is not in NODE_EXTRA_CA_CERTS in the "
-                    "container's environment.")
+            return [f"Authelia's name {shown_host} does not resolve (not even here; the log "
+                    "shows ENOTFOUND): add the DNS record, then restart LibreChat."]
+        not_trusted = tls is not None and tls.node_code and tls.state in (
+            tlsprobe.CA_FILE_ONLY, tlsprobe.UNTRUSTED)
         if state in ("connect", "tls", "discovery"):
-            return "Likely cause: Authelia's discovery fails from here too (see above)."
-        return ("Discovery works from here, so likely the container cannot reach Authelia's "
-                "public name: Docker hairpin NAT or split DNS (usual fix: extra_hosts: "
-                f"[\"{self.show(issuer.hostname)}:host-gateway\"] in a compose override).")
+            if not_trusted:
+                causes.append(untrusted_ca)
+            causes.append("Authelia's discovery fails from here too (see above): fix that, "
+                          "then restart LibreChat.")
+            return causes
+        # Discovery works from here. A restart is the cheapest test, so it comes before the
+        # CA; a loopback issuer is wrong in any container, so it comes first.
+        if is_loopback(host):
+            causes.append(loopback)
+        causes.append(started_early)
+        if not_trusted:
+            causes.append(untrusted_ca)
+        if is_loopback(host):  # no extra_hosts entry can send a loopback name elsewhere
+            return causes
+        causes.append(
+            "the container cannot reach Authelia's public name (the log shows ENOTFOUND, "
+            "ETIMEDOUT or ECONNREFUSED at every start): Docker hairpin NAT or split DNS (usual "
+            f"fix: extra_hosts: [\"{shown_host}:host-gateway\"] in a compose override).")
+        return causes
 
 
+def certificate_error(error) -> ssl.SSLCertVerificationError | None:
+    """The certificate verification error behind a failed request, if that is why it failed
+    (httpx wraps it in a ConnectError)."""
+    seen = 0
+    while isinstance(error, BaseException) and seen < 8:
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return error
+        error = error.__cause__ or error.__context__
+        seen += 1
+    return None

@@ -47,9 +47,10 @@ async def run_async(target, *, timeout: float = DEFAULT_TIMEOUT_S, token_probe: 
                resolver=resolver)
     if findings is not None:
         run.findings = findings
-    from .env_checks import auth_method_findings
+    from .env_checks import auth_method_findings, credential_findings
 
-    for finding in auth_method_findings(target):  # the .env's own mistakes, before any request
+    # The .env's own mistakes, and whose secret is sent, before any request.
+    for finding in (*auth_method_findings(target), *credential_findings(target)):
         run.emit(finding)
     context = tlsprobe.verify_context(target.ca_file)
     limits = httpx.Timeout(timeout)

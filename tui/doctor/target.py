@@ -6,6 +6,7 @@ From a profile, or from the variables of LibreChat's .env (then read as LibreCha
 from __future__ import annotations
 
 from collections import namedtuple
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..core import facts
@@ -22,9 +23,15 @@ class TargetError(InputError):
 
 # env_auth_method: the .env's OPENID_TOKEN_ENDPOINT_AUTH_METHOD ("" unset; None: no .env);
 # client_auth_method: the profile's client method ("" without a profile). See env_checks.py.
+# env_file: where the credentials came from: None for the profile alone (LibreChat's own .env
+# not checked), else the .env's path as shown ("" when only its variables were given);
+# env_missing: OPENID_CLIENT_ID / OPENID_CLIENT_SECRET the .env does not set (the profile's
+# were used); env_differs: those the .env sets to another value than the profile's;
+# env_note: why a remembered .env was not used (it could not be read).
 _Target = namedtuple("_Target", "app_url issuer client_id client_secret scopes redirect_uri "
-                                "auth_method ca_file env_auth_method client_auth_method",
-                     defaults=(None, ""))
+                                "auth_method ca_file env_auth_method client_auth_method "
+                                "env_file env_missing env_differs env_note",
+                     defaults=(None, "", None, (), (), ""))
 
 
 class Target(_Target):
@@ -116,8 +123,10 @@ _DEFAULT_DOMAIN_SERVER = "http://localhost:3080"
 _ENV_AUTH_METHOD = "OPENID_TOKEN_ENDPOINT_AUTH_METHOD"
 
 
-def target_from_env(values: dict[str, str], *, base=None, ca_file: str = "") -> Target:
+def target_from_env(values: dict[str, str], *, base=None, ca_file: str = "",
+                    env_file: str = "") -> Target:
     """A target from .env variables; `base` (a profile) supplies what .env does not say.
+    `env_file` is the .env's path, for the findings to name it.
 
     The auth method: OPENID_TOKEN_ENDPOINT_AUTH_METHOD when set (LibreChat's development
     branch), else the profile's LibreChat version's, else openid-client 6's
@@ -140,15 +149,78 @@ def target_from_env(values: dict[str, str], *, base=None, ca_file: str = "") -> 
     if not method:
         method = base.token_endpoint_auth_method() if base is not None \
             else facts.token_endpoint_auth_method(facts.LIBRECHAT_OPENID_CLIENT_6)
+    credentials = ((facts.ENV_CLIENT_ID, base.client_id if base is not None else ""),
+                   (facts.ENV_CLIENT_SECRET, base.client_secret if base is not None else ""))
+    # Compared here, so that only the names of what differs travel on (never a secret).
+    missing = tuple(key for key, _ in credentials if not get(key))
+    differs = tuple(key for key, profiles in credentials
+                    if base is not None and get(key) and get(key) != profiles)
     target = Target(
         app_url=app_url, issuer=_strip_discovery(issuer),
-        client_id=get(facts.ENV_CLIENT_ID, base.client_id if base is not None else ""),
-        client_secret=get(facts.ENV_CLIENT_SECRET,
-                          base.client_secret if base is not None else ""),
+        client_id=get(facts.ENV_CLIENT_ID, credentials[0][1]),
+        client_secret=get(facts.ENV_CLIENT_SECRET, credentials[1][1]),
         scopes=tuple(scope.split()), redirect_uri=app_url + callback,
         auth_method=method, ca_file=ca_file, env_auth_method=get(_ENV_AUTH_METHOD),
         client_auth_method=base.token_endpoint_auth_method() if base is not None else "",
+        env_file=shown_path(env_file) if env_file else "", env_missing=missing,
+        env_differs=differs,
     )
     _require_url(facts.ENV_DOMAIN_SERVER, target.app_url)
     _require_url(facts.ENV_ISSUER, target.issuer)
     return target
+
+
+#: The largest .env read (LibreChat's .env.example is about 30 KB).
+MAX_ENV_BYTES = 1024 * 1024
+
+
+def read_env_values(path: str, label: str = "") -> dict[str, str]:
+    """The variables of a .env as LibreChat's dotenv reads them, read through the guard for
+    the user's files: a regular file (a FIFO or device is never opened), at most
+    MAX_ENV_BYTES. TargetError (one line, starting with `label`, default the path) otherwise."""
+    from ..core.files import FileTooLarge, NotRegularFile, read_regular_file
+    from ..userfiles.dotenv import DotEnv, DotEnvError, decode
+
+    where = label or f".env {shown_path(path)}"
+    try:
+        data = read_regular_file(path, limit=MAX_ENV_BYTES)
+        return DotEnv(decode(data, shown_path(path)), path).values
+    except NotRegularFile as error:
+        raise TargetError(f"{where}: is {error.kind}, not a regular file (not read)") from None
+    except FileTooLarge:
+        raise TargetError(f"{where}: larger than {MAX_ENV_BYTES // (1024 * 1024)} MB, not a "
+                          "LibreChat .env") from None
+    except DotEnvError as error:
+        raise TargetError(f"{where}: {error}") from None
+    except OSError as error:
+        raise TargetError(f"{where}: {shown(error.strerror or error)}") from None
+
+
+def target_for_profile(profile, ca_file: str = "", env_path: str | None = None) -> Target:
+    """What LibreChat really uses, as far as the doctor knows it.
+
+    With a .env (`env_path`, else the profile's remembered `env_path`), its URLs, client ID
+    and secret, filled in from the profile where it is silent (target_from_env): the doctor
+    then checks the secret LibreChat sends, and says where it differs from the profile's.
+    Without one, the profile's (target_from_profile), and the run says that LibreChat's own
+    .env was not checked. A remembered .env that cannot be used is not bad input: the profile
+    is checked and `env_note` says why the .env was not; an `env_path` given here is
+    (TargetError)."""
+    path = env_path if env_path is not None else (getattr(profile, "env_path", "") or "")
+    if not path:
+        return target_from_profile(profile, ca_file)
+    try:
+        label = f".env {shown_path(path)}" if env_path is not None \
+            else f"the profile's .env {shown_path(path)}"
+        return target_from_env(read_env_values(str(Path(path).expanduser()), label),
+                               base=profile, ca_file=ca_file or _profile_ca(profile),
+                               env_file=path)
+    except TargetError as error:
+        if env_path is not None:
+            raise
+        note = str(error)
+    return target_from_profile(profile, ca_file)._replace(env_note=note)
+
+
+def _profile_ca(profile) -> str:
+    return getattr(profile, "ca_file", "") or ""

@@ -25,8 +25,8 @@ _NODE_CODES = {
     21: "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
 }
 _ISSUER_NOT_LOCAL = 20
-_EXPIRED = {9, 10}
-_NAME_MISMATCH = {62, 64}  # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
+EXPIRED = {9, 10}
+NAME_MISMATCH = {62, 64}  # X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH
 _MISSING_ISSUER = 21
 
 # What the runner needs to know beyond the finding, for librechat-strategy-failed.
@@ -38,6 +38,12 @@ _NODE_EXTRA_CA_FIX = (
     "ca.pem in the api service's environment (a compose override with the file mounted; in "
     ".env it does nothing, Node reads it only at start), then recreate the container; or use "
     "a certificate from a public CA"
+)
+#: What to do when this check (not LibreChat) lacks the CA: the doctor cannot tell a private
+#: CA from a wrong certificate, so it prescribes nothing for LibreChat's container.
+NO_CA_FILE_FIX = (
+    "pass --ca-file PATH with the CA certificate that issued it (or set the profile's CA "
+    "file; one PEM file may hold several CAs), then run again"
 )
 _FULL_CHAIN_FIX = (
     "the server does not send the intermediate certificate: configure the reverse proxy in "
@@ -168,14 +174,14 @@ def _verdict(where: str, error: ssl.SSLCertVerificationError, had_ca_file: bool,
     node = node_code(code, chain_length)
     leaf_only = node == _NODE_CODES[_MISSING_ISSUER]
     detail = error.verify_message or str(error)
-    if code in _EXPIRED:
+    if code in EXPIRED:
         state = "has expired" if node == "CERT_HAS_EXPIRED" else "is not valid yet"
         return TlsOutcome(UNTRUSTED, Finding(
             "tls-expired", "error",
             f"{where}: the certificate {state} (LibreChat meets {node})",
             "renew the certificate (check the proxy's ACME client), and this machine's "
             "clock"), node)
-    if code in _NAME_MISMATCH:
+    if code in NAME_MISMATCH:
         return TlsOutcome(UNTRUSTED, Finding(
             "tls-name-mismatch", "error",
             f"{where}: the certificate is not valid for this name ({detail}; LibreChat meets "
@@ -188,17 +194,21 @@ def _verdict(where: str, error: ssl.SSLCertVerificationError, had_ca_file: bool,
             f"{where}: the server sends no certificate that links its certificate to the "
             f"CA, even with the CA file: LibreChat meets {node}",
             _FULL_CHAIN_FIX), node)
-    if node:
-        fix = _NODE_EXTRA_CA_FIX
-        if leaf_only:
-            fix += "; if the CA is public, " + _FULL_CHAIN_FIX
-        if had_ca_file:
-            fix = ("the CA file (--ca-file or the profile's ca_file) did not issue this "
-                   "chain: use the right CA file; then " + fix)
+    if node and not had_ca_file:
+        fix = NO_CA_FILE_FIX + ("; if the CA is public, " + _FULL_CHAIN_FIX if leaf_only else
+                                "; if it should come from a public CA, the proxy serves "
+                                "another certificate")
+        return TlsOutcome(UNTRUSTED, Finding(
+            "tls-untrusted", "error",
+            f"{where}: this check does not trust the certificate ({detail}; Node without its "
+            f"CA meets {node}): nothing behind it was checked", fix), node)
+    if node:  # with a CA file (leaf-only was named above): not the CA that issued it
         return TlsOutcome(UNTRUSTED, Finding(
             "tls-untrusted", "error",
             f"{where}: certificate not trusted ({detail}): LibreChat meets {node} and logs "
-            "'fetch failed'", fix), node)
+            "'fetch failed'",
+            "the CA file (--ca-file or the profile's ca_file) did not issue this chain: use "
+            "the right CA file; then " + _NODE_EXTRA_CA_FIX), node)
     return TlsOutcome(UNTRUSTED, Finding(
         "tls-untrusted", "error", f"{where}: certificate not accepted ({detail})",
         "serve a certificate from a CA LibreChat trusts, valid for this name"), node)

@@ -1,7 +1,7 @@
 """Audit an existing setup: Authelia's configuration.yml against LibreChat's .env.
 
-Each finding has a stable `code` (the table in CODES, documented in the README: extend,
-never rename), a `severity`, `where` (`file:line` when known), a `message` and a `fix`.
+Each finding has a stable `code` (the table in CODES, documented in docs/audit-codes.md:
+extend, never rename), a `severity`, `where` (`file:line` when known), a `message` and a `fix`.
 No finding ever carries a secret's value: messages name keys and lines instead.
 
 The one slow check, whether the client's digest verifies OPENID_CLIENT_SECRET, runs at
@@ -19,9 +19,11 @@ from ..core import digest, facts
 from ..core.hosts import is_loopback
 from ..core.shown import shown, shown_path
 from ..core.versions import Version, VersionError
+from ..core.words import plural
 from .authelia_config import CLIENTS, OIDC, AutheliaConfig
 from .compose import Compose, EnvSetting
 from .dotenv import DotEnv
+from .file_checks import check_files
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -31,7 +33,7 @@ if TYPE_CHECKING:
 
 SEVERITIES = ("error", "warning", "info")
 
-# code -> (usual severity, when it is reported). The README's table is built from this.
+# code -> (usual severity, when it is reported). docs/audit-codes.md's table follows this.
 CODES: dict[str, tuple[str, str]] = {
     "authelia-unreadable": ("error", "a configuration file does not parse (with the line)"),
     "env-unreadable": ("error", "the .env is not text, or a line dotenv ignores (warning)"),
@@ -127,7 +129,7 @@ PROFILE_FIELD: dict[str, str] = {
     "domain-trailing-slash": "app_url",
     "session-secret-reused": "session_secret",
     "librechat-version-assumed": "librechat_version",
-    # The provider's fields (issue 9).
+    # The provider's fields (hmac_secret, jwks).
     "hmac-secret-missing": "hmac_secret",
     "jwks-missing": "signing_key",
     "jwks-no-rs256": "signing_key",
@@ -296,7 +298,7 @@ class AuditRun:
             if entry.truncated:
                 self.add("env-value-truncated", env.where(entry.line),
                          f"{entry.key}'s value is cut at '#': dotenv reads only "
-                         f"{len(entry.value)} characters of it",
+                         f"{plural(len(entry.value), 'character')} of it",
                          f"quote the value: {entry.key}='...'")
         # Through a Compose `env_file: .env` the variable is in the container's environment
         # at start, where Node does read it.
@@ -901,6 +903,7 @@ def audit(config: AutheliaConfig | None, env: DotEnv | None, compose: Compose | 
     run = AuditRun(config, env, compose, librechat, verify)
     run.findings[:0] = extra or []
     run.run()
+    check_files(run)  # what each file is, Compose's services, Authelia's schema
     findings = sorted(run.findings, key=lambda f: _ORDER[f.severity])
     return AuditResult(findings, run.digest_seconds, run.verifications)
 
@@ -910,7 +913,7 @@ def render_text(findings: list[Finding]) -> str:
         return "no problems found\n"
     counts = {s: sum(f.severity == s for f in findings) for s in SEVERITIES}
     body = "\n".join(str(f) for f in findings)
-    summary = ", ".join(f"{n} {s}{'s' if n != 1 and s != 'info' else ''}"
+    summary = ", ".join(plural(n, s, "info" if s == "info" else None)
                         for s, n in counts.items())
     return f"{body}\n{summary}\n"
 

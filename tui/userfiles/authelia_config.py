@@ -17,7 +17,7 @@ from pathlib import Path
 from ..core.inputerror import InputError
 from ..core.shown import shown_path
 from .guard import YAML_LIMIT, InputPathError, input_path, megabytes, read_user_file
-from .yamldoc import MISSING, YamlDoc, YamlDocError, is_template_token
+from .yamldoc import MISSING, YamlDoc, YamlDocError, is_template_token, plain
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -141,7 +141,10 @@ class AutheliaConfig:
         for doc in docs:
             root = doc.root if doc.root is not None else {}
             data = _merge(data, root) if isinstance(root, dict) else root
-        self.data = data
+        # Plain Python values only (no ruamel types: an anchored "two_factor", a `&p true`
+        # read as 1): what the checks compare, the importer copies into a profile, findings
+        # quote and YAML output writes. Positions stay with each file's YamlDoc.
+        self.data = plain(data)
 
     def __repr__(self) -> str:
         return f"AutheliaConfig({[d.path for d in self.docs]!r})"

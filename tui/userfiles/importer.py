@@ -193,7 +193,7 @@ def _client_values(config: AutheliaConfig, client: dict, values: dict, notes: li
 def _provider_values(config: AutheliaConfig, values: dict, notes: list,
                      client: dict | None = None, compose: Compose | None = None,
                      env_value=None) -> None:
-    """The provider settings (issue 9).
+    """The provider settings (hmac_secret, signing key, admin group, consent, CA, hairpin).
 
     provider "new" (the profile holds hmac_secret and the key) only when both are written
     in the file; from a template or the environment they stay Authelia's: "existing".

@@ -417,21 +417,55 @@ def is_template_token(value: Any) -> bool:
     return isinstance(value, str) and bool(_TOKEN.search(value))
 
 
-def plain(value: Any) -> Any:
-    """ruamel's commented containers and scalar strings as plain Python data."""
+def plain(value: Any, _memo: dict | None = None) -> Any:
+    """Any value read by ruamel.yaml as plain Python data: str, int, bool, float, None, list
+    and dict only.
+
+    ruamel's round-trip types stay behind: commented containers, scalar strings (an
+    anchored or quoted "two_factor"), anchored booleans (ScalarBoolean is an int: `&p
+    true` must stay True, not 1), anchored numbers, custom-tagged scalars (their text),
+    sets (their members, as a list), dates and timestamps (their ISO text). Merge keys
+    (`<<: *base`) are already expanded by ruamel. A collection that aliases share is
+    converted once (`_memo`), so the work stays linear in the file.
+    """
+    import datetime
+    from collections.abc import Set
+
+    memo: dict = {} if _memo is None else _memo
+    if isinstance(value, (dict, list, Set)):
+        known = memo.get(id(value))
+        if known is not None:
+            return known
     if isinstance(value, dict):
-        return {plain(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
+        out: dict = {}
+        memo[id(value)] = out
+        for k, v in value.items():
+            key = str(k) if isinstance(k, (list, dict, tuple, Set)) else plain(k, memo)
+            out[key] = plain(v, memo)
+        return out
+    if isinstance(value, (list, Set)):
+        items: list = []
+        memo[id(value)] = items
+        items.extend(plain(v, memo) for v in value)
+        return items
+    if isinstance(value, tuple):
+        return [plain(v, memo) for v in value]
     if isinstance(value, str):
         return str(value)
-    if isinstance(value, bool):
+    if isinstance(value, bool) or type(value).__name__ == "ScalarBoolean":
         return bool(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
         return float(value)
-    return value
+    if value is None:
+        return None
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    inner = getattr(value, "value", None)  # TaggedScalar: `!custom text`
+    if isinstance(inner, str):
+        return str(inner)
+    return str(value)
 
 
 def _anchors(value: Any) -> list[str]:
@@ -539,6 +573,8 @@ class Editor:
             raise YamlEditError(f"{self.doc.path}:{line}: a one-line {{...}} mapping: change "
                                 f"{key} by hand")
         own = hasattr(mapping, "lc") and key in mapping.lc.data
+        if not own and key in mapping and plain(mapping[key]) == value:
+            return False  # from a merge key (<<: *base) and already right
         if own:
             current = mapping[key]
             if plain(current) == value:

@@ -1,0 +1,117 @@
+"""The corpus: files in the shapes self-hosters keep, each with the exact audit codes.
+
+Every file in tests/data/userfiles/corpus/ was written for these tests (fake secrets only)
+and starts with a comment naming the shape it stands for. To add one: write the file, add a
+row to CASES with the codes the audit must report (the exact set), and `complete=True` when
+the files hold a whole working setup (then import, render env, render authelia and apply
+--dry-run must all succeed on them too).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.corpus_helpers import CORPUS, import_render_apply
+from tui.userfiles.audit import audit
+from tui.userfiles.sources import read_sources
+
+# The .env most rows share: LibreChat at chat.home.example.net, Authelia at
+# auth.home.example.net, the client ID of every corpus configuration.
+HOME_ENV = "librechat-home.env"
+
+
+@dataclass(frozen=True)
+class Case:
+    config: str | tuple[str, ...]  # one file, or several in Authelia's order
+    codes: frozenset[str]  # exactly the codes the audit reports
+    env: str = HOME_ENV
+    compose: str | None = None
+    complete: bool = False  # a whole setup: import + render + apply --dry-run succeed
+    librechat: str | None = "0.8.7"  # None: from the Compose file's image tag
+
+    @property
+    def id(self) -> str:
+        configs = (self.config,) if isinstance(self.config, str) else self.config
+        return "+".join([*configs, *([self.compose] if self.compose else [])])
+
+    def paths(self) -> tuple[list, object, object]:
+        configs = (self.config,) if isinstance(self.config, str) else self.config
+        return ([CORPUS / c for c in configs], CORPUS / self.env,
+                CORPUS / self.compose if self.compose else None)
+
+
+def codes(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+TEMPLATED = "value-not-checkable"  # hmac_secret and the jwks key come from templates
+
+CASES = [
+    # Hand-kept files that work: nothing but what cannot be checked.
+    Case("homelab-anchors.yml", codes(TEMPLATED), env="homelab-anchors.env", complete=True),
+    Case("config-templated.yml", codes(TEMPLATED), complete=True),
+    # Files that are not an Authelia configuration say what they are.
+    Case("helm-values.yaml", codes("authelia-file-kind")),
+    Case("client-list.yml", codes("authelia-file-kind")),
+    Case("clients-at-top.yml", codes("authelia-file-kind")),
+    Case("docs-page.md", codes("authelia-file-kind")),
+    Case("oidc-commented-out.yml", codes("oidc-missing")),
+    # Authelia's own validation of the OIDC section.
+    # (apply refuses to edit a client under its pre-4.38 names: not "complete")
+    Case("pre-4.38-names.yml", codes("oidc-key-deprecated", "issuer-private-key-deprecated",
+                                     TEMPLATED)),
+    Case("unknown-keys.yml", codes("oidc-key-unknown", "oidc-key-wrong-type",
+                                   "oidc-key-not-pem", "issuer-private-key-deprecated",
+                                   TEMPLATED)),
+    # Compose files: services found by what they run.
+    Case("config-templated.yml", codes(TEMPLATED, "compose-overrides-env"),
+         compose="compose-renamed-services.yml", complete=True),
+    Case("config-templated.yml", codes(TEMPLATED, "compose-librechat-not-found",
+                                       "template-filter-not-checked"),
+         compose="compose-no-librechat.yml", complete=True),
+    Case("config-templated.yml", codes(TEMPLATED, "compose-overrides-env",
+                                       "template-filter-off"),
+         compose="compose-variable-image.yml"),
+    Case("config-templated.yml", codes(TEMPLATED), compose="compose-filter-in-env-file.yml",
+         complete=True, librechat=None),
+]
+
+
+def _audit(case: Case):
+    configs, env, compose = case.paths()
+    sources = read_sources(configs, env, compose)
+    return audit(sources.config, sources.env, sources.compose, librechat=case.librechat,
+                 extra=sources.findings).findings
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_the_audit_reports_exactly_the_expected_codes(case):
+    findings = _audit(case)
+    assert {f.code for f in findings} == case.codes, "\n".join(map(str, findings))
+    for finding in findings:
+        assert finding.where, finding  # every finding names its file (and line when known)
+
+
+COMPLETE = [c for c in CASES if c.complete]
+
+
+@pytest.mark.parametrize("case", COMPLETE, ids=[c.id for c in COMPLETE])
+def test_a_complete_setup_imports_renders_and_applies(case, capsys):
+    configs, env, compose = case.paths()
+    import_render_apply(capsys, configs, env, compose, librechat=case.librechat or "0.8.7")
+
+
+def test_every_corpus_file_is_in_the_table_and_names_its_shape():
+    used = set()
+    for case in CASES:
+        configs, env, compose = case.paths()
+        used |= {p.name for p in [*configs, env, *([compose] if compose else [])]}
+    files = {p.name for p in CORPUS.iterdir() if p.is_file()}
+    env_files = {"authelia-filters.env"}  # read through a Compose file's env_file:
+    assert files - used - env_files == set()
+    assert len(files) >= 10
+    for name in sorted(files):
+        first = (CORPUS / name).read_text().splitlines()[0]
+        assert first.startswith(("# shape: ", "<!-- shape: ")), name

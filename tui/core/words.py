@@ -1,0 +1,9 @@
+"""Words for counts: "1 error", "2 errors", "0 warnings" (never "error(s)")."""
+
+from __future__ import annotations
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`count` and `word`, the plural when count is not 1; `many` for an irregular plural
+    ("info" stays "info")."""
+    return f"{count} {word if count == 1 else (many if many is not None else word + 's')}"
