@@ -343,9 +343,9 @@ def test_list_without_profiles_says_so():
 def test_every_commands_help_lists_choices_defaults_and_an_example():
     import argparse
 
-    from tui.cli import _build_parser
+    from tui.cli.main import build_parser
 
-    parser = _build_parser()
+    parser = build_parser()
     subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     assert set(subparsers.choices) >= {"new", "list", "render", "check", "hash", "verify",
                                        "rand", "tick"}
@@ -387,7 +387,7 @@ def test_check_prints_a_foreign_host_name_on_a_latin1_terminal():
 
 
 def test_tick_never_undoes_a_change_made_on_disk_after_it_loaded(monkeypatch, capsys):
-    from tui import cli_tick
+    from tui.cli import tick as cli_tick
     from tui.core.store import ProfileChangedOnDisk
 
     ProfileStore().save("home", fake_profile())

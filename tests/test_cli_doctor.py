@@ -130,7 +130,7 @@ def test_the_spinner_shows_only_on_a_terminal_and_clears_its_line():
     import io
     import time
 
-    from tui.cli_doctor import _Spinner
+    from tui.cli.doctor import _Spinner
 
     class Terminal(io.StringIO):
         def isatty(self):
@@ -159,7 +159,7 @@ def test_the_profiles_ca_file_is_the_default(pair, ca_file, capsys):
 def test_a_latin1_terminal_gets_ascii_marks():
     import io
 
-    from tui.cli_doctor import _marks, format_line
+    from tui.cli.doctor import _marks, format_line
     from tui.core.findings import Finding
 
     latin1 = io.TextIOWrapper(io.BytesIO(), encoding="latin-1")

@@ -51,7 +51,7 @@ def test_no_message_outside_the_app_says_s_in_brackets():
 
 
 def test_the_doctor_counts_in_words(capsys, monkeypatch):
-    from tui import cli_doctor
+    from tui.cli import doctor as cli_doctor
     from tui.doctor import Finding
 
     findings = [Finding("tls-ok", "ok", "fine", ""),

@@ -6,6 +6,7 @@ from collections import namedtuple
 
 from . import facts
 from .checks import require_valid
+from .inputerror import InputError
 from .profile import Profile
 from .shown import shown
 
@@ -166,7 +167,7 @@ def progress(profile: Profile) -> tuple[int, int]:
     return (len(ids & set(profile.checklist)), len(ids))
 
 
-class UnknownStep(ValueError):
+class UnknownStep(InputError):
     """A step id that is not one of STEP_IDS; the message lists the valid ones."""
 
     def __init__(self, step_id: str) -> None:

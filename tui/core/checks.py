@@ -15,6 +15,7 @@ from .envfile import env_value_problem
 from .fields import FIELD_LABELS, MULTILINE_FIELDS, PATH_FIELDS, YAML_FIELDS
 from .findings import Finding as _Finding
 from .findings import findings_for, has_errors
+from .inputerror import InputError
 from .provider_checks import provider_findings, verify_key_findings
 from .shown import shown
 from .versions import Version, VersionError
@@ -115,7 +116,7 @@ def Finding(severity: str, field: str, message: str) -> _Finding:  # noqa: N802
     return _Finding(_dashed(field), severity, message, field=field)
 
 
-class ProfileInvalid(ValueError):
+class ProfileInvalid(InputError):
     """The profile has errors: rendering it would produce a configuration that cannot work."""
 
     def __init__(self, findings: list[_Finding]) -> None:

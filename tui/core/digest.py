@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import namedtuple
 from functools import cache
 
+from .inputerror import InputError
+
 DEFAULT_ALGORITHM = "pbkdf2-sha512"
 
 
-class DigestError(ValueError):
+class DigestError(InputError):
     """A bad algorithm name or parameter."""
 
 
@@ -234,7 +236,24 @@ def cost_problem(value: str) -> str | None:
     return None
 
 
-_COST_FORMATS = None
+# (how the digest starts, its pattern, the algorithm and cost parameters a match gives)
+_COST_FORMATS = (
+    ("$pbkdf2-", r"\$pbkdf2-(sha512|sha384|sha256|sha224|sha1)\$(\d{1,12})\$",
+     lambda m: (f"pbkdf2-{m[1]}", {"iterations": int(m[2])})),
+    ("$pbkdf2$", r"\$pbkdf2\$(\d{1,12})\$",
+     lambda m: ("pbkdf2-sha1", {"iterations": int(m[1])})),
+    ("$argon2", r"\$(argon2id|argon2i|argon2d)\$v=19\$m=(\d{1,12}),t=(\d{1,12}),"
+                r"p=(\d{1,6})\$",
+     lambda m: (m[1], {"iterations": int(m[3]), "memory": int(m[2]),
+                       "parallelism": int(m[4])})),  # identify()'s order
+    ("$scrypt$", r"\$scrypt\$ln=(\d{1,4}),r=(\d{1,6}),p=(\d{1,6})\$",
+     lambda m: ("scrypt", {"ln": int(m[1]), "block_size": int(m[2]),
+                           "parallelism": int(m[3])})),
+    ("$2", r"\$2[aby]\$(\d\d)\$", lambda m: ("bcrypt", {"cost": int(m[1])})),
+    (("$5$", "$6$"), r"\$([56])\$rounds=(\d{1,12})\$",
+     lambda m: ({"5": "sha256crypt", "6": "sha512crypt"}[m[1]],
+                {"iterations": int(m[2])})),
+)
 
 
 def _cost_params(digest: str) -> tuple[str, dict[str, int]] | None:
@@ -242,33 +261,16 @@ def _cost_params(digest: str) -> tuple[str, dict[str, int]] | None:
     plain digits; None for anything else (identify() then asks passlib).
 
     The checks run on the app's first screen and on every edit: loading passlib there
-    costs ~30 ms, and the caps need only these numbers.
+    costs ~30 ms, and the caps need only these numbers. Only the pattern of the digest's
+    own format is compiled (re caches it): compiling all of them cost `render env` ~1 ms.
     """
     import re
 
-    global _COST_FORMATS
-    if _COST_FORMATS is None:
-        _COST_FORMATS = [
-            (re.compile(r"\$pbkdf2-(sha512|sha384|sha256|sha224|sha1)\$(\d{1,12})\$"),
-             lambda m: (f"pbkdf2-{m[1]}", {"iterations": int(m[2])})),
-            (re.compile(r"\$pbkdf2\$(\d{1,12})\$"),
-             lambda m: ("pbkdf2-sha1", {"iterations": int(m[1])})),
-            (re.compile(r"\$(argon2id|argon2i|argon2d)\$v=19\$m=(\d{1,12}),t=(\d{1,12}),"
-                        r"p=(\d{1,6})\$"),
-             lambda m: (m[1], {"iterations": int(m[3]), "memory": int(m[2]),
-                               "parallelism": int(m[4])})),  # identify()'s order
-            (re.compile(r"\$scrypt\$ln=(\d{1,4}),r=(\d{1,6}),p=(\d{1,6})\$"),
-             lambda m: ("scrypt", {"ln": int(m[1]), "block_size": int(m[2]),
-                                   "parallelism": int(m[3])})),
-            (re.compile(r"\$2[aby]\$(\d\d)\$"), lambda m: ("bcrypt", {"cost": int(m[1])})),
-            (re.compile(r"\$([56])\$rounds=(\d{1,12})\$"),
-             lambda m: ({"5": "sha256crypt", "6": "sha512crypt"}[m[1]],
-                        {"iterations": int(m[2])})),
-        ]
-    for pattern, read in _COST_FORMATS:
-        match = pattern.match(digest)
-        if match:
-            return read(match)
+    for start, pattern, read in _COST_FORMATS:
+        if digest.startswith(start):
+            match = re.match(pattern, digest)
+            if match:
+                return read(match)
     return None
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from .inputerror import InputError
 from .versions import Version
 
 _SECONDS = {
@@ -36,7 +37,7 @@ MAX_SECONDS = (2**63 - 1) / 1e9
 EXAMPLES = "1 week, 3 days, 12h, 2 weeks and 3 days, or a number of seconds"
 
 
-class DurationError(ValueError):
+class DurationError(InputError):
     pass
 
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import unicodedata
 
+from .inputerror import InputError
 
-class UnrepresentableValue(ValueError):
+
+class UnrepresentableValue(InputError):
     pass
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import urlsplit
 
+from .inputerror import InputError
+
 # RFC 2606 / RFC 6761: reserved for documentation, never a real deployment.
 EXAMPLE_DOMAINS = ("example.com", "example.org", "example.net", "example")
 
@@ -45,7 +47,7 @@ def host_of(url: str) -> str:
     return url[span[0]:span[1]] if span else ""
 
 
-class HostError(ValueError):
+class HostError(InputError):
     """A host name that has no IDNA form."""
 
 

@@ -12,6 +12,7 @@ from collections import namedtuple
 from functools import lru_cache
 
 from . import facts
+from .inputerror import InputError
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -26,7 +27,7 @@ PEM_RE = re.compile(
 )
 
 
-class ProviderError(ValueError):
+class ProviderError(InputError):
     """A request the profile's provider settings cannot serve; the message says why."""
 
 

@@ -7,6 +7,7 @@ from collections import namedtuple
 from . import facts
 from .digest import DEFAULT_ALGORITHM
 from .fields import is_secret_field
+from .inputerror import InputError
 from .versions import Version
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 PROFILE_FORMAT_VERSION = 1
 
 
-class ProfileFormatError(ValueError):
+class ProfileFormatError(InputError):
     """A profile's data has a missing key or a value of the wrong type."""
 
 

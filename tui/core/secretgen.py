@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 from .facts import ALPHANUMERIC, RFC3986_UNRESERVED
+from .inputerror import InputError
 
 CHARSETS = {"rfc3986": RFC3986_UNRESERVED, "alphanumeric": ALPHANUMERIC}
 
@@ -19,11 +20,14 @@ MAX_LENGTH = 4096
 
 
 def random_string(length: int, charset: str = "rfc3986") -> str:
-    """`length` characters drawn uniformly from the named charset with `secrets`."""
+    """`length` characters drawn uniformly from the named charset with `secrets`.
+
+    A length out of range is bad input (`rand --length 0`); an unknown charset is the
+    caller's bug (every caller offers only CHARSETS)."""
     if charset not in CHARSETS:
         raise ValueError(f"unknown charset {charset!r}: use one of {', '.join(CHARSETS)}")
     if not 1 <= length <= MAX_LENGTH:
-        raise ValueError(f"length must be between 1 and {MAX_LENGTH}, not {length}")
+        raise InputError(f"length must be between 1 and {MAX_LENGTH}, not {length}")
     alphabet = CHARSETS[charset]
     return "".join(secrets.choice(alphabet) for _ in range(length))
 

@@ -41,6 +41,7 @@ import yaml
 
 from .fields import is_secret_field
 from .files import FileTooLarge, NotRegularFile, read_regular_file, write_private_file
+from .inputerror import InputError
 from .profile import Profile, ProfileFormatError, profile_from_dict, profile_to_dict
 from .yamlio import dump_yaml, load_yaml
 
@@ -60,7 +61,7 @@ _MAX_PROFILE_BYTES = 1 << 20  # a profile is a few hundred bytes; refuse to read
 LOCK_TIMEOUT = 5.0
 
 
-class StoreError(ValueError):
+class StoreError(InputError):
     """A profile that cannot be found, read, named or written; the message says which."""
 
 
@@ -308,7 +309,10 @@ class ProfileStore:
     # Reading ------------------------------------------------------------------------------
 
     def load(self, name: str) -> Profile:
-        return self.load_with_stamp(name)[0]
+        # Not load_with_stamp(name)[0]: hashing would load hashlib (OpenSSL), a tenth of
+        # `render env`'s start-up, for a stamp nobody asked for.
+        path = self.path(name)
+        return _parse(path, self._read(name, path))
 
     def load_with_stamp(self, name: str) -> tuple[Profile, Stamp]:
         """The profile and the stamp to pass to `save(..., expected=stamp)`."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
+from .inputerror import InputError
 from .shown import shown
 
 _VERSION = re.compile(
@@ -14,7 +15,7 @@ _PRE_RANK = {"alpha": 0, "beta": 1, "rc": 2}
 _RELEASE = 3
 
 
-class VersionError(ValueError):
+class VersionError(InputError):
     pass
 
 

@@ -1,7 +1,7 @@
 """The doctor: checks a running Authelia and LibreChat from outside, without a browser login.
 
 Beside the core, never imports Textual. The app runs `run(target, on_finding=..., cancel=...)`
-in a worker thread and shows each finding as it arrives; the CLI is tui/cli_doctor.py.
+in a worker thread and shows each finding as it arrives; the CLI is tui/cli/doctor.py.
 
 `run`, `run_async`, `run_deadline` and `DEFAULT_TIMEOUT_S` load the runner (and httpx, about
 80 ms) on first use, so importing this package for its codes and targets stays cheap.

@@ -10,13 +10,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from ..core import facts
+from ..core.inputerror import InputError
 from ..core.shown import shown, shown_path
 
 #: The largest CA file read (a bundle of every public CA is about 220 KB).
 MAX_CA_FILE_BYTES = 1024 * 1024
 
 
-class TargetError(ValueError):
+class TargetError(InputError):
     """The target cannot be checked (missing or malformed URL): bad input, exit 2."""
 
 

@@ -39,6 +39,7 @@ from ..core.files import (
     write_all,
 )
 from ..core.findings import Finding
+from ..core.inputerror import InputError
 from ..core.librechat import compose_override, env_values, escape_dollars
 from ..core.profile import Profile
 from ..core.provider import claims_policies, provider_config
@@ -61,7 +62,7 @@ TARGETS = ("authelia", "env", "compose")
 _CLIENTS = ("identity_providers", "oidc", "clients")
 
 
-class ApplyError(ValueError):
+class ApplyError(InputError):
     """Apply refused: the message says why and that nothing was written."""
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..core.inputerror import InputError
 from ..core.shown import shown_path
 from .guard import YAML_LIMIT, InputPathError, input_path, megabytes, read_user_file
 from .yamldoc import MISSING, YamlDoc, YamlDocError, is_template_token, plain
@@ -27,7 +28,7 @@ OIDC = ("identity_providers", "oidc")
 CLIENTS = (*OIDC, "clients")
 
 
-class ConfigInputError(ValueError):
+class ConfigInputError(InputError):
     """A path that is missing or cannot be read: bad input, one line."""
 
 

@@ -23,6 +23,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from ..core.envfile import quote_env_value
+from ..core.inputerror import InputError
 
 # dotenv 16's LINE, with JavaScript's ASCII \w spelled out and a leading byte-order mark
 # counted as the white space it is to JavaScript's \s.
@@ -38,11 +39,11 @@ _NEWLINE = re.compile(r"\r\n|\r|\n")
 HEADER = "# LibreChat login through Authelia (written by librechat-authelia)"
 
 
-class DotEnvError(ValueError):
+class DotEnvError(InputError):
     """The file cannot be read as text; the message names the file and the line."""
 
 
-class DotEnvEditError(ValueError):
+class DotEnvEditError(InputError):
     """An edit dotenv would read differently from what was meant (an unclosed quote)."""
 
 

@@ -11,13 +11,14 @@ import os
 from pathlib import Path
 
 from ..core.files import FileTooLarge, NotRegularFile, read_regular_file
+from ..core.inputerror import InputError
 from ..core.shown import shown, shown_path
 
 ENV_LIMIT = 1 << 20  # 1 MB: LibreChat's .env.example is about 30 KB
 YAML_LIMIT = 16 << 20  # 16 MB: a large Authelia configuration is well under 1 MB
 
 
-class InputPathError(ValueError):
+class InputPathError(InputError):
     """A path that cannot even be looked up (`~nosuchuser/x`); the message is one line."""
 
 

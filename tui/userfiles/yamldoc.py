@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..core.inputerror import InputError
 from ..core.shown import shown, shown_path
 from ..core.yamlio import dump_yaml
 from .dotenv import lines_of, newline_of
@@ -39,7 +40,7 @@ MAX_DEPTH = 100
 MAX_ALIAS_VALUES = 100_000
 
 
-class YamlDocError(ValueError):
+class YamlDocError(InputError):
     """The file does not parse; .line is 1-based (or None) and the message has no value."""
 
     def __init__(self, path: str, line: int | None, problem: str) -> None:
@@ -48,7 +49,7 @@ class YamlDocError(ValueError):
         super().__init__(f"{where}: not valid YAML: {problem}")
 
 
-class YamlEditError(ValueError):
+class YamlEditError(InputError):
     """An edit this module will not make safely (the message says what to do by hand)."""
 
 

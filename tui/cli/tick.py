@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import sys
 
-from .core.checklist import ALL_STEP_IDS, STEP_IDS, UnknownStep, progress, set_step
+from ..core.checklist import ALL_STEP_IDS, STEP_IDS, UnknownStep, progress, set_step
+from .common import EXIT_OK, example, open_store, profile_name
 
 
-def add_tick_parser(commands, example) -> None:
+def add_parsers(commands) -> None:
     tick = commands.add_parser(
         "tick", help="tick a checklist step (the ids 'render checklist' prints)",
         **example("tick discovery --profile home", "tick discovery --undo"))
@@ -16,6 +17,13 @@ def add_tick_parser(commands, example) -> None:
     tick.add_argument("--profile", metavar="NAME", dest="sub_profile",
                       help="the profile (default: the last-used profile)")
     tick.add_argument("--undo", action="store_true", help="untick the step instead")
+    tick.set_defaults(func=cmd_tick)
+
+
+def cmd_tick(args) -> int:
+    check_step(args.step)  # an unknown id is the first thing to say
+    store = open_store()
+    return tick(store, profile_name(store, args.sub_profile), args.step, undo=args.undo)
 
 
 def check_step(step_id: str) -> None:
@@ -33,11 +41,11 @@ def tick(store, name: str, step_id: str, *, undo: bool = False) -> int:
     if done != undo:
         state = "not ticked" if undo else "already ticked"
         print(f"step {step_id} is {state} in profile {name}: nothing to do", file=sys.stderr)
-        return 0
+        return EXIT_OK
     profile = set_step(profile, step_id, not undo)
     store.save(name, profile, expected=stamp)
     count, total = progress(profile)  # this profile's steps: its options add some
     verb = "unticked" if undo else "ticked"
     print(f"{verb} {step_id} in profile {name} ({count} of {total} steps done)",
           file=sys.stderr)
-    return 0
+    return EXIT_OK

@@ -1,6 +1,6 @@
 """The CLI's provider options (new, set), `set` and `write-key`.
 
-Kept apart from cli.py, which only registers them. No Textual import.
+`new` (profiles.py) takes the options too. No Textual import.
 """
 
 from __future__ import annotations
@@ -8,16 +8,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .core import facts
-from .core.digest import ALGORITHMS
-from .core.shown import shown, shown_path
+from ..core import facts
+from ..core.digest import ALGORITHMS
+from ..core.shown import shown, shown_path
+from .common import EXIT_OK, UsageError, example, open_store, profile_name
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from .core.profile import Profile
+    from ..core.profile import Profile
 
 # Fields whose findings `new` ignores while checking its input: generated after the check.
 GENERATED_LATER = ("client_secret_digest", "hmac_secret", "signing_key", "signing_key_id")
@@ -71,9 +72,9 @@ _OPTION_FIELDS = {
 
 def provider_values(args: argparse.Namespace, current: Profile | None = None) -> dict[str, Any]:
     """The fields the provider options give, validated; ValueError (one line) when bad."""
-    from .core.duration import duration_seconds
-    from .core.provider import ProviderError, key_path_problem, require_ca_file
-    from .core.versions import Version, VersionError
+    from ..core.duration import duration_seconds
+    from ..core.provider import ProviderError, key_path_problem, require_ca_file
+    from ..core.versions import Version, VersionError
 
     given = {field: getattr(args, dest) for dest, field in _OPTION_FIELDS.items()
              if hasattr(args, dest)}
@@ -115,7 +116,7 @@ def generate_key_if_needed(profile: Profile, *,
     Returns the profile and a note for stderr ("" when no key was made), to print once the
     profile is saved: a failed save stays one line.
     """
-    from .core.provider import new_hmac_secret, read_signing_key, with_signing_key
+    from ..core.provider import new_hmac_secret, read_signing_key, with_signing_key
 
     if profile.provider != "new":
         return profile, ""
@@ -144,7 +145,12 @@ _SET_FIELDS = {
 }
 
 
-def add_set_command(commands: Any, example: Any) -> None:
+def add_parsers(commands: Any) -> None:
+    add_set_command(commands)
+    add_write_key_command(commands)
+
+
+def add_set_command(commands: Any) -> None:
     parser = commands.add_parser("set", help="change fields of a profile; keeps its secrets "
                                  "and key", **example(
                                      "set --profile home --admin-group chat-admins --hairpin",
@@ -168,6 +174,7 @@ def add_set_command(commands: Any, example: Any) -> None:
     parser.add_argument("--button-label", metavar="TEXT", default=s)
     parser.add_argument("--image-url", metavar="URL", default=s)
     add_provider_options(parser, for_set=True)
+    parser.set_defaults(func=cmd_set)
 
 
 def _error_keys(findings: list) -> set[tuple[str, str]]:
@@ -175,12 +182,11 @@ def _error_keys(findings: list) -> set[tuple[str, str]]:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, UsageError, _profile_name, _store
-    from .core import digest
-    from .core.checks import check_profile
+    from ..core import digest
+    from ..core.checks import check_profile
 
-    store = _store()
-    name = _profile_name(store, args.sub_profile)
+    store = open_store()
+    name = profile_name(store, args.sub_profile)
     # The stamp makes the save fail (ProfileChangedOnDisk, one line) when another program
     # (the app, another set) changed the file meanwhile: its change is never lost.
     before, stamp = store.load_with_stamp(name)
@@ -216,22 +222,22 @@ def cmd_set(args: argparse.Namespace) -> int:
 # `write-key` -------------------------------------------------------------------------------
 
 
-def add_write_key_command(commands: Any, example: Any) -> None:
+def add_write_key_command(commands: Any) -> None:
     parser = commands.add_parser("write-key", help="write the profile's signing key to PATH "
                                  "(mode 0600; never replaces a file)", **example(
                                      "write-key ./authelia/config/secrets/oidc/jwks/rsa.2048.key"))
     parser.add_argument("path", metavar="PATH")
     parser.add_argument("--profile", metavar="NAME", dest="sub_profile",
                         help="default: the last-used profile")
+    parser.set_defaults(func=cmd_write_key)
 
 
 def cmd_write_key(args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, UsageError, _profile_name, _store
-    from .core.files import expand_user_path, write_private_file
-    from .core.provider import ProviderError, read_signing_key
+    from ..core.files import expand_user_path, write_private_file
+    from ..core.provider import ProviderError, read_signing_key
 
-    store = _store()
-    name = _profile_name(store, args.sub_profile)
+    store = open_store()
+    name = profile_name(store, args.sub_profile)
     profile = store.load(name)
     if profile.provider != "new" or not profile.signing_key:
         raise UsageError(f"profile {name!r} has no signing key (provider: {profile.provider}): "

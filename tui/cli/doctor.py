@@ -11,14 +11,14 @@ import sys
 
 # json and threading are imported where used: registering the parser must not slow the
 # other commands' start-up.
-EXIT_OK, EXIT_FAILED = 0, 1
+from .common import EXIT_FAILED, EXIT_OK, UsageError, example, open_store, profile_name
+
 MAX_TIMEOUT_S = 300.0
 _MARKS = {"error": "✗", "warning": "!", "info": "i", "ok": "✓"}
 _ASCII_MARKS = {"error": "x", "warning": "!", "info": "i", "ok": "+"}
 
 
-def add_parser(commands, example) -> None:
-    """`example(*lines)` gives the epilog and formatter every command's help uses."""
+def add_parsers(commands) -> None:
     doctor = commands.add_parser(
         "doctor", help="check the running Authelia and LibreChat; exit 1 if any error",
         description="Asks the running Authelia and LibreChat, from outside and without a\n"
@@ -39,29 +39,27 @@ def add_parser(commands, example) -> None:
                         help="send no token request (the secret and auth method go unchecked)")
     doctor.add_argument("--format", choices=["text", "json"], default="text",
                         help="text: a line per check, then causes and fixes")
+    doctor.set_defaults(func=cmd_doctor)
 
 
 def _bad(message: str):
-    from .cli import UsageError
-
     return UsageError(message)
 
 
 def _target(args):
     """The profile (named, or the last-used) with the .env LibreChat uses: --env, else the
     profile's remembered one; --env alone checks that .env without a profile."""
-    from .cli import _profile_name, _store
-    from .core.shown import shown_path
-    from .doctor import TargetError, target_for_profile, target_from_env
-    from .doctor.target import read_env_values
+    from ..core.shown import shown_path
+    from ..doctor import TargetError, target_for_profile, target_from_env
+    from ..doctor.target import read_env_values
 
     ca_file = args.ca_file or ""
     try:
         if args.env is not None and not args.sub_profile:
             values = read_env_values(args.env, f"--env {shown_path(args.env)}")
             return target_from_env(values, ca_file=ca_file, env_file=args.env)
-        store = _store()
-        profile = store.load(_profile_name(store, args.sub_profile))
+        store = open_store()
+        profile = store.load(profile_name(store, args.sub_profile))
         if args.env is not None:
             values = read_env_values(args.env, f"--env {shown_path(args.env)}")
             return target_from_env(values, base=profile, env_file=args.env,
@@ -130,7 +128,7 @@ def format_line(finding, marks=_MARKS) -> str:
 def format_fixes(findings) -> list[str]:
     """Errors' and warnings' fixes under "Causes and fixes" (errors first), then the fixes
     of info findings under "Notes" (LibreChat's .env not checked, a CA LibreChat needs)."""
-    from .doctor import fixes_in_order
+    from ..doctor import fixes_in_order
 
     ordered = fixes_in_order(findings)
     lines = []
@@ -142,8 +140,8 @@ def format_fixes(findings) -> list[str]:
 
 
 def cmd_doctor(args) -> int:
-    from .core.words import plural
-    from .doctor import DEFAULT_TIMEOUT_S, has_errors, run
+    from ..core.words import plural
+    from ..doctor import DEFAULT_TIMEOUT_S, has_errors, run
 
     timeout = DEFAULT_TIMEOUT_S if args.timeout is None else args.timeout
     if not 0 < timeout <= MAX_TIMEOUT_S:

@@ -7,14 +7,16 @@ from __future__ import annotations
 import os
 import sys
 
+from ..core.inputerror import InputError
+
 PROMPT = "type the secret, then Enter: "
 
 
-class InputError(ValueError):
+class StdinError(InputError):
     """Bad standard input: one line on stderr, exit status 2."""
 
 
-class OutputError(ValueError):
+class OutputError(InputError):
     """Standard output cannot be written: one line on stderr, exit status 2."""
 
 
@@ -27,13 +29,13 @@ def _decode(data: bytes, what: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise InputError(f"{what} on standard input is not valid UTF-8") from None
+        raise StdinError(f"{what} on standard input is not valid UTF-8") from None
 
 
 def _read_stdin_bytes() -> bytes:
     stdin = sys.stdin
     if stdin is None:
-        raise InputError("standard input is closed: pipe the secret in")
+        raise StdinError("standard input is closed: pipe the secret in")
     buffer = getattr(stdin, "buffer", None)
     if buffer is not None:
         return buffer.read()
@@ -60,7 +62,7 @@ def read_secret() -> str:
     else:
         secret = _strip_newline(_decode(_read_stdin_bytes(), "the secret"))
     if not secret:
-        raise InputError("no secret on standard input (pipe it in; secrets are never taken "
+        raise StdinError("no secret on standard input (pipe it in; secrets are never taken "
                          "from the command line)")
     return secret
 
@@ -82,12 +84,12 @@ def read_digest_and_secret() -> tuple[str, str]:
         digest, newline, rest = text.partition("\n")
         digest = digest.removesuffix("\r")
         if not newline:
-            raise InputError("--digest-stdin reads two lines: the digest, then the secret")
+            raise StdinError("--digest-stdin reads two lines: the digest, then the secret")
         secret = _strip_newline(rest)
     if not digest:
-        raise InputError("no digest on the first line of standard input")
+        raise StdinError("no digest on the first line of standard input")
     if not secret:
-        raise InputError("no secret on the second line of standard input")
+        raise StdinError("no secret on the second line of standard input")
     return digest, secret
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from .core.shown import shown, shown_lines, shown_path
+from ..core.shown import shown, shown_lines, shown_path
+from .common import EXIT_FAILED, EXIT_OK, UsageError, example, open_store
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -12,9 +13,8 @@ if TYPE_CHECKING:
     import argparse
 
 
-def add_parsers(commands, example) -> None:
-    """Register the three commands on the CLI's subparsers (`example`: the CLI's helper that
-    puts examples in a command's help)."""
+def add_parsers(commands) -> None:
+    """Register the three commands on the CLI's subparsers."""
     audit = commands.add_parser(
         "audit", help="check an existing configuration.yml and .env against each other; "
         "exit 1 if any error",
@@ -25,6 +25,7 @@ def add_parsers(commands, example) -> None:
     _source_arguments(audit)
     audit.add_argument("--format", choices=["text", "json"], default="text",
                        help="text | json")
+    audit.set_defaults(func=cmd_audit)
 
     import_ = commands.add_parser(
         "import", help="a new profile from an existing setup",
@@ -33,6 +34,7 @@ def add_parsers(commands, example) -> None:
     import_.add_argument("name", metavar="NAME")
     _source_arguments(import_)
     import_.add_argument("--force", action="store_true", help="replace an existing profile")
+    import_.set_defaults(func=cmd_import)
 
     apply = commands.add_parser(
         "apply", help="write a profile into configuration.yml, .env or a compose override",
@@ -46,6 +48,7 @@ def add_parsers(commands, example) -> None:
     apply.add_argument("--dry-run", action="store_true",
                        help="print the change only; exit 1 when the file would change")
     apply.add_argument("--yes", action="store_true", help="write without asking")
+    apply.set_defaults(func=cmd_apply)
 
 
 def _source_arguments(parser) -> None:
@@ -61,14 +64,13 @@ def _source_arguments(parser) -> None:
 
 def read_sources(args: argparse.Namespace):
     """(config, env, compose) from the command line; bad paths raise SourceError."""
-    from .userfiles.sources import read_sources as read
+    from ..userfiles.sources import read_sources as read
 
     return read(args.authelia_config, args.env, args.compose)
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .cli import EXIT_FAILED, EXIT_OK
-    from .userfiles.audit import audit, has_errors, render_json, render_text
+    from ..userfiles.audit import audit, has_errors, render_json, render_text
 
     sources = read_sources(args)
     result = audit(sources.config, sources.env, sources.compose, librechat=args.librechat,
@@ -81,11 +83,10 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from .cli import EXIT_OK, UsageError, _store
-    from .core.store import validate_name
-    from .userfiles.importer import import_profile
+    from ..core.store import validate_name
+    from ..userfiles.importer import import_profile
 
-    store = _store()
+    store = open_store()
     validate_name(args.name)
     if store.exists(args.name) and not args.force:
         raise UsageError(f"profile {args.name!r} already exists: use --force to replace it")
@@ -108,10 +109,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_apply(args: argparse.Namespace) -> int:
-    from .cli import EXIT_FAILED, EXIT_OK, UsageError, _store
-    from .userfiles.apply import plan_apply, write_plan
+    from ..userfiles.apply import plan_apply, write_plan
 
-    store = _store()
+    store = open_store()
     profile = store.load(args.sub_profile)
     plan = plan_apply(args.target, profile, args.file)
     if not plan.changed:
@@ -139,5 +139,3 @@ def cmd_apply(args: argparse.Namespace) -> int:
     print(f"wrote {shown_path(plan.path)}{where}", file=sys.stderr)
     return EXIT_OK
 
-
-COMMANDS = {"audit": cmd_audit, "import": cmd_import, "apply": cmd_apply}
