@@ -76,6 +76,19 @@ CASES = [
          compose="compose-variable-image.yml"),
     Case("config-templated.yml", codes(TEMPLATED), compose="compose-filter-in-env-file.yml",
          complete=True, librechat=None),
+    # Placeholders are not values: ${VAR} is not checkable, guide placeholders are errors.
+    Case("expand-env.yml", codes(TEMPLATED)),
+    Case("config-templated.yml", codes(TEMPLATED), env="env-interpolated.env"),
+    Case("config-templated.yml", codes(TEMPLATED, "placeholder-value", "client-not-found",
+                                       "issuer-mismatch"), env="placeholders.env"),
+    # A template that leaves the wrong part literal is still checked.
+    Case("redirect-literal-path.yml", codes(TEMPLATED, "redirect-uri-mismatch")),
+    # What the profile's checks catch, the audit catches on the files.
+    Case("pkce-off-plaintext.yml", codes(TEMPLATED, "pkce-not-required",
+                                         "client-secret-mismatch")),
+    Case("config-templated.yml", codes(TEMPLATED, "social-login-disabled", "secret-weak",
+                                       "role-claim-unknown", "env-unknown-variable"),
+         env="weak-typo-roles.env"),
 ]
 
 
@@ -111,7 +124,7 @@ def test_every_corpus_file_is_in_the_table_and_names_its_shape():
     files = {p.name for p in CORPUS.iterdir() if p.is_file()}
     env_files = {"authelia-filters.env"}  # read through a Compose file's env_file:
     assert files - used - env_files == set()
-    assert len(files) >= 10
+    assert len(files) >= 20
     for name in sorted(files):
         first = (CORPUS / name).read_text().splitlines()[0]
         assert first.startswith(("# shape: ", "<!-- shape: ")), name

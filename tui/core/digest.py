@@ -463,8 +463,13 @@ def _not_a_digest(digest: str) -> str:
         return "there is no digest"
     if not digest.startswith("$"):
         return "not a digest: Authelia digests start with $ (like $pbkdf2-sha512$...)"
-    prefix = digest.split("$")[1] if digest.count("$") > 1 else digest
-    return f"not a digest Authelia understands (format ${prefix}$ is unknown or malformed)"
+    # Name the format only when it is one Authelia knows: the text may be a plaintext secret
+    # that starts with $ ($uperS3cret$), which must never be quoted.
+    prefix = digest.split("$")[1] if digest.count("$") > 1 else ""
+    if prefix in _PREFIXES or prefix in ("argon2id", "argon2i", "argon2d", "2a", "2b", "2y",
+                                         "5", "6", "plaintext", "base64"):
+        return f"not a digest Authelia understands (its ${prefix}$ form is malformed)"
+    return "not a digest Authelia understands (its $...$ format is unknown)"
 
 
 def verify(secret: str, digest: str) -> bool:

@@ -25,6 +25,8 @@ from .authelia_config import CLIENTS, OIDC, AutheliaConfig
 from .compose import Compose, EnvSetting
 from .dotenv import DotEnv
 from .file_checks import check_files
+from .placeholders import has_expression
+from .value_checks import check_values
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -214,8 +216,9 @@ class AuditRun:
         settings: dict[str, EnvSetting] = {}
         if self.env is not None:
             for key, value in self.env.values.items():
-                settings[key] = EnvSetting(value, self.env.where(self.env.winner(key).line),
-                                           "env")
+                # ${VAR} is filled in by Compose (env_file) or a script: not a value here.
+                settings[key] = EnvSetting(None if has_expression(value) else value,
+                                           self.env.where(self.env.winner(key).line), "env")
         if self.compose is not None:
             same = self.env.path if self.env is not None else None
             for key, setting in self.compose.api_environment(same).items():
@@ -229,7 +232,8 @@ class AuditRun:
         self.unknown = {k for k, s in settings.items() if s.value is None}
         for key in sorted(self.unknown):
             self.add("value-not-checkable", settings[key].where,
-                     f"{shown(key)} comes from a Compose variable; not checked",
+                     f"{shown(key)} comes from a variable (${{...}}) filled in by Compose "
+                     "or a script; not checked",
                      "check it by hand, or write the value itself")
         return settings
 
@@ -682,7 +686,8 @@ class AuditRun:
         if not urls:
             return
         for index, url in urls:
-            why = url_error(url) if isinstance(url, str) else None
+            why = url_error(url) if isinstance(url, str) and not config.is_templated(url) \
+                else None
             if why:
                 self.add("url-invalid", config.where(("session", "cookies", index,
                                                       "authelia_url")),
@@ -892,6 +897,7 @@ def audit(config: AutheliaConfig | None, env: DotEnv | None, compose: Compose | 
     run.findings[:0] = extra or []
     run.run()
     check_files(run)  # what each file is, Compose's services, Authelia's schema
+    check_values(run)  # placeholders, literal parts of templates, what the profile checks
     findings = sorted(run.findings, key=lambda f: _ORDER[f.severity])
     return AuditResult(findings, run.digest_seconds, run.verifications)
 

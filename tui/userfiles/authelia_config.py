@@ -17,6 +17,7 @@ from pathlib import Path
 from ..core.inputerror import InputError
 from ..core.shown import shown_path
 from .guard import YAML_LIMIT, InputPathError, input_path, megabytes, read_user_file
+from .placeholders import has_expression
 from .yamldoc import MISSING, YamlDoc, YamlDocError, is_template_token, plain
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
@@ -173,7 +174,9 @@ class AutheliaConfig:
         return f"{doc.path}:{line}" if line else doc.path
 
     def is_templated(self, value: Any) -> bool:
-        return any(doc.is_templated(value) for doc in self.docs) or is_template_token(value)
+        # ${VAR} / $VAR (the expand-env filter, envsubst, Compose) are filled in elsewhere too.
+        return (any(doc.is_templated(value) for doc in self.docs) or is_template_token(value)
+                or has_expression(value))
 
     def from_environment(self, path: tuple[str, ...]) -> str | None:
         """The AUTHELIA_* (or *_FILE) variable that sets `path`, when one is known."""
