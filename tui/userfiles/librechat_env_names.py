@@ -1,7 +1,7 @@
 """The variable names in LibreChat's .env.example (tests/data/librechat/env.example, its
 set and commented-out lines), for telling a typo from a variable LibreChat reads.
 
-Made by tests/test_userfiles_env_rules.py's `env_example_names`; a test keeps it equal.
+Made from that file's KEY= lines; tests/test_userfiles_values.py keeps it equal.
 """
 
 NAMES = frozenset("""

@@ -5,8 +5,6 @@ typo of one LibreChat reads. No finding quotes a secret's value.
 
 from __future__ import annotations
 
-import difflib
-
 from ..core import facts
 from ..core.shown import shown
 from .librechat_env_names import NAMES
@@ -52,14 +50,19 @@ def check_login_rules(run: Any) -> None:
     _check_typos(run)
 
 
-def _client(run: Any):
-    from .value_checks import librechat_client
-
-    return librechat_client(run)
+def librechat_client(run: Any) -> tuple[int, dict] | None:
+    """(index, client) of the client with the .env's OPENID_CLIENT_ID, when there is one."""
+    config, client_id = run.config, run.value(facts.ENV_CLIENT_ID)
+    if config is None or not client_id:
+        return None
+    for index, client in config.clients():
+        if isinstance(client, dict) and client.get("client_id", client.get("id")) == client_id:
+            return index, client
+    return None
 
 
 def _check_pkce(run: Any) -> None:
-    found = _client(run)
+    found = librechat_client(run)
     if found is None:
         return
     index, client = found
@@ -87,7 +90,7 @@ def _check_weak_secrets(run: Any) -> None:
                     "guessed",
                     f"set {key} to a new random value of 64 characters (librechat-authelia "
                     "rand)", severity=CODES["secret-weak"][0])
-    found = _client(run)
+    found = librechat_client(run)
     if found is None:
         return
     index, client = found
@@ -143,6 +146,8 @@ def typo_of(key: str) -> str | None:
     """The variable LibreChat reads that `key` most likely misspells, or None."""
     if key in NAMES or key in KNOWN_EXTRA:
         return None
+    import difflib  # only when a variable is unknown
+
     close = difflib.get_close_matches(key, sorted(NAMES | KNOWN_EXTRA), n=1, cutoff=0.85)
     if close:
         return close[0]
@@ -152,7 +157,7 @@ def typo_of(key: str) -> str | None:
         other = _words(name)
         shared = len(words & other)
         if shared >= 2 and shared >= len(words) - 1 and shared >= len(other) - 1 \
-                and abs(len(words) - len(other)) <= 0:
+                and len(words) == len(other):
             ratio = difflib.SequenceMatcher(None, key, name).ratio()
             if best is None or ratio > best[0]:
                 best = (ratio, name)

@@ -16,6 +16,7 @@ import re
 from ..core import facts
 from ..core.shown import shown
 from . import login_rules, placeholders
+from .login_rules import librechat_client
 from .placeholders import _TEMPLATE, _VARIABLE
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
@@ -62,17 +63,6 @@ def _replace_note(run: Any, where: str | None, words: str) -> None:
     """Drop the "not checkable" note at `where` that an error now replaces."""
     run.findings[:] = [f for f in run.findings if not (
         f.code == "value-not-checkable" and f.where == where and words in f.message)]
-
-
-def librechat_client(run: Any) -> tuple[int, dict] | None:
-    """(index, client) of the client with the .env's OPENID_CLIENT_ID, when there is one."""
-    config, client_id = run.config, run.value(facts.ENV_CLIENT_ID)
-    if config is None or not client_id:
-        return None
-    for index, client in config.clients():
-        if isinstance(client, dict) and client.get("client_id", client.get("id")) == client_id:
-            return index, client
-    return None
 
 
 def _check_redirect_literal_parts(run: Any) -> None:
