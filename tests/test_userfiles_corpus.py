@@ -57,6 +57,9 @@ CASES = [
     Case("client-list.yml", codes("authelia-file-kind")),
     Case("clients-at-top.yml", codes("authelia-file-kind")),
     Case("docs-page.md", codes("authelia-file-kind")),
+    # Hugo shortcodes ({{< ... >}}) are documentation markup, never templates to expand.
+    Case("docs-page.md", codes("authelia-file-kind", "compose-overrides-env"),
+         compose="compose-variable-image.yml"),
     Case("oidc-commented-out.yml", codes("oidc-missing")),
     # Authelia's own validation of the OIDC section.
     # (apply refuses to edit a client under its pre-4.38 names: not "complete")
