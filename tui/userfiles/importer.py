@@ -11,10 +11,11 @@ from __future__ import annotations
 from ..core import digest, facts
 from ..core.profile import Profile
 from ..core.shown import is_clean, shown
-from .audit import AuditRun, url_error
+from .audit import AuditRun
 from .authelia_config import OIDC, AutheliaConfig
 from .compose import Compose
 from .dotenv import DotEnv
+from .rules.common import url_error
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
