@@ -1,15 +1,37 @@
-"""The audit's rules: each names the codes it adds, and the tables keep the findings'
-order."""
+"""The audit's rules: each names the codes it adds, the tables keep the findings' order, and
+docs/audit-codes.md's table is exactly the codes the rules (and the reading of the inputs)
+add."""
 
 from __future__ import annotations
 
+import re
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests.test_userfiles_audit import AUTHELIA_SERVICE, CASES, client_with, env_with, run
-from tui.userfiles.audit import RULES, AuditRun
+from tui.userfiles.audit import CODES, READING_CODES, RULES, AuditRun
 from tui.userfiles.rules.client import CLIENT_RULES
+from tui.userfiles.rules.registry import by_code
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "audit-codes.md"
+
+
+def documented_codes() -> list[str]:
+    """The codes of the docs' table, in its order (the first column of each row)."""
+    return re.findall(r"^\| `([a-z0-9-]+)` \|", DOCS.read_text(), flags=re.MULTILINE)
+
+
+def test_the_docs_table_is_exactly_the_codes_the_rules_add():
+    documented = documented_codes()
+    assert len(documented) == len(set(documented)), "a code is in the table twice"
+    from_rules = set(by_code(RULES))
+    assert not set(documented) - from_rules - set(READING_CODES), \
+        "documented, but no rule adds it (nor the reading of the inputs)"
+    assert not from_rules - set(documented), "a rule adds it, but the docs do not list it"
+    assert set(READING_CODES) <= set(documented)
+    assert set(documented) == set(CODES)
 
 
 def test_each_rule_has_a_docstring_naming_its_codes():
@@ -53,7 +75,9 @@ def test_each_rule_adds_only_the_codes_it_names(tmp_path, added_by, fixture):
     run(tmp_path, **FIXTURES[fixture])
     assert added_by
     for rule, added in added_by:
-        if rule is not None:
+        if rule is None:
+            assert added in READING_CODES, f"{added} is added outside any rule"
+        else:
             assert added in rule.CODES, f"{rule.__name__} adds {added}, which it does not name"
 
 

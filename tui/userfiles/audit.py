@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import time
 from collections import namedtuple
-from urllib.parse import urlsplit
 
 from ..core import digest, facts
-from ..core.hosts import is_loopback
 from ..core.shown import shown, shown_path
 from ..core.versions import Version, VersionError
 from .authelia_config import OIDC, AutheliaConfig
@@ -27,15 +25,7 @@ from .compose import Compose, EnvSetting
 from .dotenv import DotEnv
 from .rules.authelia import AUTHELIA_RULES, check_issuer, report_oidc_missing, report_unreadable
 from .rules.client import CLIENT_RULES
-from .rules.common import (
-    DUPLICATE_LINES_SHOWN,
-    LIBRECHAT_DEFAULT_DOMAIN,
-    REQUIRED_ENV,
-    URL_ENV,
-    url_error,
-)
-from .rules.common import issuer_root as _issuer_root
-from .rules.common import truthy as _truthy
+from .rules.env import ENV_RULES
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -249,120 +239,6 @@ class AuditRun:
         """None of `keys` is interpolated by Compose from a variable we cannot see."""
         return not any(k in self.unknown for k in keys)
 
-    def check_env_file(self) -> None:
-        env = self.env
-        if env is None:
-            return
-        for number in env.ignored_lines:
-            self.add("env-unreadable", env.where(number),
-                     "dotenv ignores this line: it is not KEY=value",
-                     "write it as KEY=value or comment it out with #", severity="warning")
-        for key, entries in env.duplicates().items():
-            lines = ", ".join(str(e.line) for e in entries[:DUPLICATE_LINES_SHOWN])
-            if len(entries) > DUPLICATE_LINES_SHOWN:
-                lines += f" and {len(entries) - DUPLICATE_LINES_SHOWN:,} more"
-            self.add("env-duplicate-key", env.where(entries[-1].line),
-                     f"{key} is set {len(entries):,} times (lines {lines}); dotenv uses the "
-                     f"last one (line {entries[-1].line})",
-                     f"keep one {key} line (apply env comments out the later ones)")
-        for entry in env.entries:
-            if entry.truncated:
-                self.add("env-value-truncated", env.where(entry.line),
-                         f"{entry.key}'s value is cut at '#': dotenv reads only "
-                         f"{len(entry.value)} characters of it",
-                         f"quote the value: {entry.key}='...'")
-        # Through a Compose `env_file: .env` the variable is in the container's environment
-        # at start, where Node does read it.
-        loaded = self.compose is not None and env.path is not None and any(
-            p.resolve() == env.path.resolve() for p in self.compose.env_files())
-        if env.get("NODE_EXTRA_CA_CERTS") is not None and not loaded:
-            self.add("extra-ca-in-dotenv", env.where(env.winner("NODE_EXTRA_CA_CERTS").line),
-                     "NODE_EXTRA_CA_CERTS in .env does nothing: Node reads it only at process "
-                     "start",
-                     "set it under services.api.environment in docker-compose.override.yml "
-                     "(and mount the CA file)")
-
-    def check_env_values(self) -> None:
-        for key in REQUIRED_ENV:
-            if not self.value(key) and self.checkable(key):
-                self.add("env-missing", self.where(key),
-                         f"{key} is {'empty' if key in self.settings else 'missing'}: "
-                         "LibreChat does not register the OpenID login without it",
-                         f"set {key} (librechat-authelia render env)")
-        pkce = _truthy(self.value("OPENID_USE_PKCE"))
-        if not self.value(facts.ENV_CLIENT_SECRET) and not pkce \
-                and self.checkable(facts.ENV_CLIENT_SECRET, "OPENID_USE_PKCE"):
-            self.add("env-missing", self.where(facts.ENV_CLIENT_SECRET),
-                     f"{facts.ENV_CLIENT_SECRET} is missing or empty (and OPENID_USE_PKCE is "
-                     "not on): LibreChat does not register the OpenID login",
-                     f"set {facts.ENV_CLIENT_SECRET} to the client secret")
-        social = self.value(facts.ENV_ALLOW_SOCIAL_LOGIN)
-        if self.checkable(facts.ENV_ALLOW_SOCIAL_LOGIN):
-            if not _truthy(social):
-                self.add("social-login-disabled", self.where(facts.ENV_ALLOW_SOCIAL_LOGIN),
-                         "ALLOW_SOCIAL_LOGIN is not true: LibreChat shows no OpenID button",
-                         "set ALLOW_SOCIAL_LOGIN=true")
-
-        invalid = set()
-        for key in URL_ENV:
-            value = self.value(key)
-            why = url_error(value) if value else None
-            if why:
-                invalid.add(key)
-                self.add("url-invalid", self.where(key),
-                         f"{key} is not a valid URL ({why}): LibreChat cannot use it",
-                         f"write {key} as https://host (with :port when needed)")
-
-        issuer = self.value(facts.ENV_ISSUER)
-        issuer_host = ""
-        if issuer and facts.ENV_ISSUER not in invalid:
-            parts = urlsplit(_issuer_root(issuer))
-            issuer_host = parts.hostname or ""
-            if parts.scheme == "http" and self.librechat >= facts.LIBRECHAT_OPENID_CLIENT_6:
-                self.add("issuer-not-https", self.where(facts.ENV_ISSUER),
-                         f"OPENID_ISSUER uses http://; LibreChat {self.librechat} "
-                         "(openid-client 6) refuses http issuers",
-                         "serve Authelia over https:// and set OPENID_ISSUER to that URL")
-
-        domain = self.value(facts.ENV_DOMAIN_SERVER)
-        if self.checkable(facts.ENV_DOMAIN_SERVER) and facts.ENV_DOMAIN_SERVER not in invalid:
-            host = urlsplit(domain or LIBRECHAT_DEFAULT_DOMAIN).hostname or ""
-            if (not domain or is_loopback(host)) and issuer_host \
-                    and not is_loopback(issuer_host):
-                self.add("domain-server-default", self.where(facts.ENV_DOMAIN_SERVER),
-                         f"DOMAIN_SERVER is {'unset' if not domain else 'a localhost URL'}: "
-                         "LibreChat sends a localhost redirect URI that Authelia never matches",
-                         "set DOMAIN_SERVER (and DOMAIN_CLIENT) to LibreChat's public URL, "
-                         "like https://chat.example.com")
-            if domain and domain.endswith("/"):
-                self.add("domain-trailing-slash", self.where(facts.ENV_DOMAIN_SERVER),
-                         "DOMAIN_SERVER ends with '/': the callback URL gets a double slash",
-                         "remove the trailing slash from DOMAIN_SERVER")
-
-        callback = self.value(facts.ENV_CALLBACK_URL)
-        if callback:
-            if callback.startswith(("http://", "https://")):
-                self.add("callback-url-absolute", self.where(facts.ENV_CALLBACK_URL),
-                         "OPENID_CALLBACK_URL is a full URL; LibreChat appends it to "
-                         "DOMAIN_SERVER, so it must be only the path",
-                         f"set OPENID_CALLBACK_URL={facts.CALLBACK_PATH}")
-            elif callback != facts.CALLBACK_PATH:
-                self.add("callback-path-wrong", self.where(facts.ENV_CALLBACK_URL),
-                         f"OPENID_CALLBACK_URL is '{shown(callback)}'; LibreChat's route is "
-                         f"{facts.CALLBACK_PATH}",
-                         f"set OPENID_CALLBACK_URL={facts.CALLBACK_PATH}")
-
-        secret = self.value(facts.ENV_CLIENT_SECRET)
-        if secret and secret == self.value(facts.ENV_SESSION_SECRET):
-            self.add("session-secret-reused", self.where(facts.ENV_SESSION_SECRET),
-                     "OPENID_SESSION_SECRET equals OPENID_CLIENT_SECRET",
-                     "set OPENID_SESSION_SECRET to its own random value "
-                     "(librechat-authelia rand)")
-        if _truthy(self.value("OPENID_USE_END_SESSION_ENDPOINT")):
-            self.add("end-session-unsupported", self.where("OPENID_USE_END_SESSION_ENDPOINT"),
-                     "Authelia has no end-session endpoint: logout stays local to LibreChat",
-                     "remove OPENID_USE_END_SESSION_ENDPOINT or set it to false")
-
     # Authelia's side -------------------------------------------------------------------
 
     def not_checkable(self, path: tuple, what: str) -> bool:
@@ -399,13 +275,11 @@ class AuditRun:
             self.digest_seconds += time.perf_counter() - started
 
     def run(self) -> None:
-        """The .env's checks; then, with a configuration that reads, AUTHELIA_RULES on its oidc
+        """ENV_RULES; then, with a configuration that reads, AUTHELIA_RULES on its oidc
         section (without one: oidc-missing, and the issuer still checked)."""
         config = self.config
-        self.check_env_file()
-        self.check_env_values()
-        _check_env_auth_method(self)
-        _check_role_variables(self)
+        for check in ENV_RULES:
+            check(self)
         if config is None:
             return
         report_unreadable(self)
@@ -421,86 +295,12 @@ class AuditRun:
 
 
 # Every rule of the audit (tui/userfiles/rules/), in the order they run.
-RULES = (report_unreadable, report_oidc_missing, *AUTHELIA_RULES, *CLIENT_RULES)
+RULES = (*ENV_RULES, report_unreadable, report_oidc_missing, *AUTHELIA_RULES, *CLIENT_RULES)
 
 # Codes added while the inputs are read, before any rule runs: Compose over .env and the
 # version (AuditRun), a .env that is not text (sources.read_env_file).
 READING_CODES = ("compose-overrides-env", "value-not-checkable", "librechat-version-assumed",
                  "env-unreadable")
-
-
-# How LibreChat sends the secret, its role checks (FACTS.md) ---------------------------
-
-
-def _check_env_auth_method(run: AuditRun) -> None:
-    """Released LibreChat reads no OPENID_TOKEN_ENDPOINT_AUTH_METHOD and posts the secret; a
-    development build reads it (default client_secret_basic, also for a value it does not
-    know). Only the line equal to what releases send makes every build agree."""
-    key = facts.ENV_TOKEN_ENDPOINT_AUTH_METHOD
-    if not run.checkable(key):
-        return
-    value = run.value(key)
-    pkce_only = not run.value(facts.ENV_CLIENT_SECRET) and _truthy(run.value("OPENID_USE_PKCE"))
-    released = facts.token_endpoint_auth_method(run.librechat)
-    if not value:
-        if run.librechat >= facts.LIBRECHAT_OPENID_CLIENT_6 and not pkce_only:
-            run.add("env-auth-method-unset", run.where(key),
-                    f"{key} is not set: released LibreChat {run.librechat} posts the client "
-                    f"secret ({released}), but a development build sends HTTP Basic "
-                    f"({facts.DEV_BUILD_AUTH_METHOD_DEFAULT}): the method depends on the build",
-                    f"add {key}={released} to .env (apply env adds it), the same method as the "
-                    "client's token_endpoint_auth_method")
-        return
-    if value not in facts.TOKEN_ENDPOINT_AUTH_METHODS:
-        run.add("env-auth-method-unknown", run.where(key),
-                f"{key} is {shown(value)}, which LibreChat does not know: a build that reads "
-                f"it falls back to {facts.DEV_BUILD_AUTH_METHOD_DEFAULT}",
-                f"set {key}={released} (one of {', '.join(facts.TOKEN_ENDPOINT_AUTH_METHODS)})")
-        return
-    if value != released and not pkce_only:
-        run.add("env-auth-method-ignored", run.where(key),
-                f"{key} is {value}, but released LibreChat {run.librechat} ignores it and "
-                f"sends {released}"
-                + (f": only a development build sends {value}"
-                   if run.librechat >= facts.LIBRECHAT_OPENID_CLIENT_6 else ""),
-                f"set {key}={released} and the client's token_endpoint_auth_method: "
-                f"'{released}', so every build agrees")
-
-
-def _check_role_variables(run: AuditRun) -> None:
-    """OPENID_REQUIRED_ROLE_TOKEN_KIND has no default; the admin role needs all three."""
-    for prefix in ("OPENID_REQUIRED_ROLE", facts.ENV_ADMIN_ROLE):
-        kind_key = f"{prefix}_TOKEN_KIND"
-        keys = (prefix, f"{prefix}_PARAMETER_PATH", kind_key)
-        if not run.checkable(*keys):
-            continue
-        kinds = facts.role_token_kinds(prefix, run.librechat)
-        if prefix == facts.ENV_ADMIN_ROLE:
-            present = [k for k in keys if run.value(k)]
-            if present and len(present) < len(keys):
-                missing = [k for k in keys if k not in present]
-                run.add("admin-role-incomplete", run.where(present[0]),
-                        f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} not set: "
-                        "LibreChat checks the admin role only with all three, so it promotes "
-                        "nobody",
-                        f"set {facts.ENV_ADMIN_ROLE}=<group>, "
-                        f"{facts.ENV_ADMIN_ROLE_PARAMETER_PATH}={facts.ADMIN_ROLE_PARAMETER_PATH} "
-                        f"and {facts.ENV_ADMIN_ROLE_TOKEN_KIND}={facts.ADMIN_ROLE_TOKEN_KIND}")
-                continue
-            if not present:
-                continue
-        elif not run.value(prefix):
-            continue
-        kind = run.value(kind_key)
-        if kind not in kinds:
-            what = (f"{kind_key} is {shown(kind)}" if kind else f"{kind_key} is not set")
-            effect = ("every login is refused" if prefix != facts.ENV_ADMIN_ROLE
-                      else "every login fails")
-            run.add("role-token-kind-invalid", run.where(kind_key if kind else prefix),
-                    f"{what}: LibreChat {run.librechat} reads {' or '.join(kinds)}, so "
-                    f"{effect}",
-                    f"set {kind_key}=id (Authelia's access tokens are opaque: the groups "
-                    "claim is read from the ID token)")
 
 
 _ORDER = {s: i for i, s in enumerate(SEVERITIES)}
