@@ -399,3 +399,11 @@ def test_a_new_file_is_created_private_and_never_over_one_that_appeared(tmp_path
     assert write_plan(plan) is None  # no backup for a new file
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     assert not plan_apply("compose", fake_profile(), path).changed
+
+
+def test_every_target_has_its_editor_and_the_oidc_edits_run_in_order():
+    from tui.userfiles.apply import EDITORS, OIDC_EDITS, TARGETS
+
+    assert tuple(EDITORS) == TARGETS
+    assert [edit.__name__ for edit in OIDC_EDITS] == [
+        "_add_essentials", "_merge_policies", "_merge_client"]

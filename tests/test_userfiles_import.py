@@ -84,3 +84,25 @@ def test_the_app_can_audit_the_files_a_profile_remembers(tmp_path):
     result = audit_profile_files(profile)
     assert result.verifications == 1
     assert [f.code for f in result.findings] == ["value-not-checkable"] * 2
+
+
+def test_the_notes_come_in_the_order_of_the_import_steps(tmp_path):
+    config = client_with(("authorization_policy", "'family'"),
+                         ("client_secret", "'{{ secret \"/s\" }}'"))
+    env = env_with(("DOMAIN_SERVER", None), ("DOMAIN_CLIENT", None),
+                   ("OPENID_ISSUER", "https://[x"), ("OPENID_SESSION_SECRET", None),
+                   ("OPENID_SCOPE", '"openid groups made-up"'), ("OPENID_ADMIN_ROLE", "admins"))
+    _, notes = imported(tmp_path, config=config, env=env)
+    assert [note.replace(str(tmp_path), "DIR") for note in notes] == [
+        "LibreChat's URL (DOMAIN_SERVER is not set)",
+        "OPENID_ISSUER (DIR/.env:792): not a valid URL (Invalid IPv6 URL), so it was left out",
+        "the session secret (OPENID_SESSION_SECRET is not set)",
+        "the scopes made-up (not Authelia scopes)",
+        "LibreChat's version (assumed 0.8.7: give --librechat)",
+        "Authelia's version (not in its configuration: assumed 4.39; set it in the app)",
+        "the client secret's digest (it comes from a template)",
+        "the custom authorization policy 'family' (only one-group policies are carried: the "
+        "profile uses two_factor)",
+        "the provider's hmac secret and key (they come from a template, the environment or "
+        "several keys: the profile leaves them to Authelia)",
+        "OPENID_ADMIN_ROLE (only a role from the groups claim is carried)"]

@@ -144,11 +144,10 @@ class AutheliaProbes:
             self.tls_done.set_result(outcome)
         return outcome
 
-    def _discovery_document(self, response):
-        """What discovery says, checked: a new dict holding only the values whose type and
-        URL were checked, and a flag per endpoint that may be probed; None if unusable."""
-        target = self.target
-        url = self.show(target.discovery_url)
+    def _discovery_json(self, response):
+        """Discovery's JSON object, or None after a finding (a redirect, another status, not
+        JSON, not an object)."""
+        url = self.show(self.target.discovery_url)
         if response.is_redirect:
             where = self.show(response.headers.get("location", ""))
             self.emit(Finding(
@@ -171,6 +170,15 @@ class AutheliaProbes:
             what = problem or f"JSON that is {kind_of(document)}, not an object"
             self.emit(Finding("discovery-malformed", "error", f"{url} answered {what}",
                               fix_proxy))
+            return None
+        return document
+
+    def _discovery_document(self, response):
+        """What discovery says, checked: a new dict holding only the values whose type and
+        URL were checked, and a flag per endpoint that may be probed; None if unusable."""
+        target = self.target
+        document = self._discovery_json(response)
+        if document is None:
             return None
         problems = 0
         wrong = wrong_fields(document, _DISCOVERY_FIELDS)
@@ -247,7 +255,8 @@ class AutheliaProbes:
                 checked[flag] = True
         if not problems:
             self.emit(Finding("discovery-ok", "ok",
-                              f"discovery at {url}: issuer matches, S256 and "
+                              f"discovery at {self.show(target.discovery_url)}: issuer "
+                              "matches, S256 and "
                               f"{self.show(target.auth_method)} offered, endpoints on the "
                               "issuer's origin", ""))
         return checked

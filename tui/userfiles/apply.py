@@ -144,71 +144,111 @@ def _mapping_root(doc: YamlDoc, path: str) -> Any:
 
 def apply_authelia(text: str, profile: Profile, path: str = "configuration.yml",
                    ) -> tuple[str, list[str]]:
-    """configuration.yml with this profile's client, policies and (when missing) provider."""
+    """configuration.yml with this profile's client, policies and (when missing) provider:
+    a whole oidc section where the file has none, else OIDC_EDITS on the one it has."""
     doc = YamlDoc(text, path)
     notes: list[str] = []
     oidc_data = _managed_oidc(profile)
     essentials = _provider_essentials(profile)
     claims = dict(claims_policies(profile))
     root = _mapping_root(doc, path)
+    full = {**essentials, **({"claims_policies": claims} if claims else {}), **oidc_data}
     if root is None:
-        full = {**essentials, **({"claims_policies": claims} if claims else {}), **oidc_data}
         prefix = text if not text or text.endswith(("\n", "\r")) else text + newline_of(text)
         return prefix + dump_yaml({"identity_providers": {"oidc": full}}), notes
     editor = Editor(doc)
     providers = root.get("identity_providers")
     oidc = providers.get("oidc") if isinstance(providers, dict) else None
     if not isinstance(oidc, dict) or not oidc:
-        full = {**essentials, **({"claims_policies": claims} if claims else {}), **oidc_data}
-        if "identity_providers" not in root:
-            editor.append_document({"identity_providers": {"oidc": full}})
-        elif not isinstance(providers, dict) or not providers:
-            _try(notes, editor.replace_key, root, "identity_providers", {"oidc": full})
-        elif "oidc" not in providers:
-            _try(notes, editor.set_key, providers, "oidc", full)
-        else:  # `oidc:` with nothing under it, or {}
-            _try(notes, editor.replace_key, providers, "oidc", full)
+        _insert_oidc(editor, notes, root, providers, full)
         return editor.result(), notes
-    for key, value in essentials.items():
-        if key not in oidc:
-            _try(notes, editor.set_key, oidc, key, value)
+    edit = OidcEdit(doc, editor, notes, path, profile, oidc, essentials,
+                    oidc_data.get("authorization_policies"), claims)
+    for step in OIDC_EDITS:
+        step(edit)
+    return editor.result(), notes
+
+
+def _insert_oidc(editor: Editor, notes: list[str], root: Any, providers: Any,
+                 full: dict[str, Any]) -> None:
+    """The whole oidc section, where the file has none (or an empty one)."""
+    if "identity_providers" not in root:
+        editor.append_document({"identity_providers": {"oidc": full}})
+    elif not isinstance(providers, dict) or not providers:
+        _try(notes, editor.replace_key, root, "identity_providers", {"oidc": full})
+    elif "oidc" not in providers:
+        _try(notes, editor.set_key, providers, "oidc", full)
+    else:  # `oidc:` with nothing under it, or {}
+        _try(notes, editor.replace_key, providers, "oidc", full)
+
+
+# An edit of an existing oidc section: the file (doc, editor, path), the notes on what was
+# left alone, the profile, the section, and what the profile puts in it.
+OidcEdit = namedtuple("OidcEdit",
+                      "doc editor notes path profile oidc essentials policies claims")
+
+
+def _add_essentials(edit: OidcEdit) -> None:
+    """hmac_secret and jwks from the profile, each only where the section has none; a key
+    template in a file indented otherwise than Authelia's docs gets a note."""
+    for key, value in edit.essentials.items():
+        if key not in edit.oidc:
+            _try(edit.notes, edit.editor.set_key, edit.oidc, key, value)
             if key == "jwks" and "{{" in dump_yaml(value):
-                _check_template_indent(oidc, notes, path)
-    for section, wanted in (("authorization_policies", oidc_data.get("authorization_policies")),
-                            ("claims_policies", claims)):
+                _check_template_indent(edit.oidc, edit.notes, edit.path)
+
+
+def _merge_policies(edit: OidcEdit) -> None:
+    """The profile's authorization and claims policies, each set by name beside the
+    file's other policies."""
+    for section, wanted in (("authorization_policies", edit.policies),
+                            ("claims_policies", edit.claims)):
         if not wanted:
             continue
-        existing = oidc.get(section)
+        existing = edit.oidc.get(section)
         if isinstance(existing, dict) and existing:
             for name, policy in wanted.items():
-                _try(notes, editor.set_key, existing, name, policy)
+                _try(edit.notes, edit.editor.set_key, existing, name, policy)
         else:
-            _try(notes, editor.set_key, oidc, section, wanted)
-    entry = client_entry(profile)
-    clients = oidc.get("clients")
-    index = _client_index(clients, profile.client_id)
+            _try(edit.notes, edit.editor.set_key, edit.oidc, section, wanted)
+
+
+def _merge_client(edit: OidcEdit) -> None:
+    """The profile's client: appended when the file has no client with its client_id,
+    else set key by key (its other redirect URIs kept); a client with the pre-4.38 keys
+    is refused."""
+    entry = client_entry(edit.profile)
+    clients = edit.oidc.get("clients")
+    index = _client_index(clients, edit.profile.client_id)
     if index is None:
-        if isinstance(clients, list) and clients:
-            _try(notes, editor.append_item, clients, entry)
-        else:
-            _try(notes, editor.set_key, oidc, "clients", [entry])
-            if clients is None:
-                    notes.append(f"{path} had no clients list: if another configuration file has "
-                             "one, Authelia keeps only the list of the file it reads last")
-    else:
-        old_keys = [k for k in ("id", "secret", "description") if k in clients[index]]
-        if old_keys:
-            raise ApplyError(f"{path}:{doc.line_of((*_CLIENTS, index))}: this client uses the "
-                             f"pre-4.38 key {old_keys[0]!r}; rename id/secret/description to "
-                             "client_id/client_secret/client_name first; nothing written")
-        current = clients[index].get("redirect_uris")
-        if isinstance(current, list) and not doc.is_templated(current):
-            # Other redirect URIs of the client (a second hostname) are the user's: kept.
-            entry["redirect_uris"] += [u for u in plain(current)
-                                       if u not in entry["redirect_uris"]]
-        for key, value in entry.items():
-            _try(notes, editor.set_key, clients[index], key, value)
-    return editor.result(), notes
+        _add_client(edit, clients, entry)
+        return
+    old_keys = [k for k in ("id", "secret", "description") if k in clients[index]]
+    if old_keys:
+        raise ApplyError(f"{edit.path}:{edit.doc.line_of((*_CLIENTS, index))}: this client "
+                         f"uses the pre-4.38 key {old_keys[0]!r}; rename id/secret/description "
+                         "to client_id/client_secret/client_name first; nothing written")
+    current = clients[index].get("redirect_uris")
+    if isinstance(current, list) and not edit.doc.is_templated(current):
+        # Other redirect URIs of the client (a second hostname) are the user's: kept.
+        entry["redirect_uris"] += [u for u in plain(current)
+                                   if u not in entry["redirect_uris"]]
+    for key, value in entry.items():
+        _try(edit.notes, edit.editor.set_key, clients[index], key, value)
+
+
+def _add_client(edit: OidcEdit, clients: Any, entry: dict[str, Any]) -> None:
+    if isinstance(clients, list) and clients:
+        _try(edit.notes, edit.editor.append_item, clients, entry)
+        return
+    _try(edit.notes, edit.editor.set_key, edit.oidc, "clients", [entry])
+    if clients is None:
+        edit.notes.append(f"{edit.path} had no clients list: if another configuration file "
+                          "has one, Authelia keeps only the list of the file it reads last")
+
+
+# In order: the provider's essentials, the policies, the client.
+OIDC_EDITS = [_add_essentials, _merge_policies, _merge_client]
 
 
 def apply_env(text: str, profile: Profile) -> tuple[str, list[str]]:
@@ -247,19 +287,26 @@ def apply_compose(text: str, profile: Profile, path: str = "compose.yml",
         _try(notes, editor.set_key, services, API_SERVICE, service)
         return editor.result(), notes
     for key, value in service.items():
-        current = api.get(key)
-        if key == "environment" and isinstance(current, list) and current:
-            _merge_environment_list(editor, notes, current, value)
-        elif isinstance(value, list) and isinstance(current, list) and current:
-            for item in value:
-                if item not in plain(current):
-                    _try(notes, editor.append_item, current, item)
-        elif isinstance(value, dict) and isinstance(current, dict) and current:
-            for name, setting in value.items():
-                _try(notes, editor.set_key, current, name, setting)
-        else:
-            _try(notes, editor.set_key, api, key, value)
+        _merge_service_key(editor, notes, api, key, value)
     return editor.result(), notes
+
+
+def _merge_service_key(editor: Editor, notes: list[str], api: Any, key: str,
+                       value: Any) -> None:
+    """One key of services.api: a list gets the missing items, a mapping the profile's
+    keys, anything else is set."""
+    current = api.get(key)
+    if key == "environment" and isinstance(current, list) and current:
+        _merge_environment_list(editor, notes, current, value)
+    elif isinstance(value, list) and isinstance(current, list) and current:
+        for item in value:
+            if item not in plain(current):
+                _try(notes, editor.append_item, current, item)
+    elif isinstance(value, dict) and isinstance(current, dict) and current:
+        for name, setting in value.items():
+            _try(notes, editor.set_key, current, name, setting)
+    else:
+        _try(notes, editor.set_key, api, key, value)
 
 
 def _merge_environment_list(editor: Editor, notes: list[str], current: Any,
@@ -440,11 +487,35 @@ def profile_secrets(profile: Profile) -> list[str]:
 
 
 def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
-    """What apply would write, with its diff; writes nothing. ApplyError when refused."""
+    """What apply would write, with its diff; writes nothing. ApplyError when refused.
+
+    In order: the target and the profile are sound, the file can be reached, read and
+    replaced (_resolve, _read_old, _require_writable), is text of its kind, the edit
+    (EDITORS) succeeds, and its result has no error the file did not have (_check_result).
+    """
     if target not in TARGETS:
         raise ApplyError(f"apply writes one of {', '.join(TARGETS)}, not {target!r}")
     require_valid(profile, verify_digest=target == "authelia")
     path = _expand(file)
+    real = _resolve(path)
+    notes: list[str] = []
+    old, status = _read_old(target, path, real)
+    _require_writable(path, real, status, notes)
+    old_text = _decode(old, path) if old is not None else None
+    if target == "env" and old_text:
+        _require_env_shape(old_text, path)
+    new_text, edit_notes = _edit(target, old_text or "", profile, path)
+    notes = edit_notes + notes
+    changed = new_text != (old_text or "") or old is None
+    if changed:
+        _check_result(target, old_text, new_text, str(path), profile, notes)
+    diff = masked_diff(old_text, new_text, str(path), profile_secrets(profile),
+                       yaml=target != "env") if changed else ""
+    return Plan(target, path, real, old, new_text, diff, notes, changed)
+
+
+def _resolve(path: Path) -> Path:
+    """The file apply would write (a symlink's target); refused for a directory."""
     try:
         real = resolve_for_writing(path)
     except WriteRefused as error:
@@ -453,7 +524,11 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
         raise _os_problem(path, error, "cannot be reached") from None
     if real.is_dir():
         raise ApplyError(f"{shown_path(path)} is a directory: name the file")
-    notes: list[str] = []
+    return real
+
+
+def _status(path: Path, real: Path) -> os.stat_result | None:
+    """The file's status, None when there is none; refused unless a regular file."""
     try:
         status: os.stat_result | None = os.stat(real)
     except FileNotFoundError:
@@ -465,8 +540,16 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
             require_regular_file(real)
         except ConfigInputError as error:
             raise ApplyError(f"{error}; nothing written") from None
+    return status
+
+
+def _read_old(target: str, path: Path, real: Path,
+              ) -> tuple[bytes | None, os.stat_result | None]:
+    """The file's bytes and status; (None, None) for a .env or override not written yet
+    (Authelia's configuration must exist)."""
+    status = _status(path, real)
     try:
-        old: bytes | None = real.read_bytes()
+        return real.read_bytes(), status
     except FileNotFoundError:
         if target == "authelia":
             raise ApplyError(f"{shown_path(path)}: no such file (apply edits Authelia's "
@@ -474,31 +557,26 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
         if not real.parent.is_dir():
             raise ApplyError(f"the directory {shown_path(real.parent)} does not exist") \
                 from None
-        old, status = None, None
+        return None, None
     except OSError as error:
         raise _os_problem(path, error, "cannot be read") from None
-    _require_writable(path, real, status, notes)
-    old_text = _decode(old, path) if old is not None else None
-    if target == "env" and old_text:
-        _require_env_shape(old_text, path)
+
+
+# target -> the edit of its text: (new text, notes on what was left alone).
+EDITORS = {
+    "authelia": lambda text, profile, path: apply_authelia(text, profile, str(path)),
+    "env": lambda text, profile, path: apply_env(text, profile),
+    "compose": lambda text, profile, path: apply_compose(text, profile, str(path)),
+}
+
+
+def _edit(target: str, text: str, profile: Profile, path: Path) -> tuple[str, list[str]]:
     try:
-        if target == "authelia":
-            new_text, edit_notes = apply_authelia(old_text or "", profile, str(path))
-        elif target == "env":
-            new_text, edit_notes = apply_env(old_text or "", profile)
-        else:
-            new_text, edit_notes = apply_compose(old_text or "", profile, str(path))
+        return EDITORS[target](text, profile, path)
     except YamlDocError as error:
         raise ApplyError(f"{error}; fix it first (librechat-authelia audit shows it)") from None
     except dotenv.DotEnvEditError as error:
         raise ApplyError(f"{shown_path(path)}: {error}; nothing written") from None
-    notes = edit_notes + notes
-    changed = new_text != (old_text or "") or old is None
-    if changed:
-        _check_result(target, old_text, new_text, str(path), profile, notes)
-    diff = masked_diff(old_text, new_text, str(path), profile_secrets(profile),
-                       yaml=target != "env") if changed else ""
-    return Plan(target, path, real, old, new_text, diff, notes, changed)
 
 
 def _backup_name(real: Path) -> str:
@@ -607,32 +685,10 @@ def _write_plan(plan: Plan, started: float) -> Path | None:
         if not _same(dir_fd, real.name, plan.old):
             raise ApplyError(f"{shown_path(plan.path)} changed since it was read; nothing "
                              "written (run apply again to see the new diff)")
-        if plan.old is not None:
-            status = os.stat(real.name, dir_fd=dir_fd, follow_symlinks=False)
-            mode, owner = stat.S_IMODE(status.st_mode), (status.st_uid, status.st_gid)
-        else:
-            mode, owner = 0o600, None  # a new .env or override holds secrets
+        mode, owner = _mode_and_owner(dir_fd, real.name, plan.old)
         fd, temp = _write_temp(dir_fd, real.name, plan.new_text.encode("utf-8"), mode, owner)
-        backup = None
         try:
-            if plan.old is not None:
-                backup = _write_backup(dir_fd, real, plan.old, mode, owner)
-            if not _same(dir_fd, real.name, plan.old):
-                raise ApplyError(f"{shown_path(plan.path)} changed since it was read; "
-                                 "nothing written")
-            if plan.old is None:
-                try:  # a new file: never over one that appeared meanwhile
-                    link_exclusively(temp, real.name, dir_fd=dir_fd)
-                except FileExistsError:
-                    raise ApplyError(f"{shown_path(plan.path)} appeared since it was read; "
-                                     "nothing written") from None
-            else:
-                os.replace(temp, real.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
-        except BaseException:
-            if backup is not None:  # nothing written: no backup of it either
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(backup, dir_fd=dir_fd)
-            raise
+            backup = _back_up_and_replace(dir_fd, plan, temp, mode, owner)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp, dir_fd=dir_fd)
@@ -641,6 +697,44 @@ def _write_plan(plan: Plan, started: float) -> Path | None:
     finally:
         os.close(dir_fd)
     return real.parent / backup if backup is not None else None
+
+
+def _mode_and_owner(dir_fd: int, name: str, old: bytes | None,
+                    ) -> tuple[int, tuple[int, int] | None]:
+    """The mode, owner and group the new file keeps: the old file's, or 0600 for a new one."""
+    if old is None:
+        return 0o600, None  # a new .env or override holds secrets
+    status = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    return stat.S_IMODE(status.st_mode), (status.st_uid, status.st_gid)
+
+
+def _back_up_and_replace(dir_fd: int, plan: Plan, temp: str, mode: int,
+                         owner: tuple[int, int] | None) -> str | None:
+    """The backup (of an old file), then the temporary file renamed (linked, for a new
+    file) over the file's name; the backup's name. Nothing left behind when refused."""
+    real: Path = plan.real
+    backup = None
+    try:
+        if plan.old is not None:
+            assert owner is not None
+            backup = _write_backup(dir_fd, real, plan.old, mode, owner)
+        if not _same(dir_fd, real.name, plan.old):
+            raise ApplyError(f"{shown_path(plan.path)} changed since it was read; "
+                             "nothing written")
+        if plan.old is None:
+            try:  # a new file: never over one that appeared meanwhile
+                link_exclusively(temp, real.name, dir_fd=dir_fd)
+            except FileExistsError:
+                raise ApplyError(f"{shown_path(plan.path)} appeared since it was read; "
+                                 "nothing written") from None
+        else:
+            os.replace(temp, real.name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+    except BaseException:
+        if backup is not None:  # nothing written: no backup of it either
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(backup, dir_fd=dir_fd)
+        raise
+    return backup
 
 
 def apply_file(target: str, profile: Profile, file: str | Path) -> tuple[Plan, Path | None]:

@@ -234,27 +234,48 @@ def set_values(text: str, values: dict[str, str], *, header: str = HEADER,
             continue
         first, later = found[0], found[1:]
         if first.value != value or first.truncated:
-            original = lines[first.line - 1]
-            indent = original[: len(original) - len(original.lstrip(" \t\ufeff"))]
-            prefix = indent + ("export " if first.export else "")
-            end = lines[first.end_line - 1]
-            ending = end[len(end.rstrip("\r\n")):] or ""
-            line = (f"{prefix}{key}={quote_env_value(value)}"
-                    f"{_trailing_comment(original, first)}{ending}")
-            replace[first.line] = [line]
+            replace[first.line] = [_rewritten(lines, first, key, value)]
             drop.update(range(first.line + 1, first.end_line + 1))
         for dup in later:
-            span = lines[dup.line - 1: dup.end_line]
-            ending = span[-1][len(span[-1].rstrip("\r\n")):] or nl
-            note = (f"# {tool}: {key} is set above; dotenv would let this later line win"
-                    f"{ending}")
-            commented = [f"# {s}" if s.strip() else s for s in span]
-            if not commented[-1].endswith(("\n", "\r")):
-                commented[-1] += ending
-            replace[dup.line] = [note, *commented]
+            replace[dup.line] = _commented_out(lines, dup, key, nl, tool)
             drop.update(range(dup.line + 1, dup.end_line + 1))
     if not replace and not missing:
         return text
+    result = _joined(lines, replace, drop, nl)
+    if missing:
+        if result.strip():
+            result += nl
+        result += header + nl + nl.join(missing) + nl
+    _check_edit(env, result, values)
+    return result
+
+
+def _rewritten(lines: list[str], first: Entry, key: str, value: str) -> str:
+    """The first assignment of `key` with `value`: its `export`, indentation, trailing
+    comment and line end kept."""
+    original = lines[first.line - 1]
+    indent = original[: len(original) - len(original.lstrip(" \t\ufeff"))]
+    prefix = indent + ("export " if first.export else "")
+    end = lines[first.end_line - 1]
+    ending = end[len(end.rstrip("\r\n")):] or ""
+    return (f"{prefix}{key}={quote_env_value(value)}"
+            f"{_trailing_comment(original, first)}{ending}")
+
+
+def _commented_out(lines: list[str], dup: Entry, key: str, nl: str, tool: str) -> list[str]:
+    """A later assignment of `key`, commented out under a note saying why."""
+    span = lines[dup.line - 1: dup.end_line]
+    ending = span[-1][len(span[-1].rstrip("\r\n")):] or nl
+    note = (f"# {tool}: {key} is set above; dotenv would let this later line win"
+            f"{ending}")
+    commented = [f"# {s}" if s.strip() else s for s in span]
+    if not commented[-1].endswith(("\n", "\r")):
+        commented[-1] += ending
+    return [note, *commented]
+
+
+def _joined(lines: list[str], replace: dict[int, list[str]], drop: set[int], nl: str) -> str:
+    """The lines with the replaced spans in place, ending with a line end."""
     out: list[str] = []
     for number, line in enumerate(lines, start=1):
         if number in replace:
@@ -264,11 +285,6 @@ def set_values(text: str, values: dict[str, str], *, header: str = HEADER,
     result = "".join(out)
     if result and not result.endswith(("\n", "\r")):
         result += nl
-    if missing:
-        if result.strip():
-            result += nl
-        result += header + nl + nl.join(missing) + nl
-    _check_edit(env, result, values)
     return result
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..core.shown import shown, shown_path
 from . import schema
 from .filekind import commented_out_oidc, kind_of
+from .rules.registry import rule
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -41,9 +42,8 @@ CODES: dict[str, tuple[str, str]] = {
 
 
 def check_files(run: Any) -> None:
-    _check_file_kinds(run)
-    _check_compose(run)
-    schema.check_oidc_schema(run)
+    for check in FILE_RULES:
+        check(run)
 
 
 def _drop(run: Any, code: str, path: str | None = None) -> list:
@@ -68,7 +68,10 @@ def _texts(config: Any) -> list[tuple[str, str, Any]]:
     return out
 
 
+@rule("authelia-file-kind", "oidc-missing")
 def _check_file_kinds(run: Any) -> None:
+    """authelia-file-kind: a file that is not an Authelia configuration says what it is (Helm
+    values, a client list, a docs page); oidc-missing moves to a commented-out section's line."""
     config = run.config
     if config is None:
         return
@@ -92,7 +95,10 @@ def _check_file_kinds(run: Any) -> None:
                     "(librechat-authelia apply authelia adds the client)", severity="error")
 
 
+@rule("compose-librechat-not-found", "template-filter-not-checked")
 def _check_compose(run: Any) -> None:
+    """compose-librechat-not-found: no service runs LibreChat; template-filter-not-checked:
+    the filter may be set in an env_file that cannot be read."""
     compose = run.compose
     if compose is None:
         return
@@ -143,3 +149,13 @@ def _check_filter_in_env_files(run: Any) -> None:
                 f"({names}), which is missing here or sets it from a variable: not checked",
                 f"check that {FILTER_KEY} includes template in {names}",
                 severity=CODES["template-filter-not-checked"][0])
+
+
+@rule("oidc-key-unknown", "oidc-key-wrong-type", "oidc-key-not-pem", "oidc-key-deprecated")
+def _check_oidc_schema(run: Any) -> None:
+    """oidc-key-unknown, oidc-key-wrong-type, oidc-key-not-pem, oidc-key-deprecated: Authelia's
+    own validation of identity_providers.oidc against its schema."""
+    schema.check_oidc_schema(run)
+
+
+FILE_RULES = (_check_file_kinds, _check_compose, _check_oidc_schema)

@@ -74,41 +74,63 @@ def kind_of(text: str, root: Any) -> FileKind | None:
     if docs is not None:
         return docs
     if isinstance(root, list):
-        if root and all(isinstance(i, dict) and ("client_id" in i or "id" in i) for i in root):
-            return FileKind("client-list", 1,
-                            f"this file is a bare list of "
-                            f"{plural(len(root), 'OpenID Connect client')}, not a whole "
-                            "configuration: Authelia reads clients only under "
-                            "identity_providers.oidc.clients",
-                            "put the list under identity_providers: / oidc: / clients: in "
-                            "configuration.yml (indented), or in a file of its own that starts "
-                            "with those three keys")
+        return _client_list(root)
+    if not isinstance(root, dict) or "identity_providers" in root:
         return None
-    if not isinstance(root, dict):
+    for kind in (_helm_values, _config_map, _compose_file, _fragment):
+        found = kind(root)
+        if found is not None:
+            return found
+    return None
+
+
+def _client_list(root: list) -> FileKind | None:
+    if not root or not all(isinstance(i, dict) and ("client_id" in i or "id" in i)
+                           for i in root):
         return None
-    if "identity_providers" in root:
+    return FileKind("client-list", 1,
+                    f"this file is a bare list of "
+                    f"{plural(len(root), 'OpenID Connect client')}, not a whole "
+                    "configuration: Authelia reads clients only under "
+                    "identity_providers.oidc.clients",
+                    "put the list under identity_providers: / oidc: / clients: in "
+                    "configuration.yml (indented), or in a file of its own that starts "
+                    "with those three keys")
+
+
+def _helm_values(root: dict) -> FileKind | None:
+    if not isinstance(root.get("configMap"), dict):
         return None
-    config_map = root.get("configMap")
-    if isinstance(config_map, dict):
-        return FileKind("helm-values", _key_line(root, "configMap"),
-                        "this file is the values file of Authelia's Helm chart: the "
-                        "configuration is under configMap: (this line), in the chart's own "
-                        "shape (secrets under their own keys), and the chart renders "
-                        "Authelia's configuration.yml from it",
-                        "audit the configuration the chart renders: helm template ... -f "
-                        "values.yaml, then save the ConfigMap's configuration.yaml and pass "
-                        "that file")
-    if root.get("kind") == "ConfigMap" and isinstance(root.get("data"), dict):
-        keys = ", ".join(str(k) for k in root["data"]) or "(none)"
-        return FileKind("configmap", _key_line(root, "data"),
-                        "this file is a Kubernetes ConfigMap: Authelia's configuration is the "
-                        f"text under data: ({keys}), not the manifest itself",
-                        "save the text under data: as configuration.yml and pass that file")
-    if isinstance(root.get("services"), dict) and not any(k in root for k in _CONFIG_KEYS):
-        return FileKind("compose", _key_line(root, "services"),
-                        "this file is a Docker Compose file, not Authelia's configuration",
-                        "pass it with --compose, and Authelia's configuration.yml with "
-                        "--authelia-config")
+    return FileKind("helm-values", _key_line(root, "configMap"),
+                    "this file is the values file of Authelia's Helm chart: the "
+                    "configuration is under configMap: (this line), in the chart's own "
+                    "shape (secrets under their own keys), and the chart renders "
+                    "Authelia's configuration.yml from it",
+                    "audit the configuration the chart renders: helm template ... -f "
+                    "values.yaml, then save the ConfigMap's configuration.yaml and pass "
+                    "that file")
+
+
+def _config_map(root: dict) -> FileKind | None:
+    if root.get("kind") != "ConfigMap" or not isinstance(root.get("data"), dict):
+        return None
+    keys = ", ".join(str(k) for k in root["data"]) or "(none)"
+    return FileKind("configmap", _key_line(root, "data"),
+                    "this file is a Kubernetes ConfigMap: Authelia's configuration is the "
+                    f"text under data: ({keys}), not the manifest itself",
+                    "save the text under data: as configuration.yml and pass that file")
+
+
+def _compose_file(root: dict) -> FileKind | None:
+    if not isinstance(root.get("services"), dict) or any(k in root for k in _CONFIG_KEYS):
+        return None
+    return FileKind("compose", _key_line(root, "services"),
+                    "this file is a Docker Compose file, not Authelia's configuration",
+                    "pass it with --compose, and Authelia's configuration.yml with "
+                    "--authelia-config")
+
+
+def _fragment(root: dict) -> FileKind | None:
     for key, where in (("clients", "identity_providers.oidc.clients"),
                        ("oidc", "identity_providers.oidc")):
         if key in root:

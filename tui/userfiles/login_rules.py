@@ -9,6 +9,7 @@ from ..core import facts
 from ..core.shown import shown
 from .librechat_env_names import NAMES
 from .placeholders import looks_like_placeholder
+from .rules.registry import rule
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -44,10 +45,8 @@ CODES: dict[str, tuple[str, str]] = {
 
 
 def check_login_rules(run: Any) -> None:
-    _check_pkce(run)
-    _check_weak_secrets(run)
-    _check_role_claims(run)
-    _check_typos(run)
+    for check in LOGIN_RULES:
+        check(run)
 
 
 def librechat_client(run: Any) -> tuple[int, dict] | None:
@@ -61,7 +60,9 @@ def librechat_client(run: Any) -> tuple[int, dict] | None:
     return None
 
 
+@rule("pkce-not-required")
 def _check_pkce(run: Any) -> None:
+    """pkce-not-required: PKCE is not required by LibreChat's client."""
     found = librechat_client(run)
     if found is None:
         return
@@ -79,7 +80,9 @@ def _check_pkce(run: Any) -> None:
             "it)", severity=CODES["pkce-not-required"][0])
 
 
+@rule("secret-weak")
 def _check_weak_secrets(run: Any) -> None:
+    """secret-weak: a session or client secret under 32 characters."""
     for key in (facts.ENV_SESSION_SECRET, facts.ENV_CLIENT_SECRET):
         value = run.value(key)
         if not value or not run.checkable(key) or looks_like_placeholder(value):
@@ -117,7 +120,9 @@ def _custom_claims(run: Any) -> set[str]:
     return names
 
 
+@rule("role-claim-unknown")
 def _check_role_claims(run: Any) -> None:
+    """role-claim-unknown: a role path on a claim Authelia does not issue."""
     known = AUTHELIA_CLAIMS | _custom_claims(run)
     for prefix in ROLE_PREFIXES:
         path_key, kind_key = f"{prefix}_PARAMETER_PATH", f"{prefix}_TOKEN_KIND"
@@ -164,7 +169,9 @@ def typo_of(key: str) -> str | None:
     return best[1] if best else None
 
 
+@rule("env-unknown-variable")
 def _check_typos(run: Any) -> None:
+    """env-unknown-variable: a variable that looks like a typo of one LibreChat reads."""
     env = run.env
     if env is None:
         return
@@ -175,3 +182,6 @@ def _check_typos(run: Any) -> None:
         run.add("env-unknown-variable", env.where(env.winner(key).line),
                 f"LibreChat reads no {shown(key)}: it looks like a typo of {real}",
                 f"rename it {real}", severity=CODES["env-unknown-variable"][0])
+
+
+LOGIN_RULES = (_check_pkce, _check_weak_secrets, _check_role_claims, _check_typos)

@@ -21,6 +21,7 @@ import re
 from ..core import facts
 from ..core.shown import shown
 from .masking import is_sensitive_key
+from .rules.registry import rule
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -80,7 +81,9 @@ def _described(key: str, value: str) -> str:
     return f"{key} holds the placeholder {shown(value)}"
 
 
+@rule("placeholder-value")
 def check_placeholders(run: Any) -> None:
+    """placeholder-value: a value left from a guide ([YourClientID], <tenant-id>, changeme)."""
     for key in ENV_KEYS:
         setting = run.settings.get(key)
         value = setting.value if setting else None

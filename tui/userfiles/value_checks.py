@@ -18,6 +18,7 @@ from ..core.shown import shown
 from . import login_rules, placeholders
 from .login_rules import librechat_client
 from .placeholders import _TEMPLATE, _VARIABLE
+from .rules.registry import rule
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -31,10 +32,8 @@ CODES: dict[str, tuple[str, str]] = {**placeholders.CODES, **login_rules.CODES}
 
 
 def check_values(run: Any) -> None:
-    placeholders.check_placeholders(run)
-    _check_redirect_literal_parts(run)
-    _check_issuer_literal_parts(run)
-    login_rules.check_login_rules(run)
+    for check in VALUE_RULES:
+        check(run)
 
 
 def _pattern(value: str) -> re.Pattern | None:
@@ -65,7 +64,10 @@ def _replace_note(run: Any, where: str | None, words: str) -> None:
         f.code == "value-not-checkable" and f.where == where and words in f.message)]
 
 
+@rule("redirect-uri-mismatch")
 def _check_redirect_literal_parts(run: Any) -> None:
+    """redirect-uri-mismatch: a partly templated redirect URI whose literal parts can never
+    become LibreChat's callback."""
     found = librechat_client(run)
     if found is None or facts.ENV_CALLBACK_URL not in run.settings \
             or not run.checkable(facts.ENV_CALLBACK_URL):
@@ -90,7 +92,10 @@ def _check_redirect_literal_parts(run: Any) -> None:
             f"{facts.CALLBACK_PATH}", severity="error")
 
 
+@rule("issuer-mismatch")
 def _check_issuer_literal_parts(run: Any) -> None:
+    """issuer-mismatch: a partly templated authelia_url whose literal parts can never become
+    OPENID_ISSUER."""
     config = run.config
     issuer = run.value(facts.ENV_ISSUER)
     if config is None or not issuer or not run.checkable(facts.ENV_ISSUER):
@@ -117,3 +122,7 @@ def _check_issuer_literal_parts(run: Any) -> None:
             "issuer and LibreChat rejects it",
             "make OPENID_ISSUER Authelia's public URL, the authelia_url of its session cookie",
             severity="error")
+
+
+VALUE_RULES = (placeholders.check_placeholders, _check_redirect_literal_parts,
+               _check_issuer_literal_parts, *login_rules.LOGIN_RULES)

@@ -164,42 +164,13 @@ def _event_parser_class() -> type | None:
         from yaml._yaml import CParser
     except ImportError:
         return None
-    from ruamel.yaml import events
     from ruamel.yaml.error import MarkedYAMLError
-    from ruamel.yaml.tag import Tag
 
-    def tag(event: Any) -> Any:
-        return Tag(suffix=event.tag) if event.tag else None
-
-    def collection(kind: type) -> Any:
-        return lambda e: kind(e.anchor, tag(e), e.implicit, e.start_mark, e.end_mark,
-                              flow_style=e.flow_style)
-
-    convert = {
-        c_events.ScalarEvent: lambda e: events.ScalarEvent(
-            e.anchor, tag(e), e.implicit, e.value, e.start_mark, e.end_mark, style=e.style),
-        c_events.MappingStartEvent: collection(events.MappingStartEvent),
-        c_events.SequenceStartEvent: collection(events.SequenceStartEvent),
-        c_events.MappingEndEvent: lambda e: events.MappingEndEvent(e.start_mark, e.end_mark),
-        c_events.SequenceEndEvent: lambda e: events.SequenceEndEvent(e.start_mark, e.end_mark),
-        c_events.AliasEvent: lambda e: events.AliasEvent(e.anchor, e.start_mark, e.end_mark),
-        c_events.StreamStartEvent: lambda e: events.StreamStartEvent(e.start_mark, e.end_mark),
-        c_events.StreamEndEvent: lambda e: events.StreamEndEvent(e.start_mark, e.end_mark),
-        c_events.DocumentStartEvent: lambda e: events.DocumentStartEvent(
-            e.start_mark, e.end_mark, explicit=e.explicit, version=e.version, tags=e.tags),
-        c_events.DocumentEndEvent: lambda e: events.DocumentEndEvent(
-            e.start_mark, e.end_mark, explicit=e.explicit),
-    }
+    convert = _event_converters(c_events)
     starts = (c_events.MappingStartEvent, c_events.SequenceStartEvent)
     ends = (c_events.MappingEndEvent, c_events.SequenceEndEvent)
 
-    class EventParser:
-        def __init__(self, loader: Any) -> None:
-            self.loader = loader
-            self._parser: Any = None
-            self._next: Any = None
-            self._depth = 0
-
+    class EventParser(_EventParserBase):
         def peek_event(self) -> Any:
             if self._next is None:
                 if self._parser is None:
@@ -218,20 +189,62 @@ def _event_parser_class() -> type | None:
                 self._next = convert[type(event)](event)
             return self._next
 
-        def get_event(self) -> Any:
-            event = self.peek_event()
-            self._next = None
-            return event
-
-        def check_event(self, *choices: Any) -> bool:
-            event = self.peek_event()
-            return event is not None and (not choices or isinstance(event, choices))
-
-        def dispose(self) -> None:
-            if self._parser is not None:
-                self._parser.dispose()
-
     return EventParser
+
+
+class _EventParserBase:
+    """What ruamel.yaml's composer calls on a parser, over `peek_event` (the subclass's)."""
+
+    def __init__(self, loader: Any) -> None:
+        self.loader = loader
+        self._parser: Any = None
+        self._next: Any = None
+        self._depth = 0
+
+    def peek_event(self) -> Any:
+        raise NotImplementedError
+
+    def get_event(self) -> Any:
+        event = self.peek_event()
+        self._next = None
+        return event
+
+    def check_event(self, *choices: Any) -> bool:
+        event = self.peek_event()
+        return event is not None and (not choices or isinstance(event, choices))
+
+    def dispose(self) -> None:
+        if self._parser is not None:
+            self._parser.dispose()
+
+
+def _event_converters(c_events: Any) -> dict[type, Any]:
+    """libyaml's event class -> a function making ruamel.yaml's event from one of them."""
+    from ruamel.yaml import events
+    from ruamel.yaml.tag import Tag
+
+    def tag(event: Any) -> Any:
+        return Tag(suffix=event.tag) if event.tag else None
+
+    def collection(kind: type) -> Any:
+        return lambda e: kind(e.anchor, tag(e), e.implicit, e.start_mark, e.end_mark,
+                              flow_style=e.flow_style)
+
+    return {
+        c_events.ScalarEvent: lambda e: events.ScalarEvent(
+            e.anchor, tag(e), e.implicit, e.value, e.start_mark, e.end_mark, style=e.style),
+        c_events.MappingStartEvent: collection(events.MappingStartEvent),
+        c_events.SequenceStartEvent: collection(events.SequenceStartEvent),
+        c_events.MappingEndEvent: lambda e: events.MappingEndEvent(e.start_mark, e.end_mark),
+        c_events.SequenceEndEvent: lambda e: events.SequenceEndEvent(e.start_mark, e.end_mark),
+        c_events.AliasEvent: lambda e: events.AliasEvent(e.anchor, e.start_mark, e.end_mark),
+        c_events.StreamStartEvent: lambda e: events.StreamStartEvent(e.start_mark, e.end_mark),
+        c_events.StreamEndEvent: lambda e: events.StreamEndEvent(e.start_mark, e.end_mark),
+        c_events.DocumentStartEvent: lambda e: events.DocumentStartEvent(
+            e.start_mark, e.end_mark, explicit=e.explicit, version=e.version, tags=e.tags),
+        c_events.DocumentEndEvent: lambda e: events.DocumentEndEvent(
+            e.start_mark, e.end_mark, explicit=e.explicit),
+    }
 
 
 def _yaml(text: str):
@@ -269,6 +282,9 @@ def _items(node: Any) -> Any:
         yield from enumerate(node)
 
 
+_CONTAINERS = (dict, list, tuple)
+
+
 def check_aliases(root: Any) -> tuple[int | None, str] | None:
     """(line, problem) when aliases make `root` expand past MAX_ALIAS_VALUES values or hold
     themselves; None when the document is fine.
@@ -278,46 +294,56 @@ def check_aliases(root: Any) -> tuple[int | None, str] | None:
     visit (an alias, a merge key) adds that size to what the aliases expand to. Linear in
     the file, however far the aliases would expand.
     """
-    containers = (dict, list, tuple)
-    if not isinstance(root, containers):
+    if not isinstance(root, _CONTAINERS):
         return None
-    sizes: dict[int, int] = {}  # id -> expanded size of a collection already visited
-    active: set[int] = {id(root)}
-    added = 0
-    stack: list[list] = [[root, _items(root), 1]]  # node, its items, size so far
-    while stack:
-        frame = stack[-1]
+    walk = _AliasWalk(root)
+    while walk.stack:
+        problem = walk.advance()
+        if problem is not None:
+            return problem
+    return None
+
+
+class _AliasWalk:
+    """check_aliases's walk, depth first without recursion."""
+
+    def __init__(self, root: Any) -> None:
+        self.sizes: dict[int, int] = {}  # id -> expanded size of a collection already visited
+        self.active: set[int] = {id(root)}
+        self.added = 0
+        self.stack: list[list] = [[root, _items(root), 1]]  # node, its items, size so far
+
+    def advance(self) -> tuple[int | None, str] | None:
+        """Count the top collection's items up to one to visit first (pushed), or all of
+        them (popped, its size kept); a problem when the aliases go too far."""
+        frame = self.stack[-1]
         node, items = frame[0], frame[1]
-        pushed = False
         for key, child in items:
-            if not isinstance(child, containers) or isinstance(child, str):
+            if not isinstance(child, _CONTAINERS) or isinstance(child, str):
                 frame[2] += 1
                 continue
-            known = sizes.get(id(child))
+            known = self.sizes.get(id(child))
             if known is not None:
                 frame[2] += known
-                added += known
-                if added > MAX_ALIAS_VALUES:
+                self.added += known
+                if self.added > MAX_ALIAS_VALUES:
                     return _line(node, key), (
                         f"aliases (*name) expand the document to more than "
                         f"{MAX_ALIAS_VALUES:,} values by here (a \"billion laughs\" "
                         "document): not read")
                 continue
-            if id(child) in active:
+            if id(child) in self.active:
                 return _line(node, key), ("an alias (*name) here refers to a collection "
                                           "that holds it: the document never ends")
-            active.add(id(child))
-            stack.append([child, _items(child), 1])
-            pushed = True
-            break
-        if pushed:
-            continue
-        stack.pop()
-        active.discard(id(node))
-        sizes[id(node)] = frame[2]
-        if stack:
-            stack[-1][2] += frame[2]
-    return None
+            self.active.add(id(child))
+            self.stack.append([child, _items(child), 1])
+            return None
+        self.stack.pop()
+        self.active.discard(id(node))
+        self.sizes[id(node)] = frame[2]
+        if self.stack:
+            self.stack[-1][2] += frame[2]
+        return None
 
 
 class YamlDoc:
@@ -428,7 +454,6 @@ def plain(value: Any, _memo: dict | None = None) -> Any:
     (`<<: *base`) are already expanded by ruamel. A collection that aliases share is
     converted once (`_memo`), so the work stays linear in the file.
     """
-    import datetime
     from collections.abc import Set
 
     memo: dict = {} if _memo is None else _memo
@@ -437,12 +462,7 @@ def plain(value: Any, _memo: dict | None = None) -> Any:
         if known is not None:
             return known
     if isinstance(value, dict):
-        out: dict = {}
-        memo[id(value)] = out
-        for k, v in value.items():
-            key = str(k) if isinstance(k, (list, dict, tuple, Set)) else plain(k, memo)
-            out[key] = plain(v, memo)
-        return out
+        return _plain_dict(value, memo)
     if isinstance(value, (list, Set)):
         items: list = []
         memo[id(value)] = items
@@ -450,6 +470,23 @@ def plain(value: Any, _memo: dict | None = None) -> Any:
         return items
     if isinstance(value, tuple):
         return [plain(v, memo) for v in value]
+    return _plain_scalar(value)
+
+
+def _plain_dict(value: dict, memo: dict) -> dict:
+    from collections.abc import Set
+
+    out: dict = {}
+    memo[id(value)] = out
+    for k, v in value.items():
+        key = str(k) if isinstance(k, (list, dict, tuple, Set)) else plain(k, memo)
+        out[key] = plain(v, memo)
+    return out
+
+
+def _plain_scalar(value: Any) -> Any:
+    import datetime
+
     if isinstance(value, str):
         return str(value)
     if isinstance(value, bool) or type(value).__name__ == "ScalarBoolean":
