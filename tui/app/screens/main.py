@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
-from textual.widgets import ContentSwitcher, Footer, Header, Input
+from textual.widgets import ContentSwitcher, Header, Input
 
 from ...core import fields
 from ...core.checks import check_profile
@@ -36,6 +36,7 @@ from ..session import DEFAULT_PROFILE_NAME, ProfileSession
 from ..startup import release_collector
 from ..state import MISMATCH, ViewState
 from ..widgets.findings import FindingsSummary
+from ..widgets.footer import AppFooter
 from ..widgets.panebar import PaneBar
 from ..widgets.text import outside_markup, outside_path_markup
 from .profiles import ProfileFlows
@@ -78,7 +79,7 @@ class MainScreen(ProfileFlows, Screen):
         with ContentSwitcher(id="panes", initial=f"pane-{first}"):
             yield self.panes[first]  # the others after the first screen is drawn
         yield FindingsSummary(id="summary")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._mounts[PANE_IDS[0]] = AwaitMount(self, [self.panes[PANE_IDS[0]]])
@@ -110,12 +111,6 @@ class MainScreen(ProfileFlows, Screen):
             pane.display = False
             self._mounts[pane_id] = self.query_one("#panes", ContentSwitcher).mount(pane)
         return self._mounts[pane_id]
-
-    def on_resize(self, event) -> None:
-        # Below 100 columns the palette hint would cut the footer's own keys short (F1 and
-        # the help list it too).
-        for footer in self.query(Footer):
-            footer.show_command_palette = event.size.width >= 100
 
     def on_unmount(self) -> None:
         self.checks.stop()  # a running doctor run stops (its thread is a daemon anyway)
@@ -171,8 +166,10 @@ class MainScreen(ProfileFlows, Screen):
         self.query_one("#summary", FindingsSummary).show(extra + self.state.findings)
 
     def show_title(self) -> None:
+        # The header reads "LibreChat ⇄ Authelia — NAME ● unsaved changes": one space
+        # around each mark.
         self.app.sub_title = (f"{self.session.name}"
-                              f"{'  ● unsaved changes' if self.session.dirty else ''}")
+                              f"{' ● unsaved changes' if self.session.dirty else ''}")
 
     async def action_show_pane(self, pane_id: str) -> None:
         await self._mounted(pane_id)

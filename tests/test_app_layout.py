@@ -1,0 +1,116 @@
+"""How the app's frame reads at every size: the pane bar, the title, the footer, where
+dropdowns and toasts open, and the words the panes use for the app's own keys."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import settle
+
+from tui.app.app import LibreChatAutheliaApp
+from tui.app.panes.registry import PANES, SHORT_TITLES, TITLES
+
+
+def bar_text(app) -> str:
+    return str(app.query_one("#pane-bar").render()).rstrip()
+
+
+def title_text(app) -> str:
+    from textual.widgets._header import HeaderTitle
+
+    return str(app.query_one(HeaderTitle).render()).strip()
+
+
+# The pane bar -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("width", [60, 64, 70, 75])
+async def test_a_narrow_pane_bar_names_every_pane_in_words(store, width):
+    """Below 80 columns every pane keeps its key and a whole word for a name, never its
+    first three letters."""
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(width, 20)) as pilot:
+        await settle(pilot)
+        text = bar_text(app)
+        assert len(text) <= width
+        for pane_id, _, key, *_ in PANES:
+            names = (TITLES[pane_id], TITLES[pane_id].split()[0], SHORT_TITLES[pane_id])
+            assert any(f"{key} {name} " in text + " " for name in names), (pane_id, text)
+
+
+@pytest.mark.parametrize("width", [60, 70, 80, 100, 120])
+async def test_the_pane_bar_puts_a_space_between_each_key_and_its_name(store, width):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(width, 20)) as pilot:
+        await settle(pilot)
+        words = bar_text(app).split()
+        keys = [key for _, _, key, *_ in PANES]
+        assert [w for w in words if w in keys] == keys, words
+
+
+async def test_the_pane_bar_takes_the_longest_names_as_the_window_grows(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        assert "f2 Assume " in bar_text(app)
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert "f2 Assumptions " in bar_text(app) and "f5 LibreChat env " in bar_text(app)
+
+
+# The title ----------------------------------------------------------------------------------
+
+async def test_the_title_names_the_app_and_the_profile_with_one_clean_separator(store):
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert title_text(app) == "LibreChat ⇄ Authelia — home"
+        await pilot.press("end", "x")
+        await settle(pilot)
+        title = title_text(app)
+        assert title.startswith("LibreChat ⇄ Authelia — home ")
+        assert "unsaved" in title
+        assert "  " not in title, title
+
+
+# The footer ---------------------------------------------------------------------------------
+
+def footer_keys(app) -> list[str]:
+    """The footer's keys as shown, each checked to be whole on screen."""
+    from textual.widgets._footer import FooterKey
+
+    shown = []
+    for key in app.screen.query(FooterKey):
+        region = key.region
+        if not key.display or not region.area:
+            continue
+        assert app.screen.region.contains_region(region), (key.key, region)
+        shown.append(f"{key.key_display} {key.description}".strip())
+    return shown
+
+
+async def keys_after(store, sizes, pane_key: str) -> list[str]:
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=sizes[0]) as pilot:
+        await settle(pilot)
+        await pilot.press(pane_key)
+        await settle(pilot)
+        for size in sizes[1:]:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+        return footer_keys(app)
+
+
+@pytest.mark.parametrize("pane_key", ["f2", "f3"])
+@pytest.mark.parametrize("start", [(100, 30), (60, 20)])
+async def test_a_terminal_resized_to_80_columns_shows_the_footer_a_fresh_start_shows(
+        store, start, pane_key):
+    fresh = await keys_after(store, [(80, 24)], pane_key)
+    assert "ctrl+s Save" in fresh and "ctrl+o Profiles" in fresh and "f1 Help" in fresh
+    assert await keys_after(store, [start, (80, 24)], pane_key) == fresh
+
+
+@pytest.mark.parametrize("pane_key", ["f2", "f3", "f4", "f5", "f6", "f7"])
+async def test_at_60_columns_the_footer_shows_whole_keys_with_help_and_save(store, pane_key):
+    """What does not fit is left out whole (f1 lists every key), never cut at the edge."""
+    keys = await keys_after(store, [(100, 30), (60, 20)], pane_key)
+    assert "f1 Help" in keys and "ctrl+s Save" in keys, keys
+    assert not any("palette" in key for key in keys)
