@@ -4,10 +4,25 @@ dropdowns and toasts open, and the words the panes use for the app's own keys.""
 from __future__ import annotations
 
 import pytest
-from conftest import settle
+from conftest import HOME_URLS, fake_provider_profile, session_signing_key, settle
 
 from tui.app.app import LibreChatAutheliaApp
 from tui.app.panes.registry import PANES, SHORT_TITLES, TITLES
+
+
+@pytest.fixture
+def quick_keys(monkeypatch):
+    """Keys of any size come from the session's one real key (making RSA keys is slow)."""
+    from tui.core import provider
+
+    monkeypatch.setattr(provider, "new_signing_key", lambda bits=2048: session_signing_key())
+
+
+@pytest.fixture
+def provider_store(store):
+    """The home profile with Authelia's provider section: the key fields are shown."""
+    store.save("home", fake_provider_profile(**HOME_URLS), overwrite=True)
+    return store
 
 
 def bar_text(app) -> str:
@@ -114,3 +129,18 @@ async def test_at_60_columns_the_footer_shows_whole_keys_with_help_and_save(stor
     keys = await keys_after(store, [(100, 30), (60, 20)], pane_key)
     assert "f1 Help" in keys and "ctrl+s Save" in keys, keys
     assert not any("palette" in key for key in keys)
+
+
+# The key path's hint ------------------------------------------------------------------------
+
+async def test_the_key_path_hint_names_the_chosen_key_size(provider_store, quick_keys):
+    app = LibreChatAutheliaApp(provider_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        hint = app.query_one("#field-key_path FieldLabel")
+        assert "rsa.2048.key" in str(hint.render())
+        app.query_one("#input-key_bits").focus()
+        await pilot.press("enter", "down", "enter")  # RSA 3072 bits, below 2048
+        await settle(pilot)
+        assert app.profile.key_bits == 3072
+        assert "rsa.3072.key" in str(hint.render()) and "2048" not in str(hint.render())
