@@ -144,3 +144,41 @@ async def test_the_key_path_hint_names_the_chosen_key_size(provider_store, quick
         await settle(pilot)
         assert app.profile.key_bits == 3072
         assert "rsa.3072.key" in str(hint.render()) and "2048" not in str(hint.render())
+
+
+# The checklist speaks the tool the user is in ----------------------------------------------
+
+def words_profile():
+    """Every step that names a snippet: the provider section, a CA file (the override)."""
+    return fake_provider_profile(ca_file="/etc/ssl/home-ca.pem", **HOME_URLS)
+
+
+async def test_the_checklist_in_the_app_names_the_apps_keys(store):
+    store.save("home", words_profile(), overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+
+        def detail(step_id: str) -> str:
+            return str(app.query_one(f"#step-{step_id} .step-detail").render())
+
+        assert "f4 shows these two keys alone" in detail("authelia-provider-new")
+        assert "Paste the Authelia client block (f4" in detail("authelia-client")
+        assert "Add the LibreChat .env block (f5" in detail("librechat-env")
+        assert "Compose block (f5, its Docker Compose form)" in detail("librechat-override")
+        shown = " ".join(str(s.render()) for s in app.query(".step-detail"))
+        assert "'render " not in shown and "prints" not in shown
+
+
+def test_the_clis_checklist_keeps_the_clis_words(store):
+    from test_cli import run
+
+    store.save("home", words_profile(), overwrite=True)
+    text = run("render", "checklist", "--profile", "home").stdout
+    assert "Paste the whole block ('render provider' prints these two keys alone)" in text
+    assert "Paste the Authelia client block under identity_providers.oidc" in text
+    assert "Add the LibreChat .env block to the .env" in text
+    assert "Save the LibreChat Compose block as docker-compose.override.yml" in text
+    assert "f4" not in text and "f5" not in text
