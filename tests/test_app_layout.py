@@ -182,3 +182,45 @@ def test_the_clis_checklist_keeps_the_clis_words(store):
     assert "Add the LibreChat .env block to the .env" in text
     assert "Save the LibreChat Compose block as docker-compose.override.yml" in text
     assert "f4" not in text and "f5" not in text
+
+
+# The README's account of the screens -------------------------------------------------------
+
+def readme_app_section() -> str:
+    from pathlib import Path
+
+    text = (Path(__file__).parents[1] / "README.md").read_text()
+    start = text.index("\n## The app\n")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+def test_the_readme_has_one_screens_table_and_it_matches_the_panes():
+    import re
+
+    from tui.app.panes.registry import PANES
+
+    section = readme_app_section()
+    assert section.count("| key | screen |") == 1
+    assert readme_app_section().count("On the snippet screens") == 1
+    table = section[section.index("| key | screen |"):].split("\n\n")[0].splitlines()
+    assert re.fullmatch(r"\|(\s*-+\s*\|){2}", table[1]), "a header row, then the rule"
+    rows = []
+    for line in table[2:]:
+        keys, screen = (cell.strip() for cell in line.strip("|").split("|", 1))
+        rows.append((keys, re.match(r"\*\*(.+?)\*\*", screen).group(1)))
+    assert rows == [(f"{f_key} or {alt_key}", title) for _, title, f_key, alt_key, _ in PANES]
+
+
+def test_the_readme_spells_every_key_as_the_app_does():
+    """Keys as the bindings (and the help) spell them: f2, ctrl+s, enter; never F2 or ^S."""
+    import re
+
+    from tui.app.app import LibreChatAutheliaApp
+
+    section = readme_app_section()
+    wrong = re.findall(r"\bF\d+\b|\b(?:Ctrl|Alt|Shift)[-+]\w|\^[A-Z]\b|\b(?:Enter|Tab|Esc)\b",
+                       section)
+    assert not wrong, wrong
+    for binding in LibreChatAutheliaApp.BINDINGS:
+        if not binding.id.startswith("pane-"):
+            assert binding.key in section, binding.key
