@@ -86,6 +86,26 @@ async def test_the_title_names_the_app_and_the_profile_with_one_clean_separator(
         assert "  " not in title, title
 
 
+async def test_no_word_of_the_frame_starts_a_styled_run_with_a_space(store):
+    """In SVG screenshots a run of text that starts with a space loses it: the title read
+    "Authelia—  home", the bar "f2Assumptions", the footer "ctrl+sSave". Each space
+    after a key or before the dash ends the run before it instead."""
+    import re
+
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("end", "x")  # the title says unsaved changes too
+        await settle(pilot)
+        svg = app.export_screenshot()
+    for line in (0, 1, 29):  # title, pane bar, footer
+        line_id = rf"terminal-[0-9a-z]*-?line-{line}"
+        runs = re.findall(rf'clip-path="url\(#{line_id}\)">([^<]*)</text>', svg)
+        assert runs, line
+        starting = [run for run in runs if re.match(r"(&#160;)+[^&]", run)]
+        assert not starting, (line, starting)
+
+
 # The footer ---------------------------------------------------------------------------------
 
 def footer_keys(app) -> list[str]:
@@ -224,3 +244,78 @@ def test_the_readme_spells_every_key_as_the_app_does():
     for binding in LibreChatAutheliaApp.BINDINGS:
         if not binding.id.startswith("pane-"):
             assert binding.key in section, binding.key
+
+
+# What opens over the pane: a Select's list, toasts ------------------------------------------
+
+async def to_the_pane_bottom(pilot, widget) -> None:
+    """Scroll `widget`'s pane so that `widget` is on the pane's last row (or as low as the
+    pane scrolls it), focused."""
+    from tui.app.panes.base import Pane
+
+    pane = widget.query_ancestor(Pane)
+    widget.focus()
+    await pilot.pause()
+    row = widget.region.y - pane.region.y + pane.scroll_y
+    pane.scroll_to(y=row - (pane.region.height - 1), animate=False, immediate=True)
+    await pilot.pause()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize(("pane_key", "name"), [
+    ("f2", "authelia_version"), ("f2", "key_bits"), ("f2", "consent"),
+    ("f3", "digest_algorithm")])
+async def test_a_select_list_opens_below_its_field_inside_the_pane(
+        provider_store, quick_keys, size, pane_key, name):
+    from textual.widgets._select import SelectOverlay
+
+    app = LibreChatAutheliaApp(provider_store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press(pane_key)
+        await settle(pilot)
+        select = app.query_one(f"#input-{name}")
+        await to_the_pane_bottom(pilot, select)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        overlay = app.screen.find_widget(select.query_one(SelectOverlay)).region
+        pane = select.query_ancestor("Pane").region
+        label = select.parent.query_one("FieldLabel").region
+        assert overlay.area and pane.contains_region(overlay), (overlay, pane)
+        assert not overlay.overlaps(select.region) and not overlay.overlaps(label)
+        assert app.screen.region.contains_region(label)
+        assert not overlay.overlaps(app.query_one("#summary").region)
+        await pilot.press("escape")
+
+
+async def toast_over(pilot) -> list:
+    """Save (a toast says where), and return the toasts' regions once they are laid out."""
+    from conftest import wait_until
+    from textual.widgets._toast import Toast
+
+    app = pilot.app
+    await pilot.press("ctrl+s")
+    return await wait_until(pilot, lambda: [
+        toast.region for toast in app.screen.query(Toast) if toast.region.area],
+        "a toast on screen")
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("name", ["app_url", "ca_file", "consent_duration"])
+async def test_a_toast_never_covers_the_focused_field(provider_store, quick_keys, size, name):
+    """At the top (the first field), or at the bottom right (a field scrolled to the pane's
+    last row): the toast opens where the focused field stays in sight."""
+    provider_store.save("home", words_profile().with_changes(consent="pre-configured"),
+                        overwrite=True)
+    app = LibreChatAutheliaApp(provider_store)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        await settle(pilot)
+        field = app.query_one(f"#input-{name}")
+        if name != "app_url":
+            await to_the_pane_bottom(pilot, field)
+        assert app.focused is field
+        for toast in await toast_over(pilot):
+            assert not toast.overlaps(field.region), (toast, field.region)
+        assert app.screen.region.contains_region(field.region)

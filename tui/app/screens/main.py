@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
 from textual.widgets import ContentSwitcher, Header, Input
+from textual.widgets._toast import ToastRack
 
 from ...core import fields
 from ...core.checks import check_profile
@@ -90,6 +91,7 @@ class MainScreen(ProfileFlows, Screen):
         if self._missing:
             self.ask_about_missing_profile(self._missing)
         self.call_after_refresh(self._mount_other_panes)
+        self.screen_layout_refresh_signal.subscribe(self, self._place_toasts)
 
     async def _mount_other_panes(self) -> None:
         """Mount the other panes once the first screen is drawn (each is drawn when shown)."""
@@ -111,6 +113,15 @@ class MainScreen(ProfileFlows, Screen):
             pane.display = False
             self._mounts[pane_id] = self.query_one("#panes", ContentSwitcher).mount(pane)
         return self._mounts[pane_id]
+
+    def _place_toasts(self, _screen: Screen | None = None) -> None:
+        """Toasts open away from the focused control: at the top while it is in the lower
+        half of the screen (the bottom right, where they open by default, would hide it)."""
+        focused = self.focused
+        low = bool(focused is not None and focused.region.area
+                   and focused.region.y >= self.region.height // 2)
+        for rack in self.query_children(ToastRack):
+            rack.set_class(low, "-top")
 
     def on_unmount(self) -> None:
         self.checks.stop()  # a running doctor run stops (its thread is a daemon anyway)

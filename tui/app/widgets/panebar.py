@@ -49,7 +49,9 @@ class PaneBar(Widget):
         for pane_id, key, title in labels:
             if not pad:
                 parts.append(" ")
-            name = Content.assemble(edge, (key, key_style), f" {title}{edge}")
+            # The space after the key is in the key's run: a run that starts with a space
+            # loses it in SVG screenshots (rsvg, browsers), which then show "f2Assumptions".
+            name = Content.assemble(edge, (f"{key} ", key_style), f"{title}{edge}")
             if pane_id == self.active:
                 name = name.stylize(active_style)
             elif pane_id == self.hover:
