@@ -319,3 +319,15 @@ async def test_a_toast_never_covers_the_focused_field(provider_store, quick_keys
         for toast in await toast_over(pilot):
             assert not toast.overlaps(field.region), (toast, field.region)
         assert app.screen.region.contains_region(field.region)
+
+
+@pytest.mark.parametrize("name", ["app_url", "client_id"])
+async def test_a_toast_stays_at_the_bottom_when_the_focused_field_is_clear_of_it(store, name):
+    """The pane bar stays in sight unless the toast must move for the focused field."""
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        app.query_one(f"#input-{name}").focus()
+        await pilot.pause()
+        for toast in await toast_over(pilot):
+            assert toast.y > app.screen.region.height // 2, toast

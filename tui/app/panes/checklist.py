@@ -19,8 +19,8 @@ from .registry import PANES
 KEYS = {pane_id: f_key for pane_id, _, f_key, *_ in PANES}
 # The steps name the app's keys, not the CLI's commands.
 APP_WHERE = Where(
-    provider_keys=f"{KEYS['authelia']} shows these two keys alone on its Provider only form "
-                  "(f switches forms)",
+    provider_keys=f"{KEYS['authelia']} shows these two keys alone: f switches it to "
+                  "Provider only",
     client_block=f"the Authelia client block ({KEYS['authelia']}: c copies it, a applies it)",
     env_block=f"the LibreChat .env block ({KEYS['env']}: c copies it, a applies it)",
     compose_block=f"the LibreChat Compose block ({KEYS['env']}, its Docker Compose form)",

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
 from textual.widgets import ContentSwitcher, Header, Input
@@ -41,6 +42,9 @@ from ..widgets.footer import AppFooter
 from ..widgets.panebar import PaneBar
 from ..widgets.text import outside_markup, outside_path_markup
 from .profiles import ProfileFlows
+
+# The rows a toast takes (two lines of text, its padding and margin), before one is shown.
+TOAST_ROWS = 5
 
 
 class MainScreen(ProfileFlows, Screen):
@@ -115,13 +119,18 @@ class MainScreen(ProfileFlows, Screen):
         return self._mounts[pane_id]
 
     def _place_toasts(self, _screen: Screen | None = None) -> None:
-        """Toasts open away from the focused control: at the top while it is in the lower
-        half of the screen (the bottom right, where they open by default, would hide it)."""
+        """Toasts open at the bottom right, unless they would hide the focused control
+        there: then at the top (a control taller than half the screen is hidden in part
+        either way)."""
         focused = self.focused
-        low = bool(focused is not None and focused.region.area
-                   and focused.region.y >= self.region.height // 2)
+        if focused is None or not focused.region.area:
+            return
         for rack in self.query_children(ToastRack):
-            rack.set_class(low, "-top")
+            rows = rack.region.height if rack.display and rack.region.height else TOAST_ROWS
+            above_footer = self.region.bottom - 2  # the footer, and the rack's margin
+            zone = Region(0, above_footer - rows, self.region.width, rows)
+            rack.set_class(zone.overlaps(focused.region)
+                           and focused.region.height <= self.region.height // 2, "-top")
 
     def on_unmount(self) -> None:
         self.checks.stop()  # a running doctor run stops (its thread is a daemon anyway)
