@@ -86,6 +86,21 @@ async def test_the_title_names_the_app_and_the_profile_with_one_clean_separator(
         assert "  " not in title, title
 
 
+async def test_at_60_columns_the_title_shows_a_profile_name_and_unsaved_whole(store):
+    from conftest import home_profile
+    from textual.widgets._header import HeaderTitle
+
+    store.save("homelab", home_profile())
+    app = LibreChatAutheliaApp(store, "homelab")
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("end", "x")
+        await settle(pilot)
+        title = title_text(app)
+        assert title == "LibreChat ⇄ Authelia — homelab ● unsaved"
+        assert len(title) <= app.query_one(HeaderTitle).region.width
+
+
 async def test_no_word_of_the_frame_starts_a_styled_run_with_a_space(store):
     """In SVG screenshots a run of text that starts with a space loses it: the title read
     "Authelia—  home", the bar "f2Assumptions", the footer "ctrl+sSave". Each space

@@ -186,10 +186,10 @@ class MainScreen(ProfileFlows, Screen):
         self.query_one("#summary", FindingsSummary).show(extra + self.state.findings)
 
     def show_title(self) -> None:
-        # The header reads "LibreChat ⇄ Authelia — NAME ● unsaved changes": one space
+        # The header reads "LibreChat ⇄ Authelia — NAME ● unsaved": one space
         # around each mark.
         self.app.sub_title = (f"{self.session.name}"
-                              f"{' ● unsaved changes' if self.session.dirty else ''}")
+                              f"{' ● unsaved' if self.session.dirty else ''}")
 
     async def action_show_pane(self, pane_id: str) -> None:
         await self._mounted(pane_id)
