@@ -9,6 +9,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 
 from ..core.profile import Profile, is_secret_field
@@ -96,6 +97,16 @@ class LibreChatAutheliaApp(App[None]):
                    if is_secret_field(k) and isinstance(getattr(profile, k), str)]
         self._exit_renderables.append(crash_report(error, secrets))
         self._close_messages_no_wait()
+
+    def format_title(self, title: str, sub_title: str) -> Content:
+        """"LibreChat ⇄ Authelia — home", the profile's name dim.
+
+        Textual's own starts the dim part with its space: SVG screenshots drop a run's
+        leading space and showed "Authelia—  home".
+        """
+        if not sub_title:
+            return Content(title)
+        return Content.assemble(f"{title} ", (f"— {sub_title}", "dim"))
 
     def get_key_display(self, binding: Binding) -> str:
         """Keys are written one way everywhere, as the bindings and the README spell them."""

@@ -24,15 +24,26 @@ OPTION_STEP_IDS = ("authelia-key-file", "authelia-template-filter", "authelia-pr
 ALL_STEP_IDS = STEP_IDS + OPTION_STEP_IDS
 TROUBLESHOOTING_TITLE = "If login fails, match the log line"
 
+# How the steps name the snippets the user pastes: as the CLI's words by default; the app
+# passes its own (its keys), so each speaks the tool the user is in.
+Where = namedtuple("Where", "provider_keys client_block env_block compose_block")
+CLI_WHERE = Where(
+    provider_keys="'render provider' prints these two keys alone",
+    client_block="the Authelia client block",
+    env_block="the LibreChat .env block",
+    compose_block="the LibreChat Compose block",
+)
 
-def checklist_steps(profile: Profile) -> list[Step]:
-    steps = _authelia_steps(profile) + _librechat_steps(profile)
+
+def checklist_steps(profile: Profile, where: Where = CLI_WHERE) -> list[Step]:
+    """The steps for `profile`, naming the snippets as `where` says (the CLI's words)."""
+    steps = _authelia_steps(profile, where) + _librechat_steps(profile, where)
     for add_steps in OPTION_STEPS:
-        steps = add_steps(profile, steps)
+        steps = add_steps(profile, steps, where)
     return steps
 
 
-def _authelia_steps(p: Profile) -> list[Step]:
+def _authelia_steps(p: Profile, where: Where) -> list[Step]:
     auth_method = p.token_endpoint_auth_method()
     return [
         Step(
@@ -45,7 +56,7 @@ def _authelia_steps(p: Profile) -> list[Step]:
         Step(
             "authelia-client",
             "Add the client to Authelia's configuration.yml",
-            "Paste the Authelia client block under identity_providers.oidc (or only the entry "
+            f"Paste {where.client_block} under identity_providers.oidc (or only the entry "
             "into an existing clients: list"
             + (f", plus the authorization policy {p.group_policy_name}" if p.group else "")
             + f"). Its redirect URI must stay exactly {p.redirect_uri}"
@@ -72,12 +83,12 @@ def _authelia_steps(p: Profile) -> list[Step]:
     ]
 
 
-def _librechat_steps(p: Profile) -> list[Step]:
+def _librechat_steps(p: Profile, where: Where) -> list[Step]:
     return [
         Step(
             "librechat-env",
             "Put the lines into LibreChat's .env",
-            "Add the LibreChat .env block to the .env next to LibreChat's docker-compose.yml, "
+            f"Add {where.env_block} to the .env next to LibreChat's docker-compose.yml, "
             f"replacing any existing {facts.ENV_DOMAIN_CLIENT}, {facts.ENV_DOMAIN_SERVER} and "
             f"OPENID_* lines. {facts.ENV_DOMAIN_SERVER} must be {p.app_url}: LibreChat builds "
             f"the callback as {facts.ENV_DOMAIN_SERVER} + {facts.CALLBACK_PATH}."
@@ -233,7 +244,7 @@ def _insert(steps: list[Step], anchor: str, new: list[Step], *, before: bool = F
     return steps[:at] + new + steps[at:]
 
 
-def _provider_steps(p: Profile, steps: list[Step]) -> list[Step]:
+def _provider_steps(p: Profile, steps: list[Step], where: Where) -> list[Step]:
     """Provider "new": the provider section, and with a key path, the key file and filter."""
     if p.provider != "new":
         return steps
@@ -242,8 +253,8 @@ def _provider_steps(p: Profile, steps: list[Step]) -> list[Step]:
         "Add the OpenID Connect provider section",
         "The Authelia block starts with identity_providers.oidc.hmac_secret and jwks: the "
         f"RSA {p.key_bits}-bit key {p.signing_key_id or '(not generated yet)'} that signs "
-        "the ID tokens. Paste the whole block ('render provider' prints these two keys "
-        "alone). Authelia has one provider section for all clients: if configuration.yml "
+        f"the ID tokens. Paste the whole block ({where.provider_keys}). Authelia has one "
+        "provider section for all clients: if configuration.yml "
         "already has hmac_secret and jwks, keep those and set this profile's provider to "
         "existing.",
     )]
@@ -278,7 +289,7 @@ def _key_file_steps(p: Profile) -> list[Step]:
     ]
 
 
-def _admin_group_steps(p: Profile, steps: list[Step]) -> list[Step]:
+def _admin_group_steps(p: Profile, steps: list[Step], _where: Where) -> list[Step]:
     from .provider import claims_policy_name
 
     if not p.admin_group:
@@ -298,7 +309,7 @@ def _admin_group_steps(p: Profile, steps: list[Step]) -> list[Step]:
     )])
 
 
-def _compose_override_steps(p: Profile, steps: list[Step]) -> list[Step]:
+def _compose_override_steps(p: Profile, steps: list[Step], where: Where) -> list[Step]:
     """A CA file or hairpin: the Compose override, and discovery checked from the container."""
     from .librechat import authelia_host
 
@@ -317,7 +328,7 @@ def _compose_override_steps(p: Profile, steps: list[Step]) -> list[Step]:
     steps = _insert(steps, "librechat-env", [Step(
         "librechat-override",
         "Save the Compose override",
-        "Save the LibreChat Compose block as docker-compose.override.yml next to "
+        f"Save {where.compose_block} as docker-compose.override.yml next to "
         "LibreChat's docker-compose.yml (or merge its services.api into the one you have). "
         f"It {' and '.join(does)}.",
     )])
@@ -340,7 +351,7 @@ def _container_discovery_step(p: Profile, host: str) -> Step:
     )
 
 
-def _restart_order_steps(p: Profile, steps: list[Step]) -> list[Step]:
+def _restart_order_steps(p: Profile, steps: list[Step], _where: Where) -> list[Step]:
     if not (p.provider == "new" or p.key_path or p.ca_file or p.hairpin):
         return steps
     authelia = ("docker compose up -d --force-recreate authelia" if p.key_path
@@ -356,7 +367,7 @@ def _restart_order_steps(p: Profile, steps: list[Step]) -> list[Step]:
     )], before=True)
 
 
-# The steps a profile's options add, in order: each takes the steps so far and returns them
-# with its own inserted.
+# The steps a profile's options add, in order: each takes the steps so far (and how to name
+# the snippets) and returns them with its own inserted.
 OPTION_STEPS = (_provider_steps, _admin_group_steps, _compose_override_steps,
                 _restart_order_steps)

@@ -14,7 +14,7 @@ from ...core.hosts import is_example_url
 from ...core.profile import Profile
 from ...core.provider import CONSENT_MODES
 from ..state import ViewState
-from ..widgets.field import Field, TextInput, TickBox
+from ..widgets.field import Field, FieldLabel, TextInput, TickBox
 from .base import Pane, new_select, set_input, set_select
 
 TEXT_FIELDS = {
@@ -29,8 +29,7 @@ TEXT_FIELDS = {
     "button_label": ("Login button label", "Log in with Authelia", ""),
     "image_url": ("Login button image URL (optional)", "https://…/logo.png", ""),
     "key_path": ("Where Authelia reads the key (optional)", "inline in configuration.yml",
-                 "A path inside Authelia's container, e.g. /config/secrets/oidc/jwks/rsa.2048.key "
-                 "(read with a {{ secret }} template)"),
+                 ""),  # the hint names the chosen key size: key_path_hint()
     "admin_group": ("LibreChat admins: members of this Authelia group (optional)",
                     "nobody becomes admin through Authelia",
                     "Sends the groups claim in the ID token (OPENID_ADMIN_ROLE*)"),
@@ -53,6 +52,15 @@ SELECT_OPTIONS = {
     "consent": [(mode + (" (Authelia's default)" if mode == facts.DEFAULT_CONSENT else ""), mode)
                 for mode in facts.CONSENT_CHOICES],
 }
+
+
+def key_path_hint(bits: int) -> str:
+    """Where the key might live in Authelia's container, named for the chosen size."""
+    example = facts.EXAMPLE_KEY_PATH.replace(f".{facts.DEFAULT_KEY_BITS}.", f".{bits}.")
+    return (f"A path inside Authelia's container, e.g. {example} "
+            "(read with a {{ secret }} template)")
+
+
 # Shown only when they matter: the key's fields for provider "new", the duration for
 # consent "pre-configured".
 KEY_FIELDS = ("key_bits", "key_path")
@@ -131,6 +139,8 @@ class AssumptionsPane(Pane):
 
     def _text_field(self, name: str) -> Field:
         label, placeholder, hint = TEXT_FIELDS[name]
+        if name == "key_path":
+            hint = key_path_hint(self.state.profile.key_bits)
         editor = TextInput(placeholder=placeholder, id=f"input-{name}", compact=True,
                            select_on_focus=False)
         return Field(label, editor, name, hint)
@@ -157,6 +167,8 @@ class AssumptionsPane(Pane):
                     box.value = getattr(profile, name)
         for name in KEY_FIELDS:
             self.query_one(f"#field-{name}").display = profile.provider == "new"
+        self.query_one("#field-key_path FieldLabel", FieldLabel).hint = key_path_hint(
+            profile.key_bits)
         self.query_one("#field-consent_duration").display = profile.consent == "pre-configured"
         self.query_one("#consent-explain", Static).update(CONSENT_MODES.get(profile.consent, ""))
         for box in self.query("#scope-boxes Checkbox").results(Checkbox):

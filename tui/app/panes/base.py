@@ -9,6 +9,7 @@ from textual.widgets import Input, Select
 
 from ..messages import FieldLeft, ProfileEdited
 from ..state import ViewState
+from ..widgets.select import PaneSelect
 
 
 class Pane(VerticalScroll):
@@ -118,8 +119,8 @@ def new_select(options: Options, value: str, **kwargs) -> Select:
     A Select reports its value with a Changed event once mounted; starting anywhere else
     would make that event change the profile.
     """
-    return Select(options_with(options, value), value=value, allow_blank=False, compact=True,
-                  **kwargs)
+    return PaneSelect(options_with(options, value), value=value, allow_blank=False,
+                      compact=True, **kwargs)
 
 
 def set_select(select: Select, options: Options, value: str) -> None:

@@ -10,10 +10,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Label, ListItem, ListView, ProgressBar, Static
 
-from ...core.checklist import Step, checklist_steps, progress, troubleshooting
+from ...core.checklist import Step, Where, checklist_steps, progress, troubleshooting
 from ..messages import SnippetAction, StepTicked
 from ..state import ViewState
 from .base import Pane
+from .registry import PANES
+
+KEYS = {pane_id: f_key for pane_id, _, f_key, *_ in PANES}
+# The steps name the app's keys, not the CLI's commands.
+APP_WHERE = Where(
+    provider_keys=f"{KEYS['authelia']} shows these two keys alone: f switches it to "
+                  "Provider only",
+    client_block=f"the Authelia client block ({KEYS['authelia']}: c copies it, a applies it)",
+    env_block=f"the LibreChat .env block ({KEYS['env']}: c copies it, a applies it)",
+    compose_block=f"the LibreChat Compose block ({KEYS['env']}, its Docker Compose form)",
+)
 
 
 class StepItem(ListItem):
@@ -52,7 +63,7 @@ class ChecklistPane(Pane):
 
     def update_view(self, state: ViewState) -> None:
         profile = state.profile
-        steps = checklist_steps(profile)
+        steps = checklist_steps(profile, APP_WHERE)
         done, total = progress(profile)
         self.query_one("#checklist-progress-text", Static).update(
             f"{done} of {total} steps done" + ("  ✓ All done!" if done == total else "")

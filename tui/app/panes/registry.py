@@ -19,8 +19,9 @@ PANES = [
 ]
 PANE_IDS = [pane_id for pane_id, *_ in PANES]
 TITLES = {pane_id: title for pane_id, title, *_ in PANES}
-# The pane bar's names when the full ones do not fit (below 80 columns).
-SHORT_TITLES = {"assumptions": "Setup", "secrets": "Secrets", "authelia": "Authelia",
+# The pane bar's names when the full ones do not fit (below 80 columns): whole words, so
+# that they fit 60 columns side by side.
+SHORT_TITLES = {"assumptions": "Assume", "secrets": "Secrets", "authelia": "Authelia",
                 "env": "Env", "checklist": "Steps", "check": "Check"}
 
 # Where each profile field is edited, and the fields shown only when the profile writes

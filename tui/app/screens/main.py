@@ -17,9 +17,11 @@ from collections.abc import Iterable
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.screen import Screen
 from textual.widget import AwaitMount, Widget
-from textual.widgets import ContentSwitcher, Footer, Header, Input
+from textual.widgets import ContentSwitcher, Header, Input
+from textual.widgets._toast import ToastRack
 
 from ...core import fields
 from ...core.checks import check_profile
@@ -36,9 +38,13 @@ from ..session import DEFAULT_PROFILE_NAME, ProfileSession
 from ..startup import release_collector
 from ..state import MISMATCH, ViewState
 from ..widgets.findings import FindingsSummary
+from ..widgets.footer import AppFooter
 from ..widgets.panebar import PaneBar
 from ..widgets.text import outside_markup, outside_path_markup
 from .profiles import ProfileFlows
+
+# The rows a toast takes (two lines of text, its padding and margin), before one is shown.
+TOAST_ROWS = 5
 
 
 class MainScreen(ProfileFlows, Screen):
@@ -78,7 +84,7 @@ class MainScreen(ProfileFlows, Screen):
         with ContentSwitcher(id="panes", initial=f"pane-{first}"):
             yield self.panes[first]  # the others after the first screen is drawn
         yield FindingsSummary(id="summary")
-        yield Footer(compact=True)
+        yield AppFooter()
 
     def on_mount(self) -> None:
         self._mounts[PANE_IDS[0]] = AwaitMount(self, [self.panes[PANE_IDS[0]]])
@@ -89,6 +95,7 @@ class MainScreen(ProfileFlows, Screen):
         if self._missing:
             self.ask_about_missing_profile(self._missing)
         self.call_after_refresh(self._mount_other_panes)
+        self.screen_layout_refresh_signal.subscribe(self, self._place_toasts)
 
     async def _mount_other_panes(self) -> None:
         """Mount the other panes once the first screen is drawn (each is drawn when shown)."""
@@ -111,11 +118,19 @@ class MainScreen(ProfileFlows, Screen):
             self._mounts[pane_id] = self.query_one("#panes", ContentSwitcher).mount(pane)
         return self._mounts[pane_id]
 
-    def on_resize(self, event) -> None:
-        # Below 100 columns the palette hint would cut the footer's own keys short (F1 and
-        # the help list it too).
-        for footer in self.query(Footer):
-            footer.show_command_palette = event.size.width >= 100
+    def _place_toasts(self, _screen: Screen | None = None) -> None:
+        """Toasts open at the bottom right, unless they would hide the focused control
+        there: then at the top (a control taller than half the screen is hidden in part
+        either way)."""
+        focused = self.focused
+        if focused is None or not focused.region.area:
+            return
+        for rack in self.query_children(ToastRack):
+            rows = rack.region.height if rack.display and rack.region.height else TOAST_ROWS
+            above_footer = self.region.bottom - 2  # the footer, and the rack's margin
+            zone = Region(0, above_footer - rows, self.region.width, rows)
+            rack.set_class(zone.overlaps(focused.region)
+                           and focused.region.height <= self.region.height // 2, "-top")
 
     def on_unmount(self) -> None:
         self.checks.stop()  # a running doctor run stops (its thread is a daemon anyway)
@@ -171,8 +186,10 @@ class MainScreen(ProfileFlows, Screen):
         self.query_one("#summary", FindingsSummary).show(extra + self.state.findings)
 
     def show_title(self) -> None:
+        # The header reads "LibreChat ⇄ Authelia — NAME ● unsaved": one space
+        # around each mark.
         self.app.sub_title = (f"{self.session.name}"
-                              f"{'  ● unsaved changes' if self.session.dirty else ''}")
+                              f"{' ● unsaved' if self.session.dirty else ''}")
 
     async def action_show_pane(self, pane_id: str) -> None:
         await self._mounted(pane_id)

@@ -45,11 +45,12 @@ class FieldLabel(Widget):
     DEFAULT_CSS = "FieldLabel { height: auto; }"
 
     text: reactive[str] = reactive("", layout=True)
+    hint: reactive[str] = reactive("", layout=True)  # it may follow another field's value
 
     def __init__(self, text: str, hint: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self.set_reactive(FieldLabel.text, text)
-        self.hint = hint
+        self.set_reactive(FieldLabel.hint, hint)
 
     def render(self) -> Content:
         name = Content(self.text).stylize(self.get_visual_style("field-label--name"))

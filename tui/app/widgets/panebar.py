@@ -19,8 +19,8 @@ from ..messages import PaneChosen
 class PaneBar(Widget):
     """`panes` is (pane id, key, title, short title); a click on a name shows that pane.
 
-    When the full names do not fit the width, the short ones are used, and below that the
-    keys alone with the first letters: every pane's key stays on screen.
+    The names are the longest words that fit the width (full, then short, then closer
+    together): every pane's key and a name a person can read stay on screen.
     """
 
     COMPONENT_CLASSES = {"pane-bar--active", "pane-bar--hover", "pane-bar--key"}
@@ -42,9 +42,16 @@ class PaneBar(Widget):
         active_style = self.get_visual_style("pane-bar--active")
         hover_style = self.get_visual_style("pane-bar--hover")
         key_style = self.get_visual_style("pane-bar--key")
+        labels, pad = self._labels()
+        # Roomy: " f2 Assumptions " side by side; tight: "f2 Assume" one space apart.
         parts: list[Content | tuple[str, Style] | str] = []
-        for pane_id, key, title in self._labels():
-            name = Content.assemble(" ", (key, key_style), f" {title} ")
+        edge = " " if pad else ""
+        for pane_id, key, title in labels:
+            if not pad:
+                parts.append(" ")
+            # The space after the key is in the key's run: a run that starts with a space
+            # loses it in SVG screenshots (rsvg, browsers), which then show "f2Assumptions".
+            name = Content.assemble(edge, (f"{key} ", key_style), f"{title}{edge}")
             if pane_id == self.active:
                 name = name.stylize(active_style)
             elif pane_id == self.hover:
@@ -52,18 +59,22 @@ class PaneBar(Widget):
             parts.append(name.stylize(Style.from_meta({"pane": pane_id})))
         return Content.assemble(*parts)
 
-    def _labels(self) -> list[tuple[str, str, str]]:
-        """(pane id, key, name) in the longest form that fits the width."""
+    def _labels(self) -> tuple[list[tuple[str, str, str]], bool]:
+        """(pane id, key, name) in the longest form that fits the width, and whether each
+        name has a space of its own on both sides (else one space between names)."""
         width = self.size.width or 80
         # The full names; then "LibreChat env" as "LibreChat" (80 columns fit every name);
-        # then the short names; then their first letters.
-        for form in (lambda t, s: t, lambda t, s: t.split()[0], lambda t, s: s,
-                     lambda t, s: s[:3]):
+        # then the short names, roomy then tight (60 columns fit them); then their first
+        # letters, which only a terminal narrower than any the app supports gets.
+        forms = [(lambda t, s: t, True), (lambda t, s: t.split()[0], True),
+                 (lambda t, s: t.split()[0], False), (lambda t, s: s, True),
+                 (lambda t, s: s, False), (lambda t, s: s[:3], False)]
+        for form, pad in forms:
             labels = [(pane_id, key, form(title, short))
                       for pane_id, key, title, short in self.panes]
-            if sum(len(key) + len(name) + 3 for _, key, name in labels) <= width:
-                return labels
-        return labels
+            if _width(labels, pad) <= width:
+                return labels, pad
+        return labels, pad
 
     def on_resize(self) -> None:
         self.refresh()
@@ -79,3 +90,8 @@ class PaneBar(Widget):
         pane_id = event.style.meta.get("pane")
         if pane_id:
             self.post_message(PaneChosen(pane_id))
+
+
+def _width(labels: list[tuple[str, str, str]], pad: bool) -> int:
+    """The columns `labels` take: " key name " each, or " key name" each."""
+    return sum(len(key) + len(name) + (3 if pad else 2) for _, key, name in labels)
