@@ -38,6 +38,7 @@ from ..state import MISMATCH, ViewState
 from ..widgets.findings import FindingsSummary
 from ..widgets.panebar import PaneBar
 from ..widgets.text import outside_markup, outside_path_markup
+from .asking import one_dialog_at_a_time
 from .profiles import ProfileFlows
 
 
@@ -63,6 +64,7 @@ class MainScreen(ProfileFlows, Screen):
         self.panes_ready = False
         # Problems of fields that are not in the profile (the digest cost being typed).
         self.field_problems: dict[str, list] = {}
+        self.revealed = False  # ctrl+t: the secrets in clear on every pane
 
     # Layout -----------------------------------------------------------------------------
 
@@ -140,7 +142,8 @@ class MainScreen(ProfileFlows, Screen):
         if self.keys.generating:  # "no key yet" while it is being made: the status says so
             findings = [f for f in findings
                         if f.field not in ("signing_key", "signing_key_id", "key_bits")]
-        return ViewState(profile, findings, status, seconds, self.keys.generating)
+        return ViewState(profile, findings, status, seconds, self.keys.generating,
+                         self.revealed)
 
     def refresh_views(self) -> None:
         """Hand every pane the new state; only the one on screen is redrawn now."""
@@ -208,6 +211,21 @@ class MainScreen(ProfileFlows, Screen):
     @on(news.PaneChosen)
     async def _pane_chosen(self, message: news.PaneChosen) -> None:
         await self.action_show_pane(message.pane_id)
+
+    @on(news.RevealRequested)
+    def _reveal_requested(self, message: news.RevealRequested) -> None:
+        self.revealed = message.revealed
+        self.refresh_views()
+
+    @on(news.ValuesRequested)
+    def _values_requested(self) -> None:
+        self.show_values()
+
+    @one_dialog_at_a_time
+    async def show_values(self) -> None:
+        from ..dialogs.values import ValuesDialog
+
+        await self.app.push_screen_wait(ValuesDialog(self.session.profile, self.revealed))
 
     @on(news.FieldLeft)
     def _field_left(self, message: news.FieldLeft) -> None:
@@ -377,7 +395,7 @@ class MainScreen(ProfileFlows, Screen):
     def action_rehash(self) -> None:
         self.rehash()
 
-    @work(exclusive=True, group="dialog")
+    @one_dialog_at_a_time
     async def regenerate_secrets(self) -> None:
         """Both secrets at once, after a confirmation: Authelia and LibreChat both change."""
         from ..dialogs.confirm import ConfirmDialog
@@ -420,13 +438,13 @@ class MainScreen(ProfileFlows, Screen):
 
         await copy_snippet(self.app, text, title)
 
-    @work(exclusive=True, group="dialog")
+    @one_dialog_at_a_time
     async def write_snippet(self, text: str | None, default_name: str) -> None:
         from ..file_actions import write_snippet_to_file
 
         await write_snippet_to_file(self.app, text, default_name)
 
-    @work(exclusive=True, group="dialog")
+    @one_dialog_at_a_time
     async def apply_to_file(self, target: str, text: str | None) -> None:
         from ..file_actions import apply_to_file
 
@@ -450,7 +468,7 @@ class MainScreen(ProfileFlows, Screen):
             self.checks.run_doctor(self.session.profile)
         self.show_checks()
 
-    @work(exclusive=True, group="dialog")
+    @one_dialog_at_a_time
     async def set_check_paths(self) -> None:
         from ..dialogs.files import PathsDialog
 
