@@ -583,3 +583,41 @@ async def test_a_jump_right_after_start_reaches_a_field_below_the_fold(store):
         await settle(pilot)
         assert main_screen(app).active_pane_id() == "assumptions"
         assert app.focused is app.query_one("#input-policy")
+
+
+# The status line on the Check pane ---------------------------------------------------------
+
+def summary(app) -> str:
+    return str(app.query_one("#summary").render())
+
+
+async def test_the_status_line_counts_the_audit_and_never_says_no_problems(checked_store):
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        line = summary(app)
+        assert "No problems found" not in line
+        assert "Profile: no problems" in line and "files: 7 errors, 4 warnings" in line
+        assert app.query_one("#summary").has_class("-error")
+        await pilot.press("f2")  # elsewhere it judges the profile, as before
+        await settle(pilot)
+        assert summary(app) == "✓ No problems found"
+
+
+async def test_the_status_line_counts_the_doctor_with_plurals(store):
+    from tui.core.findings import Finding
+
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        assert summary(app) == "✓ Profile: no problems"  # nothing run yet
+        main = main_screen(app)
+        main.checks.doctor.state = app_checks.DONE
+        main.checks.doctor.findings = [
+            Finding("token-secret-rejected", "error", "Authelia rejected the secret"),
+            Finding("tls-ok", "ok", "the certificate is trusted"),
+            Finding("clock-skew", "warning", "the clock is 40 s off")]
+        main.show_checks()
+        await settle(pilot)
+        assert summary(app) == "✗ Profile: no problems · doctor: 1 error, 1 warning"
+        assert "1 error, 1 warning" in pane_text(app)

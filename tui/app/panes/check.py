@@ -19,6 +19,7 @@ from textual.widgets import Label, ListItem, ListView, Static
 
 from ...core import fields
 from ...core.shown import shown, shown_path
+from ...core.words import plural
 from ...doctor.findings import fixes_in_order
 from ..checks import CANCELLED, DONE, FAILED, NOT_RUN, RUNNING, AuditView, DoctorView
 from ..messages import CheckRequested, JumpToField
@@ -42,10 +43,6 @@ def profile_field(code: str) -> str | None:
 
 def when(timestamp: float | None) -> str:
     return time.strftime("%H:%M:%S", time.localtime(timestamp)) if timestamp else ""
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' * (count != 1)}"
 
 
 class GroupHeader(ListItem):

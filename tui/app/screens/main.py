@@ -168,10 +168,14 @@ class MainScreen(ProfileFlows, Screen):
         """The Check pane shows the runs as they are now (once built, it starts with them)."""
         if "check" in self.panes:
             self.panes["check"].show_checks(self.checks.audit, self.checks.doctor)
+            if self.is_mounted:
+                self.show_summary()
 
     def show_summary(self) -> None:
+        """The profile's problems; on the Check pane, the audit's and the doctor's too."""
         extra = [f for problems in self.field_problems.values() for f in problems]
-        self.query_one("#summary", FindingsSummary).show(extra + self.state.findings)
+        runs = self.checks.summary() if self.active_pane_id() == "check" else None
+        self.query_one("#summary", FindingsSummary).show(extra + self.state.findings, runs)
 
     def show_title(self) -> None:
         self.app.sub_title = (f"{self.session.name}"
@@ -185,6 +189,7 @@ class MainScreen(ProfileFlows, Screen):
         pane.draw()
         if pane_id == "check":
             self._audit_on_first_show()
+        self.show_summary()
         # Back to the control the user left, else the first: at once, not deferred like
         # Widget.focus(), so the next key lands in this pane; scrolled into sight once the
         # pane is laid out, so that key never lands out of sight.
