@@ -157,6 +157,15 @@ class JumpToField(Message):
         self.field = field
 
 
+class FixRequested(Message):
+    """Enter on the audit finding `code`: apply the profile to the first of `targets` (apply
+    targets) that it changes, after its diff."""
+
+    def __init__(self, code: str, targets: tuple[str, ...]) -> None:
+        super().__init__()
+        self.code, self.targets = code, targets
+
+
 class CheckRequested(Message):
     """`kind`: audit (the files again), paths (which files) or doctor (run or cancel)."""
 

@@ -454,11 +454,28 @@ class MainScreen(ProfileFlows, Screen):
         from ..file_actions import apply_to_file
 
         written = await apply_to_file(self.app, self.checks, target, text,
-                                      lambda: self.session.profile, self.update_profile)
+                                      lambda: self.session.profile, self.update_profile,
+                                      self.session.dirty)
+        if written:
+            self._audit_again()
+
+    def _audit_again(self) -> None:
         profile = self.session.profile
-        if written and profile.authelia_config_paths and profile.env_path:
+        if profile.authelia_config_paths and profile.env_path:
             self.checks.run_audit(profile)  # the Check pane shows the files as they now are
             self.show_checks()
+
+    @on(news.FixRequested)
+    def _fix_requested(self, message: news.FixRequested) -> None:
+        self.apply_fix(message.code, message.targets)
+
+    @one_dialog_at_a_time
+    async def apply_fix(self, code: str, targets: tuple[str, ...]) -> None:
+        from ..file_actions import apply_fix
+
+        if await apply_fix(self.app, self.checks, targets, code, self.session.profile,
+                           self.session.dirty):
+            self._audit_again()
 
     @on(news.CheckRequested)
     def _check_requested(self, message: news.CheckRequested) -> None:
