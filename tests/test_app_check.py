@@ -718,3 +718,20 @@ def test_every_code_enter_applies_for_is_an_audit_code():
 
     assert set(APPLY_FIXES) <= set(CODES)
     assert set(ENV_SIDE) | LINE_CODES | PROVIDER_CODES <= set(APPLY_FIXES)
+
+
+def test_a_value_both_files_hold_offers_the_file_that_differs_from_the_profile(tmp_path):
+    from check_results import AUDIT
+
+    from tui.app.fixes import route
+
+    mismatch = next(f for f in AUDIT if f.code == "client-secret-mismatch")
+    env = tmp_path / ".env"
+    profile = home_profile(authelia_config_paths=[str(tmp_path / "configuration.yml")],
+                           env_path=str(env))
+    # The .env cannot be read now: configuration.yml, where the finding points, first.
+    assert route(mismatch, profile, []) == ("apply", ("authelia", "env"))
+    env.write_text(f"OPENID_CLIENT_SECRET='{FAKE_CLIENT_SECRET}'\n")  # the profile's secret
+    assert route(mismatch, profile, []) == ("apply", ("authelia", "env"))
+    env.write_text("OPENID_CLIENT_SECRET='another-one-" + "a" * 60 + "'\n")
+    assert route(mismatch, profile, []) == ("apply", ("env", "authelia"))

@@ -90,8 +90,12 @@ async def test_one_ctrl_t_reveals_on_every_pane_and_one_hides(provider_store):
     app = LibreChatAutheliaApp(provider_store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f5", "ctrl+t")  # revealed on the env pane
+        await pilot.press("f5")
         await settle(pilot)
+        assert "ctrl+t shows the secrets" in str(app.query_one("#pane-env .form-switch").render())
+        await pilot.press("ctrl+t")  # revealed on the env pane
+        await settle(pilot)
+        assert "ctrl+t hides the secrets" in str(app.query_one("#pane-env .form-switch").render())
         await pilot.press("f3")
         await settle(pilot)
         for name in ("client_secret", "session_secret", "hmac_secret"):

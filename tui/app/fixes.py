@@ -100,9 +100,13 @@ def _apply_targets(finding, profile: Profile) -> tuple[str, ...]:
     if finding.code in LINE_CODES and _key_at(path, line) not in _env_values(profile):
         return ()
     key = ENV_SIDE.get(finding.code)
-    if key and _env_file_value(profile, key) != _env_values(profile).get(key):
-        targets = ("env", "authelia")  # LibreChat's side differs from the profile
-    return tuple(t for t in targets if remembered_path(profile, t))
+    if key:
+        value = _env_file_value(profile, key)
+        if value is not UNREADABLE and value != _env_values(profile).get(key):
+            targets = ("env", "authelia")  # LibreChat's side differs from the profile
+    remembered = {"authelia": bool(profile.authelia_config_paths),
+                  "env": bool(profile.env_path), "compose": bool(profile.compose_path)}
+    return tuple(t for t in targets if remembered[t])
 
 
 def remembered_path(profile: Profile, target: str) -> str:
@@ -144,11 +148,15 @@ def _env_values(profile: Profile) -> dict[str, str]:
     return env_values(profile)
 
 
-def _env_file_value(profile: Profile, key: str) -> str | None:
-    """The value the remembered .env gives `key` (None when unset or unreadable)."""
+UNREADABLE = object()
+
+
+def _env_file_value(profile: Profile, key: str) -> str | None | object:
+    """The value the remembered .env gives `key`: None when unset, UNREADABLE when the file
+    cannot be read now (the audit's own error then says why)."""
     from ..userfiles.dotenv import read_dotenv
 
     try:
         return read_dotenv(Path(profile.env_path).expanduser()).get(key)
     except (OSError, ValueError):
-        return None
+        return UNREADABLE

@@ -84,13 +84,13 @@ class RevealsSecrets:
     """ctrl+t on a pane that shows secrets: every pane shows them in clear, or masked again
     (the main screen holds the choice: `state.revealed`)."""
 
-    # One key, two labels: the footer says what ctrl+t will do now.
-    REVEAL_BINDINGS = [
-        Binding("ctrl+t", "reveal", "Reveal", id="reveal",
-                tooltip="Reveal or hide the secrets (on every screen)"),
-        Binding("ctrl+t", "hide", "Hide", id="hide",
-                tooltip="Reveal or hide the secrets (on every screen)"),
-    ]
+    @staticmethod
+    def reveal_bindings(show: bool = True) -> list[Binding]:
+        """One key, two labels: the footer says what ctrl+t will do now."""
+        tooltip = "Reveal or hide the secrets (on every screen)"
+        return [Binding("ctrl+t", "reveal", "Reveal", id="reveal", show=show, tooltip=tooltip),
+                Binding("ctrl+t", "hide", "Hide", id="hide", show=show, tooltip=tooltip)]
+
     state: ViewState
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:

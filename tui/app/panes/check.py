@@ -26,6 +26,7 @@ from ..checks import CANCELLED, DONE, FAILED, NOT_RUN, RUNNING, AuditView, Docto
 from ..fixes import TARGET_NAMES, route
 from ..messages import CheckRequested, FixRequested, JumpToField
 from ..state import ViewState
+from ..widgets.findings import counted
 from .base import Pane
 from .registry import FIELD_PANES
 
@@ -231,8 +232,7 @@ class CheckPane(Pane):
             return f"✗ Cannot run the doctor: {shown(doctor.message, limit=None)}"
         errors = sum(f.severity == "error" for f in doctor.findings)
         warnings = sum(f.severity == "warning" for f in doctor.findings)
-        verdict = (f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
-                   if errors or warnings else "✓ no problems")
+        verdict = counted(errors, warnings) if errors or warnings else "✓ no problems"
         if doctor.state == CANCELLED:
             found = (f"what it found so far ({plural(errors, 'error')}, "
                      f"{plural(warnings, 'warning')})" if doctor.findings

@@ -38,7 +38,7 @@ STATUS_TEXT = {
 
 class SecretsPane(RevealsSecrets, Pane):
     BINDINGS = [
-        *RevealsSecrets.REVEAL_BINDINGS,
+        *RevealsSecrets.reveal_bindings(),
         Binding("ctrl+r", "regenerate_all", "New secrets", id="regenerate-all",
                 tooltip="New client secret and session secret (asks first)"),
         Binding("ctrl+f", "show_values", "Full values", id="show-values", show=False,

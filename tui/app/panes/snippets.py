@@ -83,7 +83,8 @@ class SnippetPane(RevealsSecrets, Pane):
                 tooltip="Apply to your file: shows the diff first, keeps a backup"),
         Binding("f", "toggle_form", "Form", id="switch-form",
                 tooltip="Switch form (entry, provider / Docker Compose)"),
-        *RevealsSecrets.REVEAL_BINDINGS,
+        # Not in the footer (its keys would not fit at 80 columns): the form line says it.
+        *RevealsSecrets.reveal_bindings(show=False),
     ]
     FORMS: dict[str, tuple[str, str]] = {}  # form -> (title, language)
     DEFAULT_FILE_NAMES: dict[str, str] = {}
@@ -110,7 +111,8 @@ class SnippetPane(RevealsSecrets, Pane):
         switch = self.query_one(".form-switch", Static)
         switch.update("  ".join(
             f"[reverse] {title} [/]" if form == self.form else f" {title} "
-            for form, (title, _) in self.FORMS.items()) + "   (f switches)")
+            for form, (title, _) in self.FORMS.items())
+            + f"   (f switches; ctrl+t {'hides' if state.revealed else 'shows'} the secrets)")
         problem = self.query_one(".snippet-problem", Static)
         area = self.query_one(TextArea)
         text, message = None, self.waiting_message(state)
