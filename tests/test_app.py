@@ -13,6 +13,7 @@ from tui.app.dialogs.confirm import ConfirmDialog, UnsavedDialog
 from tui.app.dialogs.help import HelpScreen
 from tui.app.dialogs.profiles import ProfilesDialog
 from tui.app.dialogs.write import WriteDialog
+from tui.app.panes.snippets import masked
 from tui.core import digest
 from tui.core.authelia import render_client_block, render_client_entry
 from tui.core.librechat import render_compose, render_env
@@ -49,8 +50,11 @@ async def test_opens_the_last_used_profile_with_complete_snippets(store):
         await settle(pilot)
         assert app.profile_name == "home" and app.profile == home_profile()
         assert app.sub_title == "home"
-        assert await snippet(pilot, "env") == render_env(home_profile())
-        assert await snippet(pilot, "authelia") == render_client_block(home_profile())
+        # As shown: the secrets masked (copy gives them, tests/test_app_masking.py).
+        assert await snippet(pilot, "env") == masked(render_env(home_profile()),
+                                                     home_profile())
+        assert await snippet(pilot, "authelia") == masked(render_client_block(home_profile()),
+                                                          home_profile())
 
 
 async def test_typing_right_after_start_edits_the_first_field(store):
@@ -149,7 +153,10 @@ async def test_regenerating_the_secret_changes_the_digest_and_it_verifies(store)
         assert main_screen(app).state.digest_status == "verified"
         assert "verifies the client secret" in str(app.query_one("#digest-status").render())
         assert "0.25 s" in str(app.query_one("#verify-time").render())
-        assert f"OPENID_CLIENT_SECRET='{new.client_secret}'" in await snippet(pilot, "env")
+        assert "OPENID_CLIENT_SECRET=********" in await snippet(pilot, "env")
+        await pilot.press("c")
+        await settle(pilot)
+        assert f"OPENID_CLIENT_SECRET='{new.client_secret}'" in app.clipboard
 
 
 async def test_choosing_an_algorithm_rehashes_in_a_worker(store):

@@ -140,22 +140,33 @@ async def test_a_missing_file_is_one_line_not_a_crash(checked_store, files):
         assert app.focused is app.query_one("#audit-findings")  # r, p and d still reach it
 
 
-@pytest.mark.parametrize("code, pane, control", [
-    ("session-secret-reused", "secrets", "#input-session_secret"),
-    ("client-not-found", "assumptions", "#input-client_id"),
-    ("domain-server-default", "assumptions", "#input-app_url"),
+async def highlight(pilot, code: str):
+    """Move the list's cursor to the first finding with `code`; return its item."""
+    app = pilot.app
+    view = app.query_one("#audit-findings")
+    assert app.focused is view
+    target = next(i for i in items(app) if isinstance(i, FindingItem) and i.finding.code == code)
+    while view.highlighted_child is not target:
+        await pilot.press("down")
+    return target
+
+
+@pytest.mark.parametrize("code, wrong, pane, control", [
+    # The profile holds the example URL (a warning): its field is the place to fix.
+    ("domain-server-default", {"app_url": "https://chat.example.com"}, "assumptions",
+     "#input-app_url"),
+    # The profile's session secret is too short (an error).
+    ("session-secret-reused", {"session_secret": "short"}, "secrets", "#input-session_secret"),
 ])
-async def test_enter_on_a_finding_shows_the_field_that_fixes_it(checked_store, code, pane,
-                                                                 control):
+async def test_enter_shows_the_field_when_the_profile_holds_the_wrong_value(
+        checked_store, files, code, wrong, pane, control):
+    config, env = files
+    checked_store.save("home", home_profile(authelia_config_paths=[str(config)],
+                                            env_path=str(env), **wrong), overwrite=True)
     app = LibreChatAutheliaApp(checked_store)
     async with app.run_test(size=SIZE) as pilot:
         await show_check(pilot)
-        view = app.query_one("#audit-findings")
-        assert app.focused is view
-        target = next(i for i in items(app)
-                      if isinstance(i, FindingItem) and i.finding.code == code)
-        while view.highlighted_child is not target:
-            await pilot.press("down")
+        target = await highlight(pilot, code)
         assert "↵ Enter:" in str(target.query(Static).last().render())
         await pilot.press("enter")
         await settle(pilot)
@@ -170,12 +181,90 @@ async def test_enter_on_a_finding_of_the_file_only_says_where_to_fix_it(checked_
         await show_check(pilot)
         seen = []
         monkeypatch.setattr(app, "notify", lambda message, **kw: seen.append(message))
-        view = app.query_one("#audit-findings")
-        assert view.highlighted_child.finding.code == "env-value-truncated"
+        target = await highlight(pilot, "end-session-unsupported")  # apply never writes it
+        assert not str(target.query(Static).last().render()).startswith("↵")
         await pilot.press("enter")
         await settle(pilot)
         assert main_screen(app).active_pane_id() == "check"
+        assert not isinstance(app.screen, DiffDialog)
         assert any("fixed in your file" in m for m in seen)
+
+
+def matched_store(store, tmp_path, config: str, env: str):
+    """The profile the clean pair was made from, remembering a copy of the pair (edited)."""
+    from conftest import fake_profile
+
+    from tests.userfiles_helpers import write_pair
+
+    config_path, env_path = write_pair(tmp_path, config, env)
+    store.save("home", fake_profile(image_url="", authelia_config_paths=[str(config_path)],
+                                    env_path=str(env_path)), overwrite=True)
+    return store, config_path, env_path
+
+
+@pytest.mark.parametrize("code, file, config_edit, env_edit, added", [
+    # configuration.yml is wrong, the profile and the .env are right.
+    ("auth-method-mismatch", "configuration.yml",
+     ("token_endpoint_auth_method", "'client_secret_basic'"), None,
+     "+        token_endpoint_auth_method: 'client_secret_post'"),
+    # The .env holds another secret; the profile's digest in configuration.yml verifies the
+    # profile's secret: the .env is the file to fix, though the finding points at the client.
+    ("client-secret-mismatch", ".env", None,
+     ("OPENID_CLIENT_SECRET", "'another-secret-" + "a" * 56 + "'"),
+     "+OPENID_CLIENT_SECRET=********"),
+    # A .env line the audit points at, of a key apply writes.
+    ("env-value-truncated", ".env", None, ("OPENID_SESSION_SECRET", "abc#def"),
+     "+OPENID_SESSION_SECRET=********"),
+])
+async def test_enter_offers_the_apply_that_fixes_the_file(store, tmp_path, code, file,
+                                                          config_edit, env_edit, added):
+    from tests.userfiles_helpers import clean_config, clean_env, env_set, librechat_client_set
+
+    config = librechat_client_set(clean_config(), *config_edit) if config_edit else \
+        clean_config()
+    env = env_set(clean_env(), *env_edit) if env_edit else clean_env()
+    store, config_path, env_path = matched_store(store, tmp_path, config, env)
+    written = config_path if file == "configuration.yml" else env_path
+    untouched = env_path if written == config_path else config_path
+    before = untouched.read_bytes()
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        target = await highlight(pilot, code)
+        assert "↵ Enter: apply the profile to" in str(target.query(Static).last().render())
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, DiffDialog), screen_text(app)
+        assert str(written) in dialog.title_text and code in dialog.title_text
+        diff = str(dialog.query_one("#diff-text").render())
+        assert added in diff
+        await pilot.press("left", "enter")  # Apply
+        await settle(pilot)
+        assert code not in {f.code for f in main_screen(app).checks.audit.findings}
+        assert untouched.read_bytes() == before
+        assert list(tmp_path.glob(f"{written.name}*.bak"))
+
+
+async def test_the_diff_says_when_it_applies_unsaved_changes(env_store):
+    store, env = env_store
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_diff(pilot)
+        assert "unsaved" not in screen_text(app)  # as saved: nothing to say
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        app.query_one("#input-button_label", Input).value = "Family login"
+        await settle(pilot)
+        assert app.dirty
+        await open_diff(pilot)
+        assert isinstance(app.screen, DiffDialog)
+        text = screen_text(app)
+        assert "This applies your unsaved changes" in text
+        assert "+OPENID_BUTTON_LABEL='Family login'" in str(
+            app.screen.query_one("#diff-text").render())
 
 
 # The files to check ----------------------------------------------------------------------------
@@ -584,3 +673,66 @@ async def test_a_jump_right_after_start_reaches_a_field_below_the_fold(store):
         await settle(pilot)
         assert main_screen(app).active_pane_id() == "assumptions"
         assert app.focused is app.query_one("#input-policy")
+
+
+# The status line on the Check pane ---------------------------------------------------------
+
+def summary(app) -> str:
+    return str(app.query_one("#summary").render())
+
+
+async def test_the_status_line_counts_the_audit_and_never_says_no_problems(checked_store):
+    app = LibreChatAutheliaApp(checked_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        line = summary(app)
+        assert "No problems found" not in line
+        assert "Profile: no problems" in line and "files: 7 errors, 4 warnings" in line
+        assert app.query_one("#summary").has_class("-error")
+        await pilot.press("f2")  # elsewhere it judges the profile, as before
+        await settle(pilot)
+        assert summary(app) == "✓ No problems found"
+
+
+async def test_the_status_line_counts_the_doctor_with_plurals(store):
+    from tui.core.findings import Finding
+
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await show_check(pilot)
+        assert summary(app) == "✓ Profile: no problems"  # nothing run yet
+        main = main_screen(app)
+        main.checks.doctor.state = app_checks.DONE
+        main.checks.doctor.findings = [
+            Finding("token-secret-rejected", "error", "Authelia rejected the secret"),
+            Finding("tls-ok", "ok", "the certificate is trusted"),
+            Finding("clock-skew", "warning", "the clock is 40 s off")]
+        main.show_checks()
+        await settle(pilot)
+        assert summary(app) == "✗ Profile: no problems · doctor: 1 error, 1 warning"
+        assert "1 error, 1 warning" in pane_text(app)
+
+
+def test_every_code_enter_applies_for_is_an_audit_code():
+    from tui.app.fixes import APPLY_FIXES, ENV_SIDE, LINE_CODES, PROVIDER_CODES
+    from tui.userfiles.audit import CODES
+
+    assert set(APPLY_FIXES) <= set(CODES)
+    assert set(ENV_SIDE) | LINE_CODES | PROVIDER_CODES <= set(APPLY_FIXES)
+
+
+def test_a_value_both_files_hold_offers_the_file_that_differs_from_the_profile(tmp_path):
+    from check_results import AUDIT
+
+    from tui.app.fixes import route
+
+    mismatch = next(f for f in AUDIT if f.code == "client-secret-mismatch")
+    env = tmp_path / ".env"
+    profile = home_profile(authelia_config_paths=[str(tmp_path / "configuration.yml")],
+                           env_path=str(env))
+    # The .env cannot be read now: configuration.yml, where the finding points, first.
+    assert route(mismatch, profile, []) == ("apply", ("authelia", "env"))
+    env.write_text(f"OPENID_CLIENT_SECRET='{FAKE_CLIENT_SECRET}'\n")  # the profile's secret
+    assert route(mismatch, profile, []) == ("apply", ("authelia", "env"))
+    env.write_text("OPENID_CLIENT_SECRET='another-one-" + "a" * 60 + "'\n")
+    assert route(mismatch, profile, []) == ("apply", ("env", "authelia"))

@@ -10,9 +10,11 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import settle
+from check_results import FILES, fixed_time, hand_results
+from conftest import home_profile, main_screen, settle
 from textual.widgets import Input
 
+from tests.userfiles_helpers import ENV
 from tui.app.app import LibreChatAutheliaApp
 
 
@@ -72,14 +74,84 @@ NARROW_VIEWS = {
 }
 
 
+# A fixed folder: the write dialog suggests a file in the working directory, the diff
+# names the file it changes.
+WORKDIR = Path(tempfile.gettempdir()) / "librechat"
+
+
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_snapshot(store, snap_compare, monkeypatch, view, size):
-    # The write dialog suggests a file in the working directory: make it a fixed one.
-    workdir = Path(tempfile.gettempdir()) / "librechat"
-    workdir.mkdir(exist_ok=True)
-    monkeypatch.chdir(workdir)
+    WORKDIR.mkdir(exist_ok=True)
+    monkeypatch.chdir(WORKDIR)
     assert snap_compare(LibreChatAutheliaApp(store), run_before=VIEWS[view], terminal_size=size)
+
+
+async def _check_results(pilot, doctor: bool = False) -> None:
+    await _steady(pilot)
+    hand_results(main_screen(pilot.app))
+    await pilot.press("f7")
+    await _steady(pilot)
+    if doctor:  # the doctor's section at the top, as after d
+        pane = pilot.app.query_one("#pane-check")
+        pane.scroll_to_widget(pane.query_one("#doctor-status"), animate=False, top=True)
+        await _steady(pilot)
+
+
+async def _check_doctor(pilot) -> None:
+    await _check_results(pilot, doctor=True)
+
+
+async def _changed_on_disk(pilot) -> None:
+    await _steady(pilot)
+    pilot.app.session.store.save("home", home_profile(group="family"), overwrite=True)
+    await pilot.press("end", "x", "ctrl+s")  # saving finds the file changed meanwhile
+    await _steady(pilot)
+
+
+def _files_profile(store, monkeypatch) -> None:
+    store.save("home", home_profile(**FILES), overwrite=True)
+
+
+def _fixed_new_profile(store, monkeypatch) -> None:
+    """A new profile gets the fixed fake values, not fresh random ones."""
+    from conftest import fake_profile
+
+    from tui.app.screens import main
+
+    monkeypatch.setattr(main, "new_profile", lambda **kwargs: fake_profile())
+
+
+def _env_to_apply(store, monkeypatch) -> None:
+    WORKDIR.mkdir(exist_ok=True)
+    env = WORKDIR / ".env"
+    env.write_text(ENV.read_text())
+    store.save("home", home_profile(env_path=str(env)), overwrite=True)
+
+
+# name: (how the store is set up, the profile asked for, keys)
+SETUP_VIEWS = {
+    # The Check pane after an audit and a doctor run (fixed fake findings).
+    "check-results": (_files_profile, None, _check_results),
+    "check-results-doctor": (_files_profile, None, _check_doctor),
+    # The five dialogs of the user's files and the profile's life.
+    "missing-profile-dialog": (_fixed_new_profile, "nosuch", _keys()),
+    "changed-on-disk-dialog": (None, None, _changed_on_disk),
+    "paths-dialog": (None, None, _keys("f7", "p")),
+    "apply-path-dialog": (None, None, _keys("f5", "a")),
+    "diff-dialog": (_env_to_apply, None, _keys("f5", "a", "enter")),
+}
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+@pytest.mark.parametrize("view", list(SETUP_VIEWS))
+def test_snapshot_with_setup(store, snap_compare, monkeypatch, view, size):
+    setup, profile_name, run_before = SETUP_VIEWS[view]
+    if setup:
+        setup(store, monkeypatch)
+    fixed_time(monkeypatch)
+    assert snap_compare(LibreChatAutheliaApp(store, profile_name), run_before=run_before,
+                        terminal_size=size)
 
 
 @pytest.mark.parametrize("view", list(NARROW_VIEWS))

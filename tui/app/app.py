@@ -17,6 +17,7 @@ from ..core.store import ProfileStore
 from ..resources import stylesheet
 from .commands import AppCommands
 from .panes.registry import PANES, pane_class
+from .screens.asking import DIALOG, asking, dialog_open
 from .screens.main import MainScreen
 from .session import ProfileSession
 
@@ -68,9 +69,20 @@ class LibreChatAutheliaApp(App[None]):
     def dirty(self) -> bool:
         return self.session.dirty
 
-    @work(exclusive=True, group="dialog")
-    async def action_quit(self) -> None:
-        """Ask about unsaved changes first (from under a dialog too)."""
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # One dialog at a time: help and the palette wait until the open one is answered
+        # (ctrl+q still acts; the main screen's keys act on the main screen only).
+        if action in ("help", "command_palette") and self.screen_stack:
+            return not dialog_open(self.screen_stack[0])
+        return True
+
+    def action_quit(self) -> None:
+        """Ask about unsaved changes first (from under a dialog too), once."""
+        if not asking(self):
+            self._quit()
+
+    @work(group=DIALOG)
+    async def _quit(self) -> None:
         if await self.main_screen.settle_unsaved("quit"):
             self.exit()
 

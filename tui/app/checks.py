@@ -75,6 +75,33 @@ class CheckJobs(BackgroundJobs):
         self._doctor_generation = 0
         self._cancel: threading.Event | None = None
 
+    def summary(self) -> list[tuple[str, str, int, int]]:
+        """What the summary line says of each run shown: (name, words, errors, warnings)."""
+        from .widgets.findings import counted
+
+        def counts(findings: list) -> tuple[int, int]:
+            return (sum(f.severity == "error" for f in findings),
+                    sum(f.severity == "warning" for f in findings))
+
+        runs = []
+        audit, doctor = self.audit, self.doctor
+        if audit.state == DONE:
+            runs.append(("files", counted(*counts(audit.findings)), *counts(audit.findings)))
+        elif audit.state == RUNNING:
+            runs.append(("files", "checking…", 0, 0))
+        elif audit.state == FAILED:
+            runs.append(("files", "not read", 1, 0))
+        if doctor.state in (DONE, CANCELLED):
+            said = counted(*counts(doctor.findings))
+            if doctor.state == CANCELLED:
+                said = f"cancelled ({said} so far)" if doctor.findings else "cancelled"
+            runs.append(("doctor", said, *counts(doctor.findings)))
+        elif doctor.state == RUNNING:
+            runs.append(("doctor", "running…", *counts(doctor.findings)))
+        elif doctor.state == FAILED:
+            runs.append(("doctor", "could not run", 1, 0))
+        return runs
+
     @property
     def doctor_running(self) -> bool:
         return self.doctor.state == RUNNING

@@ -23,11 +23,12 @@ from ..core.profile import Profile
 from ..core.shown import shown_path
 from .checks import CheckJobs
 from .clipboard import copy_text
+from .fixes import TARGET_NAMES, remembered_path
 from .widgets.text import outside_markup, outside_path_markup
 
-# apply target -> what it writes, for the dialogs and toasts
-TARGET_NAMES = {"authelia": "Authelia's configuration.yml", "env": "LibreChat's .env",
-                "compose": "the Docker Compose override"}
+# Said in the diff dialog when the profile on screen is not the one saved.
+UNSAVED_NOTE = ("This applies your unsaved changes: the profile as you see it, not as saved "
+                "(ctrl+s saves it).")
 
 
 async def copy_snippet(app: App, text: str | None, title: str) -> None:
@@ -63,13 +64,8 @@ async def write_snippet_to_file(app: App, text: str | None, default_name: str) -
 
 
 def default_path(profile: Profile, target: str) -> str:
-    if target == "env":
-        return profile.env_path
-    if target == "compose":
-        return profile.compose_path
     # The first remembered file (a folder cannot be applied to: the user names the file).
-    return next((p for p in profile.authelia_config_paths
-                 if Path(p).expanduser().is_file()), "")
+    return remembered_path(profile, target)
 
 
 def remembered(profile: Profile, target: str, path: str) -> dict:
@@ -86,11 +82,13 @@ def remembered(profile: Profile, target: str, path: str) -> dict:
 
 
 async def apply_to_file(app: App, jobs: CheckJobs, target: str, text: str | None,
-                        current: Callable[[], Profile], remember: Callable[..., None]) -> bool:
+                        current: Callable[[], Profile], remember: Callable[..., None],
+                        unsaved: bool = False) -> bool:
     """Apply the profile (`current()`) to the user's file; True when a file was written.
 
-    `remember(**changes)` keeps the chosen path in the profile."""
-    from .dialogs.files import ApplyPathDialog, DiffDialog
+    `remember(**changes)` keeps the chosen path in the profile; `unsaved`: the profile has
+    changes not saved yet (the diff dialog says that they are applied)."""
+    from .dialogs.files import ApplyPathDialog
 
     if text is None:
         app.notify("Nothing to apply: the profile has errors (see the message).",
@@ -116,8 +114,40 @@ async def apply_to_file(app: App, jobs: CheckJobs, target: str, text: str | None
         app.notify(f"{outside_path_markup(the_plan.path)} already matches the profile: "
                    "nothing to write.")
         return False
-    sure = await app.push_screen_wait(DiffDialog(
-        f"Apply to {shown_path(the_plan.path)}?", the_plan.diff, list(the_plan.notes)))
+    return await confirm_and_write(app, jobs, the_plan, f"Apply to {shown_path(the_plan.path)}?",
+                                   unsaved)
+
+
+async def apply_fix(app: App, jobs: CheckJobs, targets: tuple[str, ...], code: str,
+                    profile: Profile, unsaved: bool = False) -> bool:
+    """Enter on an audit finding that applying the profile fixes: the diff of the first of
+    `targets` (remembered files) that the profile changes; True when one was written."""
+    for target in targets:
+        path = remembered_path(profile, target)
+        if not path:
+            continue
+        the_plan, problem = await jobs.plan_apply(target, profile, path)
+        if problem:
+            app.notify(outside_markup(problem), title="Cannot apply", severity="error",
+                       timeout=20)
+            return False
+        if the_plan.changed:
+            return await confirm_and_write(
+                app, jobs, the_plan, f"Apply the profile to {shown_path(the_plan.path)}? "
+                f"({TARGET_NAMES[target]}: it fixes {code})", unsaved)
+    app.notify(f"Your files already match the profile where it fixes {code}: see the "
+               "finding's fix.", severity="warning")
+    return False
+
+
+async def confirm_and_write(app: App, jobs: CheckJobs, the_plan, title: str,
+                            unsaved: bool) -> bool:
+    """The masked diff, then the write after the user's Apply; True when written."""
+    from .dialogs.files import DiffDialog
+
+    notes = [UNSAVED_NOTE] if unsaved else []
+    sure = await app.push_screen_wait(DiffDialog(title, the_plan.diff,
+                                                 notes + list(the_plan.notes)))
     if not sure:
         app.notify("Nothing was written.")
         return False

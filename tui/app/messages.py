@@ -133,6 +133,18 @@ class SnippetAction(Message):
         self.kind, self.text, self.name = kind, text, name
 
 
+class RevealRequested(Message):
+    """Show the secrets in clear on every pane (`revealed`), or masked again."""
+
+    def __init__(self, revealed: bool) -> None:
+        super().__init__()
+        self.revealed = revealed
+
+
+class ValuesRequested(Message):
+    """The client ID, the secrets (as revealed or not) and the digest in full."""
+
+
 class StepTicked(Message):
     def __init__(self, step_id: str) -> None:
         super().__init__()
@@ -143,6 +155,15 @@ class JumpToField(Message):
     def __init__(self, field: str) -> None:
         super().__init__()
         self.field = field
+
+
+class FixRequested(Message):
+    """Enter on the audit finding `code`: apply the profile to the first of `targets` (apply
+    targets) that it changes, after its diff."""
+
+    def __init__(self, code: str, targets: tuple[str, ...]) -> None:
+        super().__init__()
+        self.code, self.targets = code, targets
 
 
 class CheckRequested(Message):

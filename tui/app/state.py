@@ -22,6 +22,7 @@ class ViewState:
     digest_status: str = CHECKING
     verify_seconds: float | None = None  # one verification of this digest, measured here
     key_generating: bool = False  # the provider's signing key is being made
+    revealed: bool = False  # the secrets shown in clear (ctrl+t), on every pane
 
     def errors(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error"]

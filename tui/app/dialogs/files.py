@@ -13,6 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
+from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from ...core.shown import shown, shown_lines
@@ -178,21 +180,57 @@ class ApplyPathDialog(Dialog[tuple[str, object] | None]):
         self.dismiss(None)
 
 
-def diff_content(diff: str) -> Content:
-    """The unified diff with added and removed lines marked by colour as well as + and -."""
-    parts: list = []
-    for line in shown_lines(diff).splitlines(keepends=True):
-        if line.startswith(("+++", "---")):
-            parts.append((line, "bold"))
-        elif line.startswith("@@"):
-            parts.append((line, "$text-accent"))
-        elif line.startswith("+"):
-            parts.append((line, "$text-success"))
-        elif line.startswith("-"):
-            parts.append((line, "$text-error"))
-        else:
-            parts.append(line)
-    return Content.assemble(*parts)
+def _parts(text: str, width: int) -> list[str]:
+    """`text` cut into pieces of at most `width` cells (a wide character is never split)."""
+    return [part.plain for part in Content(text).fold(width)] if text else [""]
+
+
+def _style(line: str) -> str:
+    """Added and removed lines are marked by colour as well as by + and -."""
+    if line.startswith(("+++", "---")):
+        return "bold"
+    if line.startswith("@@"):
+        return "$text-accent"
+    if line.startswith("+"):
+        return "$text-success"
+    if line.startswith("-"):
+        return "$text-error"
+    return ""
+
+
+class DiffText(Widget):
+    """The unified diff, a long line wrapped with its marker (+, - or space) repeated on
+    every continuation line: a wrapped part is never read as a context line."""
+
+    DEFAULT_CSS = "DiffText { height: auto; }"
+
+    def __init__(self, diff: str, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.lines = shown_lines(diff).splitlines()
+
+    def rows(self, width: int) -> list[tuple[str, str]]:
+        """(text, style) of each screen line at `width` cells."""
+        width = max(width, 3)  # a fold is at least 2 cells, plus the marker
+        out: list[tuple[str, str]] = []
+        for line in self.lines:
+            style = _style(line)
+            if line[:1] in ("+", "-", " ") and not line.startswith(("+++", "---")):
+                mark, body = line[:1], line[1:]
+                out += [(mark + part, style) for part in _parts(body, width - 1)]
+            else:
+                out += [(part, style) for part in _parts(line, width)]
+        return out
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return container.width
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.rows(width))
+
+    def render(self) -> Content:
+        rows = self.rows(self.content_region.width)
+        return Content.assemble(*((f"{text}\n" if n < len(rows) - 1 else text, style)
+                                  for n, (text, style) in enumerate(rows)))
 
 
 class DiffDialog(Dialog[bool]):
@@ -218,7 +256,7 @@ class DiffDialog(Dialog[bool]):
         with Vertical(classes="dialog diff-dialog"):
             yield Static(self.title_text, classes="dialog-question", markup=False)
             with VerticalScroll(id="diff", can_focus=False):
-                yield Static(diff_content(self.diff), id="diff-text")
+                yield DiffText(self.diff, id="diff-text")
             if self.notes:
                 yield Static("\n".join(f"i {shown(note, limit=None)}" for note in self.notes),
                              classes="dialog-hint", markup=False)

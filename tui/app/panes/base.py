@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Select
 
-from ..messages import FieldLeft, ProfileEdited
+from ..messages import FieldLeft, ProfileEdited, RevealRequested
 from ..state import ViewState
 from ..widgets.select import PaneSelect
 
@@ -78,6 +79,33 @@ class Pane(VerticalScroll):
         # host): once the user leaves the field it shows what is held (after the edits
         # still on their way to the screen).
         self.post_message(FieldLeft(self))
+
+
+class RevealsSecrets:
+    """ctrl+t on a pane that shows secrets: every pane shows them in clear, or masked again
+    (the main screen holds the choice: `state.revealed`)."""
+
+    @staticmethod
+    def reveal_bindings(show: bool = True) -> list[Binding]:
+        """One key, two labels: the footer says what ctrl+t will do now."""
+        tooltip = "Reveal or hide the secrets (on every screen)"
+        return [Binding("ctrl+t", "reveal", "Reveal", id="reveal", show=show, tooltip=tooltip),
+                Binding("ctrl+t", "hide", "Hide", id="hide", show=show, tooltip=tooltip)]
+
+    state: ViewState
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "reveal":
+            return not self.state.revealed
+        if action == "hide":
+            return self.state.revealed
+        return True
+
+    def action_reveal(self) -> None:
+        self.post_message(RevealRequested(True))
+
+    def action_hide(self) -> None:
+        self.post_message(RevealRequested(False))
 
 
 def set_input(widget: Input, value: str) -> None:

@@ -2,10 +2,11 @@
 
 The audit (tui/userfiles) reads the configuration.yml and .env the profile remembers and
 lists what is wrong, grouped by severity, each finding with its fix; Enter on a finding
-whose fix is a profile field shows that field. The doctor (tui/doctor) asks the running
-Authelia and LibreChat; its lines appear as its probes finish. Both run in daemon threads
-(tui/app/checks.py) started by the main screen: this pane shows what it is handed and asks
-for runs with CheckRequested.
+that applying the profile fixes offers that apply (its diff first), and on one whose fix is
+a wrong value in the profile shows that field (tui/app/fixes.py decides). The doctor
+(tui/doctor) asks the running Authelia and LibreChat; its lines appear as its probes
+finish. Both run in daemon threads (tui/app/checks.py) started by the main screen: this
+pane shows what it is handed and asks for runs with CheckRequested.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from textual.widgets import Label, ListItem, ListView, Static
 
 from ...core import fields
 from ...core.shown import shown, shown_path
+from ...core.words import plural
 from ...doctor.findings import fixes_in_order
 from ..checks import CANCELLED, DONE, FAILED, NOT_RUN, RUNNING, AuditView, DoctorView
-from ..messages import CheckRequested, JumpToField
+from ..fixes import TARGET_NAMES, route
+from ..messages import CheckRequested, FixRequested, JumpToField
 from ..state import ViewState
+from ..widgets.findings import counted
 from .base import Pane
 from .registry import FIELD_PANES
 
@@ -33,19 +37,8 @@ SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 PANE_TITLES = {"assumptions": "Assumptions", "secrets": "Secrets"}
 
 
-def profile_field(code: str) -> str | None:
-    """The profile field that fixes an audit finding, when it is ours (the core's table)."""
-    from ...userfiles.audit import PROFILE_FIELD
-
-    return PROFILE_FIELD.get(code)
-
-
 def when(timestamp: float | None) -> str:
     return time.strftime("%H:%M:%S", time.localtime(timestamp)) if timestamp else ""
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' * (count != 1)}"
 
 
 class GroupHeader(ListItem):
@@ -57,10 +50,11 @@ class GroupHeader(ListItem):
 
 
 class FindingItem(ListItem):
-    def __init__(self, finding, field: str | None, pane_id: str | None) -> None:
+    def __init__(self, finding, fix: tuple[str, object]) -> None:
         self.finding = finding
-        self.field = field if pane_id else None
-        self.pane_id = pane_id
+        kind, target = fix
+        self.field = target if kind == "field" and FIELD_PANES.get(str(target)) else None
+        self.targets = target if kind == "apply" else ()
         head = Content.assemble((f"{MARKS.get(finding.severity, '?')} {finding.code}", "bold"),
                                 f"  {shown_path(finding.where)}" if finding.where else "")
         lines = [Static(head, classes="finding-head"),
@@ -69,10 +63,16 @@ class FindingItem(ListItem):
         if finding.fix:
             lines.append(Static(f"fix: {shown(finding.fix, limit=None)}", classes="finding-fix",
                                 markup=False))
-        if self.field:
-            label = fields.title(self.field)
-            lines.append(Static(f"↵ Enter: {label} on {PANE_TITLES.get(pane_id, pane_id)}",
-                                classes="finding-jump", markup=False))
+        hint = ""
+        if self.targets:
+            hint = (f"↵ Enter: apply the profile to {TARGET_NAMES[self.targets[0]]} "
+                    "(shows the diff first)")
+        elif self.field:
+            pane_id = FIELD_PANES[self.field]
+            hint = (f"↵ Enter: {fields.title(self.field)} on "
+                    f"{PANE_TITLES.get(pane_id, pane_id)}")
+        if hint:
+            lines.append(Static(hint, classes="finding-jump", markup=False))
         super().__init__(*lines, classes=f"finding -{finding.severity}")
 
 
@@ -85,8 +85,9 @@ class CheckPane(Pane):
         Binding("d", "doctor", "Doctor", id="doctor",
                 tooltip="Run the doctor's live checks (d again cancels a run)"),
         # The list's own Enter selects; this row is for the help (and a pane without focus).
-        Binding("enter", "jump", "Go to field", show=False,
-                tooltip="Show the profile field that fixes the selected finding"),
+        Binding("enter", "jump", "Fix", show=False,
+                tooltip="Fix the selected finding: apply the profile to the file (its diff "
+                "first), or show the profile field that holds the wrong value"),
     ]
 
     def __init__(self, state: ViewState, **kwargs) -> None:
@@ -181,15 +182,12 @@ class CheckPane(Pane):
             group = [f for f in audit.findings if f.severity == severity]
             if group:
                 items.append(GroupHeader(f"{title} ({len(group)})", severity))
-                items += [FindingItem(f, *self._jump_target(f.code)) for f in group]
+                items += [FindingItem(f, self._fix(f)) for f in group]
         view.extend(items)
         self.call_after_refresh(self._highlight_first)
 
-    def _jump_target(self, code: str) -> tuple[str | None, str | None]:
-        field = profile_field(code)
-        if field is None:
-            return None, None
-        return field, FIELD_PANES.get(field)
+    def _fix(self, finding) -> tuple[str, object]:
+        return route(finding, self.state.profile, self.state.findings)
 
     def _highlight_first(self) -> None:
         view = self.query_one("#audit-findings", ListView)
@@ -234,8 +232,7 @@ class CheckPane(Pane):
             return f"✗ Cannot run the doctor: {shown(doctor.message, limit=None)}"
         errors = sum(f.severity == "error" for f in doctor.findings)
         warnings = sum(f.severity == "warning" for f in doctor.findings)
-        verdict = (f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
-                   if errors or warnings else "✓ no problems")
+        verdict = counted(errors, warnings) if errors or warnings else "✓ no problems"
         if doctor.state == CANCELLED:
             found = (f"what it found so far ({plural(errors, 'error')}, "
                      f"{plural(warnings, 'warning')})" if doctor.findings
@@ -295,9 +292,12 @@ class CheckPane(Pane):
     def _jump(self, item) -> None:
         if not isinstance(item, FindingItem):
             return
-        if item.field is None:
-            self.notify(f"{item.finding.code} is fixed in your file, not in the profile: "
-                        "see its fix (a on the Authelia and LibreChat env screens applies "
-                        "the profile).", severity="information")
-            return
-        self.post_message(JumpToField(item.field))
+        # Decided again now: the profile may have changed since the list was built.
+        kind, target = self._fix(item.finding)
+        if kind == "apply":
+            self.post_message(FixRequested(item.finding.code, target))
+        elif kind == "field" and FIELD_PANES.get(str(target)):
+            self.post_message(JumpToField(str(target)))
+        else:
+            self.notify(f"{item.finding.code} is fixed in your file, not by the profile: "
+                        "see its fix.", severity="information")

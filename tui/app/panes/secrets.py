@@ -10,10 +10,10 @@ from textual.widgets import Button, Input, LoadingIndicator, Select, Static
 from ...core import digest as core_digest
 from ...core.checks import Finding
 from ...core.shown import shown
-from ..messages import FieldProblems, RegenerateRequested, RehashRequested
+from ..messages import FieldProblems, RegenerateRequested, RehashRequested, ValuesRequested
 from ..state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
 from ..widgets.field import Field, FieldLabel, TextInput
-from .base import Pane, new_select, set_input, set_select
+from .base import Pane, RevealsSecrets, new_select, set_input, set_select
 
 SECRET_FIELDS = {
     "client_id": ("Client ID", False),
@@ -36,18 +36,14 @@ STATUS_TEXT = {
 }
 
 
-class SecretsPane(Pane):
+class SecretsPane(RevealsSecrets, Pane):
     BINDINGS = [
-        # One key, two labels: the footer says what ctrl+t will do now.
-        Binding("ctrl+t", "reveal", "Reveal", id="reveal", tooltip="Reveal or hide the secrets"),
-        Binding("ctrl+t", "hide", "Hide", id="hide", tooltip="Reveal or hide the secrets"),
+        *RevealsSecrets.reveal_bindings(),
         Binding("ctrl+r", "regenerate_all", "New secrets", id="regenerate-all",
                 tooltip="New client secret and session secret (asks first)"),
         Binding("ctrl+f", "show_values", "Full values", id="show-values", show=False,
                 tooltip="Show the client ID, secrets and digest in full"),
     ]
-    revealed = False
-
     def compose(self) -> ComposeResult:
         yield Static("Secrets are masked until you reveal them (ctrl+t). Type your own or "
                      "regenerate them the way `authelia crypto rand` does.", classes="intro")
@@ -89,8 +85,11 @@ class SecretsPane(Pane):
 
     def update_view(self, state: ViewState) -> None:
         profile = state.profile
-        for name in SECRET_FIELDS:
+        for name, (_, masked) in SECRET_FIELDS.items():
             set_input(self.query_one(f"#input-{name}", Input), getattr(profile, name))
+            self.query_one(f"#input-{name}", Input).password = masked and not state.revealed
+        self.query_one("#input-hmac_secret", Input).password = not state.revealed
+        self.refresh_bindings()  # the footer's ctrl+t says Reveal or Hide
         self.query_one("#provider-secrets").display = profile.provider == "new"
         set_input(self.query_one("#input-hmac_secret", Input), profile.hmac_secret)
         self.query_one("#key-summary", Static).update(self._key_summary(state))
@@ -272,29 +271,8 @@ class SecretsPane(Pane):
         self.post_message(FieldProblems("digest_cost",
                                         [f for f in findings if f.severity == "error"]))
 
-    def check_action(self, action: str, parameters: tuple) -> bool | None:
-        if action == "reveal":
-            return not self.revealed
-        if action == "hide":
-            return self.revealed
-        return True
-
-    def action_reveal(self) -> None:
-        self._set_revealed(True)
-
-    def action_hide(self) -> None:
-        self._set_revealed(False)
-
-    def _set_revealed(self, revealed: bool) -> None:
-        self.revealed = revealed
-        for name in ("client_secret", "session_secret", "hmac_secret"):
-            self.query_one(f"#input-{name}", Input).password = not revealed
-        self.refresh_bindings()
-
     def action_regenerate_all(self) -> None:
         self.post_message(RegenerateRequested("secrets"))
 
     def action_show_values(self) -> None:
-        from ..dialogs.values import ValuesDialog
-
-        self.app.push_screen(ValuesDialog(self.state.profile, self.revealed))
+        self.post_message(ValuesRequested())

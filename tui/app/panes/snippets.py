@@ -2,32 +2,60 @@
 
 Each has two forms (full block / entry only; .env / Docker Compose), copies its snippet
 and writes it to a file. With errors in the profile it says so instead of showing a
-snippet that would not work.
+snippet that would not work. The secrets in it are masked on screen as on the Secrets
+pane, until ctrl+t reveals them (on every pane); copy, write and apply give the real text.
 """
 
 from __future__ import annotations
+
+import re
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, TextArea
 
-from ...core import authelia, librechat, provider
+from ...core import authelia, facts, librechat, provider
 from ...core.errors import ProfileInvalid
+from ...core.fields import is_secret_field
+from ...core.profile import Profile
 from ..messages import SnippetAction
 from ..state import CHECKING, HASHING, ViewState
 from ..widgets.findings import describe
-from .base import Pane
+from .base import Pane, RevealsSecrets
+
+MASK = "********"
+# The lines that hold a secret, in every form (.env, Compose, YAML): their value is masked
+# whatever it is, so a value the YAML emitter or the .env quoting wrote in another form
+# (escaped, folded) is hidden too.
+_SECRET_KEYS = "|".join(map(re.escape, (facts.ENV_CLIENT_SECRET, facts.ENV_SESSION_SECRET,
+                                         "hmac_secret")))
+_SECRET_LINE = re.compile(
+    rf"^(?P<head>[ \t]*(?:- )?(?:{_SECRET_KEYS})[ \t]*[:=][ \t]*)\S.*$", re.MULTILINE)
 
 
 class SnippetUnavailable(Exception):
     """This form has nothing to show for this profile; the message says why."""
 
 
-def hide_key_body(text: str, pem: str) -> str:
-    """`text` with the signing key's base64 lines replaced by one line saying so.
+def masked(text: str, profile: Profile) -> str:
+    """`text` as the screen shows it while the secrets are masked: every secret of the
+    profile (tui.core.fields' rule: client and session secret, HMAC secret, signing key)
+    as ********, the key's lines as one line. The digest is not secret: it stays."""
+    text = hide_key_body(text, profile.signing_key)
+    text = _SECRET_LINE.sub(lambda match: match.group("head") + MASK, text)
+    values = {getattr(profile, name) for name in profile._fields if is_secret_field(name)}
+    # A short value is masked only where it is the value of its line (above): hidden
+    # anywhere, it would hide parts of words and URLs.
+    for value in sorted((v for v in values if isinstance(v, str) and len(v) >= 8
+                         and "\n" not in v.strip()), key=len, reverse=True):
+        for dollars in (value, value.replace("$", "$$")):  # Compose writes $ as $$
+            for form in (dollars, dollars.replace("'", "''")):  # YAML writes ' as ''
+                text = text.replace(form, MASK)
+    return text
 
-    The key is masked on screen like the secrets; copy and write use the full text.
-    """
+
+def hide_key_body(text: str, pem: str) -> str:
+    """`text` with the signing key's base64 lines replaced by one line saying so."""
     body = {line for line in pem.splitlines() if line and not line.startswith("-----")}
     if not body:
         return text
@@ -38,14 +66,14 @@ def hide_key_body(text: str, pem: str) -> str:
             hidden += 1
             if hidden == 1:
                 indent = line[:len(line) - len(line.lstrip())]
-                out.append(f"{indent}(the key's {len(body)} lines are hidden here; "
-                           "c copies and w writes them in full)\n")
+                out.append(f"{indent}(the key's {len(body)} lines, masked: ctrl+t shows "
+                           "them; c copies and w writes them in full)\n")
             continue
         out.append(line)
     return "".join(out)
 
 
-class SnippetPane(Pane):
+class SnippetPane(RevealsSecrets, Pane):
     """A snippet in one of two forms; subclasses name the forms and how to render them."""
 
     BINDINGS = [
@@ -55,6 +83,8 @@ class SnippetPane(Pane):
                 tooltip="Apply to your file: shows the diff first, keeps a backup"),
         Binding("f", "toggle_form", "Form", id="switch-form",
                 tooltip="Switch form (entry, provider / Docker Compose)"),
+        # Not in the footer (its keys would not fit at 80 columns): the form line says it.
+        *RevealsSecrets.reveal_bindings(show=False),
     ]
     FORMS: dict[str, tuple[str, str]] = {}  # form -> (title, language)
     DEFAULT_FILE_NAMES: dict[str, str] = {}
@@ -81,7 +111,8 @@ class SnippetPane(Pane):
         switch = self.query_one(".form-switch", Static)
         switch.update("  ".join(
             f"[reverse] {title} [/]" if form == self.form else f" {title} "
-            for form, (title, _) in self.FORMS.items()) + "   (f switches)")
+            for form, (title, _) in self.FORMS.items())
+            + f"   (f switches; ctrl+t {'hides' if state.revealed else 'shows'} the secrets)")
         problem = self.query_one(".snippet-problem", Static)
         area = self.query_one(TextArea)
         text, message = None, self.waiting_message(state)
@@ -98,14 +129,11 @@ class SnippetPane(Pane):
         problem.update(message or "")
         problem.display = message is not None
         area.display = text is not None
-        shown = None if text is None else self.display_text(text, state)
+        shown = text if text is None or state.revealed else masked(text, state.profile)
         if shown is not None and area.text != shown:
             area.language = self.FORMS[self.form][1]
             area.load_text(shown)
-
-    def display_text(self, text: str, state: ViewState) -> str:
-        """What the screen shows of `text` (copy and write use `text` itself)."""
-        return text
+        self.refresh_bindings()  # the footer's ctrl+t says Reveal or Hide
 
     def action_toggle_form(self) -> None:
         forms = list(self.FORMS)
@@ -142,9 +170,6 @@ class AutheliaPane(SnippetPane):
                           "entry": "authelia-librechat-entry.yml",
                           "provider": "authelia-oidc-provider.yml"}
     APPLY_TARGETS = {"block": "authelia", "entry": "authelia", "provider": "authelia"}
-
-    def display_text(self, text: str, state: ViewState) -> str:
-        return hide_key_body(text, state.profile.signing_key)
 
     def waiting_message(self, state: ViewState) -> str | None:
         if state.digest_status in (HASHING, CHECKING) and not state.errors():

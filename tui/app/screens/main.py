@@ -41,6 +41,7 @@ from ..widgets.findings import FindingsSummary
 from ..widgets.footer import AppFooter
 from ..widgets.panebar import PaneBar
 from ..widgets.text import outside_markup, outside_path_markup
+from .asking import one_dialog_at_a_time
 from .profiles import ProfileFlows
 
 # The rows a toast takes (two lines of text, its padding and margin), before one is shown.
@@ -69,6 +70,7 @@ class MainScreen(ProfileFlows, Screen):
         self.panes_ready = False
         # Problems of fields that are not in the profile (the digest cost being typed).
         self.field_problems: dict[str, list] = {}
+        self.revealed = False  # ctrl+t: the secrets in clear on every pane
 
     # Layout -----------------------------------------------------------------------------
 
@@ -155,7 +157,8 @@ class MainScreen(ProfileFlows, Screen):
         if self.keys.generating:  # "no key yet" while it is being made: the status says so
             findings = [f for f in findings
                         if f.field not in ("signing_key", "signing_key_id", "key_bits")]
-        return ViewState(profile, findings, status, seconds, self.keys.generating)
+        return ViewState(profile, findings, status, seconds, self.keys.generating,
+                         self.revealed)
 
     def refresh_views(self) -> None:
         """Hand every pane the new state; only the one on screen is redrawn now."""
@@ -180,10 +183,14 @@ class MainScreen(ProfileFlows, Screen):
         """The Check pane shows the runs as they are now (once built, it starts with them)."""
         if "check" in self.panes:
             self.panes["check"].show_checks(self.checks.audit, self.checks.doctor)
+            if self.is_mounted:
+                self.show_summary()
 
     def show_summary(self) -> None:
+        """The profile's problems; on the Check pane, the audit's and the doctor's too."""
         extra = [f for problems in self.field_problems.values() for f in problems]
-        self.query_one("#summary", FindingsSummary).show(extra + self.state.findings)
+        runs = self.checks.summary() if self.active_pane_id() == "check" else None
+        self.query_one("#summary", FindingsSummary).show(extra + self.state.findings, runs)
 
     def show_title(self) -> None:
         # The header reads "LibreChat ⇄ Authelia — NAME ● unsaved": one space
@@ -199,6 +206,7 @@ class MainScreen(ProfileFlows, Screen):
         pane.draw()
         if pane_id == "check":
             self._audit_on_first_show()
+        self.show_summary()
         # Back to the control the user left, else the first: at once, not deferred like
         # Widget.focus(), so the next key lands in this pane; scrolled into sight once the
         # pane is laid out, so that key never lands out of sight.
@@ -225,6 +233,21 @@ class MainScreen(ProfileFlows, Screen):
     @on(news.PaneChosen)
     async def _pane_chosen(self, message: news.PaneChosen) -> None:
         await self.action_show_pane(message.pane_id)
+
+    @on(news.RevealRequested)
+    def _reveal_requested(self, message: news.RevealRequested) -> None:
+        self.revealed = message.revealed
+        self.refresh_views()
+
+    @on(news.ValuesRequested)
+    def _values_requested(self) -> None:
+        self.show_values()
+
+    @one_dialog_at_a_time
+    async def show_values(self) -> None:
+        from ..dialogs.values import ValuesDialog
+
+        await self.app.push_screen_wait(ValuesDialog(self.session.profile, self.revealed))
 
     @on(news.FieldLeft)
     def _field_left(self, message: news.FieldLeft) -> None:
@@ -394,7 +417,7 @@ class MainScreen(ProfileFlows, Screen):
     def action_rehash(self) -> None:
         self.rehash()
 
-    @work(exclusive=True, group="dialog")
+    @one_dialog_at_a_time
     async def regenerate_secrets(self) -> None:
         """Both secrets at once, after a confirmation: Authelia and LibreChat both change."""
         from ..dialogs.confirm import ConfirmDialog
@@ -437,22 +460,39 @@ class MainScreen(ProfileFlows, Screen):
 
         await copy_snippet(self.app, text, title)
 
-    @work(exclusive=True, group="dialog")
+    @one_dialog_at_a_time
     async def write_snippet(self, text: str | None, default_name: str) -> None:
         from ..file_actions import write_snippet_to_file
 
         await write_snippet_to_file(self.app, text, default_name)
 
-    @work(exclusive=True, group="dialog")
+    @one_dialog_at_a_time
     async def apply_to_file(self, target: str, text: str | None) -> None:
         from ..file_actions import apply_to_file
 
         written = await apply_to_file(self.app, self.checks, target, text,
-                                      lambda: self.session.profile, self.update_profile)
+                                      lambda: self.session.profile, self.update_profile,
+                                      self.session.dirty)
+        if written:
+            self._audit_again()
+
+    def _audit_again(self) -> None:
         profile = self.session.profile
-        if written and profile.authelia_config_paths and profile.env_path:
+        if profile.authelia_config_paths and profile.env_path:
             self.checks.run_audit(profile)  # the Check pane shows the files as they now are
             self.show_checks()
+
+    @on(news.FixRequested)
+    def _fix_requested(self, message: news.FixRequested) -> None:
+        self.apply_fix(message.code, message.targets)
+
+    @one_dialog_at_a_time
+    async def apply_fix(self, code: str, targets: tuple[str, ...]) -> None:
+        from ..file_actions import apply_fix
+
+        if await apply_fix(self.app, self.checks, targets, code, self.session.profile,
+                           self.session.dirty):
+            self._audit_again()
 
     @on(news.CheckRequested)
     def _check_requested(self, message: news.CheckRequested) -> None:
@@ -467,7 +507,7 @@ class MainScreen(ProfileFlows, Screen):
             self.checks.run_doctor(self.session.profile)
         self.show_checks()
 
-    @work(exclusive=True, group="dialog")
+    @one_dialog_at_a_time
     async def set_check_paths(self) -> None:
         from ..dialogs.files import PathsDialog
 

@@ -15,6 +15,7 @@ from textual import work
 from ...core.profile import Profile
 from ...core.store import ProfileChangedOnDisk, StoreError
 from ..widgets.text import outside_markup
+from .asking import DIALOG, one_dialog_at_a_time
 
 if TYPE_CHECKING:
     from ..dialogs.profiles import ProfileAction
@@ -67,7 +68,7 @@ class ProfileFlows:
             return self.action_save()
         return answer == "discard"
 
-    @work(exclusive=True, group="dialog")
+    @one_dialog_at_a_time
     async def action_revert(self) -> None:
         """Back to the profile as saved, after a confirmation."""
         from ..dialogs.confirm import ConfirmDialog
@@ -84,7 +85,7 @@ class ProfileFlows:
             self.replace_profile(saved)
             self.notify(f"Back to {self.session.name} as saved.")
 
-    @work(exclusive=True, group="dialog")
+    @work(group=DIALOG)
     async def ask_about_missing_profile(self, name: str) -> None:
         from ..dialogs.confirm import MissingProfileDialog
 
@@ -96,9 +97,11 @@ class ProfileFlows:
             self.app.exit()
         else:
             self.open_initial_profile(None)
-            self.call_later(self.action_profiles)
+            await self.choose_profile()
 
-    @work(exclusive=True, group="dialog")
+    # Not a key's flow: a save refused by the store may come from inside another flow (the
+    # save before a switch), whose dialog is gone by then; that flow goes on after it.
+    @work(group=DIALOG)
     async def resolve_changed_on_disk(self, error: ProfileChangedOnDisk) -> None:
         """Someone else changed the open profile's file: the user decides, nothing is lost."""
         from ..dialogs.confirm import ChangedOnDiskDialog, NameDialog
@@ -124,8 +127,11 @@ class ProfileFlows:
 
     # The profile dialog ------------------------------------------------------------------
 
-    @work(exclusive=True, group="dialog")
+    @one_dialog_at_a_time
     async def action_profiles(self) -> None:
+        await self.choose_profile()
+
+    async def choose_profile(self) -> None:
         from ..dialogs.profiles import ProfilesDialog
 
         store = self.session.store
