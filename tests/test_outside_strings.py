@@ -448,7 +448,8 @@ async def test_apply_in_the_app_shows_diff_dialog_and_toasts_literally(store, tm
         assert isinstance(app.screen, DiffDialog)
         text = rendered(app)
         assert_not_raw(text)
-        assert f"NOTE={shown(HOSTILE, limit=None)}" in text
+        diff = "\n".join(app.screen.query_one("#diff-text").lines)  # not folded to the width
+        assert f"NOTE={shown(HOSTILE, limit=None)}" in diff
         assert shown(str(env), limit=None) in text
         await pilot.press("left", "enter")  # Apply
         await settle(pilot)

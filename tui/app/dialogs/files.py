@@ -14,7 +14,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.geometry import Size
-from textual.widget import Widget
 from textual.widgets import Button, Input, Static
 
 from ...core.shown import shown, shown_lines
@@ -198,14 +197,14 @@ def _style(line: str) -> str:
     return ""
 
 
-class DiffText(Widget):
+class DiffText(Static):
     """The unified diff, a long line wrapped with its marker (+, - or space) repeated on
     every continuation line: a wrapped part is never read as a context line."""
 
     DEFAULT_CSS = "DiffText { height: auto; }"
 
     def __init__(self, diff: str, **kwargs) -> None:
-        super().__init__(**kwargs)
+        super().__init__(markup=False, **kwargs)
         self.lines = shown_lines(diff).splitlines()
 
     def rows(self, width: int) -> list[tuple[str, str]]:
