@@ -262,3 +262,15 @@ def test_apply_env_says_when_it_changes_the_client_id():
     assert len(notes) == 1 and "OPENID_CLIENT_ID changes from 'fake-client-id-" in notes[0]
     assert "run apply authelia first" in notes[0]
     assert apply_env(text, fake_profile(**HOME))[1] == []
+
+
+def test_the_env_option_is_for_apply_authelia_and_must_exist(tmp_path, capsys):
+    config = tmp_path / "configuration.yml"
+    shutil.copy(CORPUS / "homelab-anchors.yml", config)
+    ProfileStore().save("home", fake_profile(**HOME))
+    status, _, err = cli(capsys, "apply", "authelia", "--profile", "home", "--file",
+                         str(config), "--env", str(tmp_path / "missing.env"), "--dry-run")
+    assert status == 2 and "missing.env: no such file" in err and "Traceback" not in err
+    status, _, err = cli(capsys, "apply", "env", "--profile", "home", "--file",
+                         str(tmp_path / ".env"), "--env", str(tmp_path / ".env"))
+    assert status == 2 and "--env is for apply authelia" in err
