@@ -64,8 +64,9 @@ def test_a_homelab_file_with_anchors_imports_renders_and_applies(capsys):
                                                                       "email")
     assert "authorization_policy: 'two_factor'" in steps["render authelia"][1]
     # The keys LibreChat's client takes from <<: *base are already right: apply adds only
-    # the one key the file lacks, and never copies the merged ones into the client.
+    # the one key the file lacks (in the file's double quotes), and never copies the merged
+    # ones into the client.
     diff = steps["apply authelia"][1]
     added = [line for line in diff.splitlines() if line.startswith("+ ")
              or (line.startswith("+") and not line.startswith("+++"))]
-    assert added == ["+              access_token_signed_response_alg: 'none'"]
+    assert added == ['+              access_token_signed_response_alg: "none"']

@@ -53,10 +53,11 @@ FAKE_CERT = "-----BEGIN CERTIFICATE-----\nMIIDazCCAlOgAwIBAgIUf\nAAAA\n-----END 
 
 # Errors apply cannot fix by design: provider essentials need the provider settings (apply
 # adds them only when missing and the profile has them), a weak or non-RSA key is the
-# user's own, and neither a second client with the same id nor an old issuer_private_key
-# beside jwks is ours to delete.
+# user's own, and neither a second client with the same id (or for the same LibreChat) nor
+# an old issuer_private_key beside jwks is ours to delete.
 NOT_APPLYS_TO_FIX = {"hmac-secret-missing", "jwks-missing", "jwks-key-weak", "jwks-no-rs256",
-                     "client-id-duplicate", "issuer-private-key-deprecated"}
+                     "client-id-duplicate", "issuer-private-key-deprecated",
+                     "redirect-uri-shared"}
 CONFIG_FIXTURES = sorted(code for code, (kwargs, _) in CASES.items()
                          if "config" in kwargs and code != "authelia-unreadable")
 ENV_FIXTURES = sorted(code for code, (kwargs, _) in CASES.items()
@@ -122,7 +123,9 @@ def test_apply_authelia_round_trip(code, provider):
         assert changed_old_lines(old, new) == [], code
     assert Counter(TEMPLATE.findall(new)) == Counter(TEMPLATE.findall(old))
     assert_valid_for_both_schemas(new)
-    assert apply_authelia(new, profile) == (new, [])
+    # Applying again changes nothing (a second client for this LibreChat is said again).
+    again = (new, notes) if code == "redirect-uri-shared" else (new, [])
+    assert apply_authelia(new, profile) == again
     env, _ = apply_env(clean_env(), profile)
     errors = {f.code for f in audit_pair(new, env) if f.severity == "error"}
     left = NOT_APPLYS_TO_FIX - (PROVIDER_ADDS if provider == "new" else set())
@@ -139,7 +142,7 @@ def test_apply_authelia_with_the_admin_panel_adds_its_redirect_uri():
     old = AUDIT_CASES["admin-redirect-uri-mismatch"][0]["config"]
     new, _ = apply_authelia(old, profile)
     uris = client_of(new, profile)["redirect_uris"]
-    assert uris[:2] == [profile.redirect_uri, profile.admin_redirect_uri]
+    assert {profile.redirect_uri, profile.admin_redirect_uri} <= set(uris)
     env, _ = apply_env(clean_env(), profile)
     assert "admin-redirect-uri-mismatch" not in {f.code for f in audit_pair(new, env)}
     # The client the clean pair has gets it too; without the option nothing is added.
@@ -183,7 +186,9 @@ def test_apply_env_fixes_the_broken_env():
 
 
 def test_new_client_and_group_policy_are_added_after_the_existing_ones():
-    profile = fake_profile(client_id="librechat-new", group="family")
+    # Another LibreChat (a second hostname): its own client.
+    profile = fake_profile(client_id="librechat-new", group="family",
+                           app_url="https://chat2.example.com")
     old = clean_config()
     new, notes = apply_authelia(old, profile)
     assert notes == [] and changed_old_lines(old, new) == []
@@ -371,8 +376,9 @@ def test_the_clients_other_redirect_uris_are_kept(tmp_path):
     doc = YamlDoc(plan.new_text)
     client = next(c for c in doc.node(("identity_providers", "oidc", "clients"))
                   if c["client_id"] == fake_profile().client_id)
-    assert plain(client["redirect_uris"]) == [fake_profile().redirect_uri,
-                                              "https://chat.example.org/oauth/openid/callback"]
+    # The user's URI stays where it is; the profile's is added after it.
+    assert plain(client["redirect_uris"]) == ["https://chat.example.org/oauth/openid/callback",
+                                              fake_profile().redirect_uri]
     write_plan(plan)
     assert not plan_apply("authelia", fake_profile(), path).changed
 

@@ -85,6 +85,10 @@ CASES = {
     "client-not-found": (dict(env=env_with(("OPENID_CLIENT_ID", "librechat"))), "error"),
     "client-id-duplicate": (dict(config=clean_config().replace(
         "client_id: 'nextcloud'", f"client_id: '{FAKE_CLIENT_ID}'")), "error"),
+    # A second client for the same LibreChat (left over by hand, or by an older apply).
+    "redirect-uri-shared": (dict(config=clean_config().replace(
+        "'https://cloud.example.com/apps/oidc_login/oidc'",
+        "'https://librechat.example.com/oauth/openid/callback'")), "error"),
     "client-secret-mismatch": (dict(env=env_with(("OPENID_CLIENT_SECRET", "'other-fake'"))),
                                "error"),
     "client-secret-plaintext": (dict(config=client_with(

@@ -51,6 +51,7 @@ TEMPLATED = "value-not-checkable"  # hmac_secret and the jwks key come from temp
 CASES = [
     # Hand-kept files that work: nothing but what cannot be checked.
     Case("homelab-anchors.yml", codes(TEMPLATED), env="homelab-anchors.env", complete=True),
+    Case("homelab-reordered.yml", codes(TEMPLATED), complete=True),
     Case("config-templated.yml", codes(TEMPLATED), complete=True),
     # Files that are not an Authelia configuration say what they are.
     Case("helm-values.yaml", codes("authelia-file-kind")),

@@ -118,6 +118,18 @@ _PROFILES = st.fixed_dictionaries({
 })
 
 
+def _unordered(root):
+    """The clients' lists whose order Authelia does not read (apply keeps the file's
+    order, adding new items at the end), sorted: what is compared is their items."""
+    from tui.userfiles.apply import UNORDERED_KEYS
+
+    for client in root["identity_providers"]["oidc"]["clients"]:
+        for key in UNORDERED_KEYS & set(client):
+            if isinstance(client[key], list):
+                client[key] = sorted(client[key])
+    return root
+
+
 def _expected(old_root, profile):
     root = plain(old_root)
     oidc = root["identity_providers"]["oidc"]
@@ -140,11 +152,19 @@ def _expected(old_root, profile):
 @settings(max_examples=60, deadline=None)
 @given(_PROFILES, st.booleans())
 def test_any_profile_gives_exactly_the_intended_data(changes, crlf):
+    from tui.userfiles.adopt import adopt_client
+
     profile = fake_profile(**changes)
     old = clean_config().replace("\n", "\r\n") if crlf else clean_config()
     new, notes = apply_authelia(old, profile)
-    assert notes == []
-    assert plain(YamlDoc(new).root) == _expected(YamlDoc(old).root, profile)
+    # A profile for the fixture's LibreChat with another client_id updates the client that
+    # serves it (its client_id kept) and says so.
+    profile, adopted = adopt_client(YamlDoc(old), profile, "configuration.yml")
+    assert notes == adopted and len(adopted) == (
+        changes["client_id"] != FAKE_CLIENT_ID
+        and changes["app_url"] == "https://librechat.example.com")
+    assert _unordered(plain(YamlDoc(new).root)) == _unordered(
+        _expected(YamlDoc(old).root, profile))
     assert apply_authelia(new, profile) == (new, [])
     old_lines, new_lines = old.splitlines(True), new.splitlines(True)
     assert new_lines[:100] == old_lines[:100]  # the head of the file, untouched

@@ -115,11 +115,12 @@ async def apply_to_file(app: App, jobs: CheckJobs, target: str, text: str | None
                    "nothing to write.")
         return False
     return await confirm_and_write(app, jobs, the_plan, f"Apply to {shown_path(the_plan.path)}?",
-                                   unsaved)
+                                   unsaved, remember)
 
 
 async def apply_fix(app: App, jobs: CheckJobs, targets: tuple[str, ...], code: str,
-                    profile: Profile, unsaved: bool = False) -> bool:
+                    profile: Profile, unsaved: bool = False,
+                    remember: Callable[..., None] | None = None) -> bool:
     """Enter on an audit finding that applying the profile fixes: the diff of the first of
     `targets` (remembered files) that the profile changes; True when one was written."""
     for target in targets:
@@ -134,15 +135,18 @@ async def apply_fix(app: App, jobs: CheckJobs, targets: tuple[str, ...], code: s
         if the_plan.changed:
             return await confirm_and_write(
                 app, jobs, the_plan, f"Apply the profile to {shown_path(the_plan.path)}? "
-                f"({TARGET_NAMES[target]}: it fixes {code})", unsaved)
+                f"({TARGET_NAMES[target]}: it fixes {code})", unsaved, remember)
     app.notify(f"Your files already match the profile where it fixes {code}: see the "
                "finding's fix.", severity="warning")
     return False
 
 
 async def confirm_and_write(app: App, jobs: CheckJobs, the_plan, title: str,
-                            unsaved: bool) -> bool:
-    """The masked diff, then the write after the user's Apply; True when written."""
+                            unsaved: bool, remember: Callable[..., None] | None = None,
+                            ) -> bool:
+    """The masked diff, then the write after the user's Apply; True when written. What the
+    profile takes from the file (the client_id of the client apply adopted) goes to
+    `remember`, like any edit."""
     from .dialogs.files import DiffDialog
 
     notes = [UNSAVED_NOTE] if unsaved else []
@@ -155,6 +159,8 @@ async def confirm_and_write(app: App, jobs: CheckJobs, the_plan, title: str,
     if problem:
         app.notify(outside_markup(problem), title="Not applied", severity="error", timeout=20)
         return False
+    if remember is not None and the_plan.profile_changes:
+        remember(**the_plan.profile_changes)
     if backup is None:
         app.notify("Created (readable only by you: it holds secrets)\n"
                    f"{outside_path_markup(the_plan.real)}",

@@ -45,6 +45,9 @@ def add_parsers(commands) -> None:
     apply.add_argument("--profile", metavar="NAME", dest="sub_profile", required=True,
                        help="the profile to write")
     apply.add_argument("--file", metavar="PATH", required=True, help="the file to change")
+    apply.add_argument("--env", metavar="PATH",
+                       help="authelia: LibreChat's .env, whose OPENID_CLIENT_ID names the "
+                       "client to update (default: the profile's remembered .env)")
     apply.add_argument("--dry-run", action="store_true",
                        help="print the change only; exit 1 when the file would change")
     apply.add_argument("--yes", action="store_true", help="write without asking")
@@ -113,13 +116,18 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
     store = open_store()
     profile = store.load(args.sub_profile)
-    plan = plan_apply(args.target, profile, args.file)
+    if args.env is not None and args.target != "authelia":
+        raise UsageError("--env is for apply authelia (the .env that names LibreChat's "
+                         "client); apply env takes the .env as --file")
+    plan = plan_apply(args.target, profile, args.file, env=args.env)
     if not plan.changed:
         for note in plan.notes:
             print(f"note: {shown(note, limit=None)}", file=sys.stderr)
         left = " (except what the notes say)" if plan.notes else ""
         print(f"{shown_path(plan.path)}: already matches profile {args.sub_profile}{left}",
               file=sys.stderr)
+        if not args.dry_run:
+            _take_profile_changes(store, args.sub_profile, profile, plan)
         return EXIT_OK
     sys.stdout.write(shown_lines(plan.diff))
     for note in plan.notes:
@@ -137,5 +145,16 @@ def cmd_apply(args: argparse.Namespace) -> int:
     backup = write_plan(plan)
     where = f"; backup: {shown_path(backup)}" if backup else ""
     print(f"wrote {shown_path(plan.path)}{where}", file=sys.stderr)
+    _take_profile_changes(store, args.sub_profile, profile, plan)
     return EXIT_OK
+
+
+def _take_profile_changes(store, name: str, profile, plan) -> None:
+    """The profile follows the file where apply adopted its client (its client_id)."""
+    if not plan.profile_changes:
+        return
+    store.save(name, profile.with_changes(**plan.profile_changes))
+    for key, value in plan.profile_changes.items():
+        print(f"profile {name}: {key} is now '{shown(value)}' (the client already in "
+              f"{shown_path(plan.path)}); apply env writes it to .env", file=sys.stderr)
 

@@ -46,12 +46,14 @@ from ..core.provider import claims_policies, provider_config
 from ..core.shown import shown, shown_path
 from ..core.yamlio import dump_yaml
 from . import dotenv
+from .adopt import Adoption, ClientChoiceRefused, adopt_client, env_client_id
 from .audit import audit
 from .authelia_config import AutheliaConfig, ConfigInputError, require_regular_file
 from .compose import API_SERVICE, Compose
 from .dotenv import newline_of
 from .masking import masked_diff
 from .yamldoc import Editor, YamlDoc, YamlDocError, YamlEditError, plain
+from .yamlstyle import same_items
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -60,6 +62,10 @@ if TYPE_CHECKING:
 
 TARGETS = ("authelia", "env", "compose")
 _CLIENTS = ("identity_providers", "oidc", "clients")
+# A client's lists whose order Authelia does not read: the same items in another order are
+# left as written, and a change adds or removes only the items that differ.
+UNORDERED_KEYS = frozenset({"redirect_uris", "scopes", "grant_types", "response_types",
+                            "audience", "response_modes"})
 
 
 class ApplyError(InputError):
@@ -67,8 +73,11 @@ class ApplyError(InputError):
 
 
 # path: as the user named it; real: the file written (a symlink's target);
-# old: the bytes read (None: no file yet); new_text: the result; notes: what was left alone.
-Plan = namedtuple("Plan", "target path real old new_text diff notes changed")
+# old: the bytes read (None: no file yet); new_text: the result; notes: what was left alone;
+# profile_changes: what the profile takes from the file once this is written ({"client_id":
+# ...} when apply adopts the client that already serves this LibreChat: tui/userfiles/adopt.py).
+Plan = namedtuple("Plan", "target path real old new_text diff notes changed profile_changes",
+                  defaults=(None,))
 
 
 # Building the new text ---------------------------------------------------------------------
@@ -143,11 +152,13 @@ def _mapping_root(doc: YamlDoc, path: str) -> Any:
 
 
 def apply_authelia(text: str, profile: Profile, path: str = "configuration.yml",
-                   ) -> tuple[str, list[str]]:
+                   env_client_id: str | None = None) -> tuple[str, list[str]]:
     """configuration.yml with this profile's client, policies and (when missing) provider:
-    a whole oidc section where the file has none, else OIDC_EDITS on the one it has."""
+    a whole oidc section where the file has none, else OIDC_EDITS on the one it has. The
+    client that already serves this LibreChat is the one updated (adopt.py: its client_id
+    kept, a note says so; ClientChoiceRefused when two could be it)."""
     doc = YamlDoc(text, path)
-    notes: list[str] = []
+    profile, notes = adopt_client(doc, profile, path, env_client_id)
     oidc_data = _managed_oidc(profile)
     essentials = _provider_essentials(profile)
     claims = dict(claims_policies(profile))
@@ -234,7 +245,8 @@ def _merge_client(edit: OidcEdit) -> None:
         entry["redirect_uris"] += [u for u in plain(current)
                                    if u not in entry["redirect_uris"]]
     for key, value in entry.items():
-        _try(edit.notes, edit.editor.set_key, clients[index], key, value)
+        _try(edit.notes, edit.editor.set_key, clients[index], key, value,
+             key in UNORDERED_KEYS)
 
 
 def _add_client(edit: OidcEdit, clients: Any, entry: dict[str, Any]) -> None:
@@ -252,7 +264,19 @@ OIDC_EDITS = [_add_essentials, _merge_policies, _merge_client]
 
 
 def apply_env(text: str, profile: Profile) -> tuple[str, list[str]]:
-    return dotenv.set_values(text, env_values(profile)), []
+    return dotenv.set_values(text, env_values(profile)), _client_id_change(text, profile)
+
+
+def _client_id_change(text: str, profile: Profile) -> list[str]:
+    """A note when the .env's OPENID_CLIENT_ID changes: LibreChat then needs that client in
+    Authelia (apply authelia first adopts the client that serves this LibreChat)."""
+    old = dotenv.DotEnv(text).get("OPENID_CLIENT_ID") if text else None
+    if not old or old == profile.client_id:
+        return []
+    return [f"OPENID_CLIENT_ID changes from '{shown(old)}' to '{shown(profile.client_id)}': "
+            "Authelia must have a client with that ID; if its client for this LibreChat is "
+            f"'{shown(old)}', run apply authelia first (it updates that client and the "
+            "profile keeps its ID)"]
 
 
 def compose_service(profile: Profile) -> dict[str, Any]:
@@ -386,8 +410,8 @@ def _check_client(new: str, path: str, profile: Profile, notes: list[str]) -> No
     def matches(key: str, value: Any) -> bool:
         current = plain(client.get(key))
         if key == "redirect_uris" and isinstance(current, list):
-            return current[: len(value)] == value  # the user's other URIs follow
-        return current == value
+            return set(value) <= set(current)  # the user's other URIs are kept
+        return current == value or (key in UNORDERED_KEYS and same_items(current, value))
 
     wrong = [key for key, value in client_entry(profile).items()
              if not matches(key, value) and not doc.is_templated(client.get(key))]
@@ -486,12 +510,15 @@ def profile_secrets(profile: Profile) -> list[str]:
                       if len(line) >= 16]
 
 
-def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
+def plan_apply(target: str, profile: Profile, file: str | Path,
+               env: str | Path | None = None) -> Plan:
     """What apply would write, with its diff; writes nothing. ApplyError when refused.
 
     In order: the target and the profile are sound, the file can be reached, read and
-    replaced (_resolve, _read_old, _require_writable), is text of its kind, the edit
-    (EDITORS) succeeds, and its result has no error the file did not have (_check_result).
+    replaced (_resolve, _read_old, _require_writable), is text of its kind, the client that
+    already serves this LibreChat is adopted (_adopt; `env`: the .env whose
+    OPENID_CLIENT_ID names it, default the profile's remembered one), the edit (EDITORS)
+    succeeds, and its result has no error the file did not have (_check_result).
     """
     if target not in TARGETS:
         raise ApplyError(f"apply writes one of {', '.join(TARGETS)}, not {target!r}")
@@ -504,14 +531,36 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
     old_text = _decode(old, path) if old is not None else None
     if target == "env" and old_text:
         _require_env_shape(old_text, path)
+    given, (profile, adopt_notes) = profile, _adopt(target, old_text, profile, path, env)
     new_text, edit_notes = _edit(target, old_text or "", profile, path)
-    notes = edit_notes + notes
+    notes = adopt_notes + [n for n in edit_notes if n not in adopt_notes] + notes
     changed = new_text != (old_text or "") or old is None
     if changed:
         _check_result(target, old_text, new_text, str(path), profile, notes)
     diff = masked_diff(old_text, new_text, str(path), profile_secrets(profile),
                        yaml=target != "env") if changed else ""
-    return Plan(target, path, real, old, new_text, diff, notes, changed)
+    changes = {"client_id": profile.client_id} if profile != given else {}
+    return Plan(target, path, real, old, new_text, diff, notes, changed, changes)
+
+
+def _adopt(target: str, text: str | None, profile: Profile, path: Path,
+           env: str | Path | None) -> Adoption:
+    """The profile apply authelia writes: with the client_id of the client that already
+    serves this LibreChat (adopt.py), or as it is."""
+    if target != "authelia" or not text:
+        return Adoption(profile, [])
+    if env is not None and not os.path.isfile(_expand(env)):
+        raise ApplyError(f"{shown_path(env)}: no such file (the .env whose OPENID_CLIENT_ID "
+                         "names LibreChat's client); nothing written")
+    env_path = env if env is not None else profile.env_path or None
+    try:
+        doc = YamlDoc(text, str(path))
+        return adopt_client(doc, profile, str(path), env_client_id(env_path),
+                            shown_path(env_path) if env_path else ".env")
+    except YamlDocError as error:
+        raise ApplyError(f"{error}; fix it first (librechat-authelia audit shows it)") from None
+    except ClientChoiceRefused as error:
+        raise ApplyError(str(error)) from None
 
 
 def _resolve(path: Path) -> Path:
@@ -575,6 +624,8 @@ def _edit(target: str, text: str, profile: Profile, path: Path) -> tuple[str, li
         return EDITORS[target](text, profile, path)
     except YamlDocError as error:
         raise ApplyError(f"{error}; fix it first (librechat-authelia audit shows it)") from None
+    except ClientChoiceRefused as error:
+        raise ApplyError(str(error)) from None
     except dotenv.DotEnvEditError as error:
         raise ApplyError(f"{shown_path(path)}: {error}; nothing written") from None
 

@@ -55,6 +55,8 @@ CODES: dict[str, tuple[str, str]] = {
                                       "together with jwks)"),
     "client-not-found": ("error", "no client with the .env's OPENID_CLIENT_ID"),
     "client-id-duplicate": ("error", "two clients share that client_id"),
+    "redirect-uri-shared": ("error", "two clients (other client_ids) list the same LibreChat "
+                            "redirect URI: one is left over"),
     "client-secret-mismatch": ("error", "the client's digest does not verify "
                                "OPENID_CLIENT_SECRET"),
     "client-secret-plaintext": ("warning", "the stored client secret is not a digest"),

@@ -23,6 +23,7 @@ from ..core.inputerror import InputError
 from ..core.shown import shown, shown_path
 from ..core.yamlio import dump_yaml
 from .dotenv import lines_of, newline_of
+from .yamlstyle import list_changes, same_items, scalar_end, style_at, styled
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from typing import Any
 
 _TEMPLATE = re.compile(r"\{\{.*?\}\}")
+_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOKEN = re.compile(r"LCATEMPLATE[0-9]+X")
 MISSING = object()
 
@@ -599,32 +601,122 @@ class Editor:
 
     # Edits -----------------------------------------------------------------------------
 
-    def set_key(self, mapping: Any, key: str, value: Any) -> bool:
-        """Give `key` this value in `mapping`; False (nothing to do) when it already has it.
+    def set_key(self, mapping: Any, key: str, value: Any, unordered: bool = False) -> bool:
+        """Give `key` this value in `mapping`; False (nothing to do) when it already has it
+        (`unordered`: a list with the same items in another order has it).
 
         A mapping value is merged key by key when both are block mappings, so the keys
-        this edit does not name keep their lines.
+        this edit does not name keep their lines; an unordered list loses and gains only
+        the items that differ; a scalar keeps its quotes and what follows it on its line.
         """
         if self._flow(mapping):
             line = mapping.lc.line + 1 if hasattr(mapping, "lc") else "?"
             raise YamlEditError(f"{self.doc.path}:{line}: a one-line {{...}} mapping: change "
                                 f"{key} by hand")
         own = hasattr(mapping, "lc") and key in mapping.lc.data
-        if not own and key in mapping and plain(mapping[key]) == value:
-            return False  # from a merge key (<<: *base) and already right
-        if own:
-            current = mapping[key]
-            if plain(current) == value:
+        if key in mapping:  # its own, or from a merge key (<<: *base)
+            current = plain(mapping[key])
+            if current == value or (unordered and same_items(current, value)):
                 return False
-            if (isinstance(value, dict) and isinstance(current, dict) and current
-                    and not self._flow(current)):
-                changed = False
-                for k, v in value.items():
-                    changed |= self.set_key(current, k, v)
-                return changed
-            self.replace_key(mapping, key, value)
+        if not own:
+            self._append_to_mapping(mapping, {key: value})
             return True
-        self._append_to_mapping(mapping, {key: value})
+        return self._change_key(mapping, key, value, unordered)
+
+    def _change_key(self, mapping: Any, key: str, value: Any, unordered: bool) -> bool:
+        current = mapping[key]
+        if (isinstance(value, dict) and isinstance(current, dict) and current
+                and not self._flow(current)):
+            changed = False
+            for k, v in value.items():
+                changed |= self.set_key(current, k, v)
+            return changed
+        if unordered and self._edit_list(mapping, key, value):
+            return True
+        if not self._replace_scalar(mapping, key, value):
+            self.replace_key(mapping, key, value)
+        return True
+
+    # In place: one scalar, the items of a list ------------------------------------------
+
+    def _house_quote(self) -> str:
+        """The quote most values of the file are written in (for a value that had none)."""
+        double = sum(self.doc.text.count(f"{mark} \"") for mark in (":", "-"))
+        single = sum(self.doc.text.count(f"{mark} '") for mark in (":", "-"))
+        return '"' if double > single else "'"
+
+    def _on_template_line(self, line: int) -> bool:
+        return line + 1 in self.doc.template_lines  # 0-based line; positions move there
+
+    def _replace_scalar(self, mapping: Any, key: str, value: Any) -> bool:
+        """The scalar value of a one-line key rewritten in place, in its quotes, the rest of
+        the line kept; an alias (*name) is replaced by the value. False: not such a key."""
+        if isinstance(value, (dict, list)) or isinstance(mapping[key], (dict, list)):
+            return False
+        start, end, _ = self._key_span(mapping, key)
+        if end != start + 1 or self._on_template_line(start):
+            return False
+        text = self.lines[start]
+        line, column = mapping.lc.value(key)
+        if line != start:  # an alias: its position is its anchor's
+            after = text.find(":", mapping.lc.key(key)[1]) + 1
+            column = len(text) - len(text[after:].lstrip(" "))
+            if text[column:column + 1] != "*":
+                return False
+            stop, style = len(text[:column] + text[column:].split()[0]), self._house_quote()
+        else:
+            style = style_at(text, column)
+            stop = scalar_end(text, column) if style is not None else None
+        new = styled(value, style)
+        if stop is None or new is None:
+            return False
+        self._edits.append((start, end, [text[:column] + new + text[stop:]]))
+        return True
+
+    def _edit_list(self, mapping: Any, key: str, wanted: Any) -> bool:
+        """The items of the list at `key` that `wanted` lacks removed, its missing ones
+        added, the others left as written. False when the list cannot be edited so (a
+        template, an anchor, an empty list)."""
+        current = mapping[key]
+        if (not isinstance(current, list) or not current or not isinstance(wanted, list)
+                or not wanted or self.doc.is_templated(current) or _anchors(current)):
+            return False
+        if self._flow(current):
+            return self._edit_flow_list(mapping, key, wanted)
+        remove, add = list_changes(plain(current), wanted)
+        for index in remove:
+            self.remove_item(current, index)
+        for item in add:
+            self.append_item(current, item)
+        return True
+
+    def _edit_flow_list(self, mapping: Any, key: str, wanted: list) -> bool:
+        """A one-line [...] list rewritten on its line: the items kept as written, the new
+        ones quoted like the last item."""
+        seq = mapping[key]
+        line, column = mapping.lc.value(key)
+        text = self.lines[line]
+        if (self._on_template_line(line) or text[column:column + 1] != "["
+                or any(seq.lc.item(i)[0] != line for i in range(len(seq)))):
+            return False
+        raw = []
+        for index in range(len(seq)):
+            item_column = seq.lc.item(index)[1]
+            end = scalar_end(text, item_column, flow=True)
+            if end is None or style_at(text, item_column) is None:
+                return False
+            raw.append(text[item_column:end])
+        close = text.find("]", seq.lc.item(len(seq) - 1)[1] + len(raw[-1]))
+        remove, add = list_changes(plain(seq), wanted)
+        style = style_at(text, seq.lc.item(len(seq) - 1)[1])
+        items = [r for i, r in enumerate(raw) if i not in remove] + [
+            styled(item, style) for item in add]
+        if close == -1 or None in items:
+            return False
+        pad = " " if text[column + 1:column + 2] == " " else ""
+        inner = ", ".join(str(item) for item in items)
+        self._edits.append((line, line + 1,
+                            [f"{text[:column]}[{pad}{inner}{pad}]{text[close + 1:]}"]))
         return True
 
     def _append_to_mapping(self, mapping: Any, data: dict) -> None:
@@ -639,14 +731,35 @@ class Editor:
             if stop > end:
                 end, last_line, column = stop, start, col
         del last_line
-        self._edits.append((end, end, self._emit(data, column)))
+        self._edits.append((end, end, self._emit_keys(data, column)))
+
+    def _emit_keys(self, data: dict, column: int) -> list[str]:
+        """New keys: a text value in the quotes most of the file uses, others emitted."""
+        [(key, value)] = data.items() if len(data) == 1 else [(None, None)]
+        one = (styled(value, self._house_quote())
+               if isinstance(value, str) and _PLAIN_KEY.fullmatch(str(key)) else None)
+        if one is None:
+            return self._emit(data, column)
+        return [f"{' ' * column}{key}: {one}{self.nl}"]
 
     def append_item(self, seq: Any, value: Any) -> None:
+        """Add an item after the last one; text is quoted like the last item."""
         if not seq or self._flow(seq):
             raise YamlEditError(f"{self.doc.path}: cannot add to an empty or one-line list")
         start, dash = self._item_start(seq, len(seq) - 1)
         end = self._span_end(start, dash)
-        self._edits.append((end, end, self._emit([value], dash)))
+        line, column = seq.lc.item(len(seq) - 1)
+        style = None if self._on_template_line(line) else style_at(self.lines[line], column)
+        one = styled(value, style) if isinstance(value, str) and style is not None else None
+        lines = ([" " * dash + "- " + one + self.nl] if one is not None
+                 else self._emit([value], dash))
+        self._edits.append((end, end, lines))
+
+    def remove_item(self, seq: Any, index: int) -> None:
+        """Remove list item `index` whole (a comment after it stays)."""
+        start, dash = self._item_start(seq, index)
+        self._check_replaceable(seq[index], start)
+        self._edits.append((start, self._span_end(start, dash), []))
 
     def set_item(self, seq: Any, index: int, value: Any) -> None:
         """Replace list item `index` whole."""

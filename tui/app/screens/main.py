@@ -491,7 +491,7 @@ class MainScreen(ProfileFlows, Screen):
         from ..file_actions import apply_fix
 
         if await apply_fix(self.app, self.checks, targets, code, self.session.profile,
-                           self.session.dirty):
+                           self.session.dirty, self.update_profile):
             self._audit_again()
 
     @on(news.CheckRequested)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ...core import facts
 from ...core.shown import shown
 from ..authelia_config import OIDC
-from .client import check_client
+from .client import check_client, check_shared_redirect
 from .common import issuer_root, url_error
 from .registry import rule
 
@@ -226,6 +226,7 @@ AUTHELIA_RULES = [
     check_issuer_private_key,
     check_jwks,
     check_client,
+    check_shared_redirect,
     check_issuer,
     check_template_filter,
 ]

@@ -114,6 +114,57 @@ def check_client(run: Run, oidc: dict) -> None:
         check(run, client)
 
 
+def librechat_redirect_uris(client: Any) -> list[str]:
+    """The client's redirect URIs that end in LibreChat's callback paths (the login's and
+    the admin panel's)."""
+    uris = as_list(client.get("redirect_uris")) if isinstance(client, dict) else []
+    return [u for u in uris if isinstance(u, str)
+            and u.endswith((facts.CALLBACK_PATH, facts.ADMIN_CALLBACK_PATH))]
+
+
+def _first_shared_uri(run: Run) -> tuple[str, int, int] | None:
+    """(uri, first client, second client) for the first LibreChat redirect URI that two
+    clients with different client_ids list (a template is not compared)."""
+    assert run.config is not None
+    seen: dict[str, int] = {}
+    clients = dict(run.config.clients())
+    for index, client in clients.items():
+        if run.config.is_templated(client.get("redirect_uris") if isinstance(client, dict)
+                                   else None):
+            continue
+        for uri in librechat_redirect_uris(client):
+            first = seen.setdefault(uri, index)
+            if first != index and _client_id(clients[first]) != _client_id(client):
+                return uri, first, index
+    return None
+
+
+def _client_id(client: Any) -> Any:
+    return client.get("client_id", client.get("id")) if isinstance(client, dict) else None
+
+
+@rule("redirect-uri-shared")
+def check_shared_redirect(run: Run, oidc: dict) -> None:
+    """Two clients list the same LibreChat redirect URI (redirect-uri-shared): LibreChat
+    logs in with one, the other is left over and still accepts logins (its old secret)."""
+    assert run.config is not None
+    found = _first_shared_uri(run)
+    if found is None:
+        return
+    uri, first, second = found
+    config = run.config
+    ids = [_client_id(config.get((*CLIENTS, i))) for i in (first, second)]
+    used = run.value(facts.ENV_CLIENT_ID)
+    unused = ids[1] if used != ids[1] else ids[0]
+    where = [config.where((*CLIENTS, i)) or "?" for i in (first, second)]
+    run.add("redirect-uri-shared", where[1],
+            f"two clients serve the LibreChat at {shown(uri)}: '{shown(ids[0])}' ({where[0]}) "
+            f"and '{shown(ids[1])}' ({where[1]}) both list it; LibreChat logs in with one "
+            "(OPENID_CLIENT_ID), the other is left over and still accepts logins",
+            f"remove the client '{shown(unused)}' (or its redirect URI); if LibreChat should "
+            "use it, set OPENID_CLIENT_ID to it instead")
+
+
 # The rules ---------------------------------------------------------------------------------
 
 

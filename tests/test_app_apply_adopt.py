@@ -1,0 +1,36 @@
+"""The app's "apply to file" on a configuration whose client already serves this LibreChat:
+the client is updated, and the profile on screen takes its client_id (unsaved, like any
+edit), so the .env applied next keeps it."""
+
+from __future__ import annotations
+
+from conftest import FAKE_CLIENT_ID, home_profile, main_screen, settle
+
+from tests.corpus_helpers import CORPUS
+from tests.test_app_check import SIZE, open_diff
+from tui.app.app import LibreChatAutheliaApp
+from tui.app.dialogs.files import DiffDialog
+from tui.userfiles.yamldoc import YamlDoc, plain
+
+FRESH_ID = "fresh-client-id-" + "f" * 56
+
+
+async def test_apply_adopts_the_client_and_the_profile_follows(store, tmp_path):
+    config = tmp_path / "configuration.yml"
+    config.write_text((CORPUS / "homelab-anchors.yml").read_text().replace(
+        "home.example.net", "home.arpa"))  # home_profile's URLs
+    store.save("home", home_profile(client_id=FRESH_ID,
+                                    authelia_config_paths=[str(config)]), overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_diff(pilot, "f4")
+        assert isinstance(app.screen, DiffDialog)
+        shown = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "already serves this LibreChat" in shown
+        await pilot.press("left", "enter")  # Apply
+        await settle(pilot)
+        clients = plain(YamlDoc(config.read_text()).node(("identity_providers", "oidc",
+                                                          "clients")))
+        assert [c["client_id"] for c in clients].count(FAKE_CLIENT_ID) == 1
+        assert FRESH_ID not in config.read_text()
+        assert main_screen(app).session.profile.client_id == FAKE_CLIENT_ID
