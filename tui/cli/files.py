@@ -97,14 +97,15 @@ def cmd_import(args: argparse.Namespace) -> int:
              "compose_path": str(Path(args.compose).expanduser().resolve())
              if args.compose else ""}
     profile, notes = import_profile(sources.config, sources.env, sources.compose,
-                                    librechat=args.librechat, paths=paths)
+                                    librechat=args.librechat, paths=paths, name=args.name)
     path = store.save(args.name, profile)
     store.set_last_used(args.name)
     print(f"imported profile {args.name} ({shown_path(path)})", file=sys.stderr)
     for note in notes:
-        print(f"not carried over: {shown(note, limit=None)}", file=sys.stderr)
-    if notes:
-        print("open the profile in the app to complete it", file=sys.stderr)
+        prefix = "note" if note.carried else "not carried over"
+        print(f"{prefix}: {shown(note, limit=None)}", file=sys.stderr)
+    if any(not note.carried for note in notes):
+        print("complete it with the commands above, or in the app", file=sys.stderr)
     return EXIT_OK
 
 
