@@ -57,7 +57,8 @@ def _source_arguments(parser) -> None:
                         "order)")
     parser.add_argument("--env", metavar="PATH", required=True, help="LibreChat's .env")
     parser.add_argument("--compose", metavar="PATH",
-                        help="a compose file whose services.api overrides .env")
+                        help="a compose file: the environment of LibreChat's service (found "
+                        "by its image) overrides .env")
     parser.add_argument("--librechat", metavar="VERSION",
                         help="LibreChat's version (default: from the compose image tag)")
 

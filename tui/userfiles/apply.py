@@ -259,7 +259,7 @@ def apply_env(text: str, profile: Profile) -> tuple[str, list[str]]:
 
 
 def compose_service(profile: Profile) -> dict[str, Any]:
-    """What the profile puts under services.api, $ escaped: the environment, the CA file's
+    """What the profile puts under LibreChat's service, $ escaped: the environment, the CA file's
     volume and the hairpin extra_hosts (core.librechat.compose_override)."""
     services = compose_override(profile)["services"]
     return escape_dollars(next(iter(services.values())))
@@ -300,7 +300,7 @@ def apply_compose(text: str, profile: Profile, path: str = "compose.yml",
 
 def _merge_service_key(editor: Editor, notes: list[str], api: Any, key: str,
                        value: Any) -> None:
-    """One key of services.api: a list gets the missing items, a mapping the profile's
+    """One key of LibreChat's service: a list gets the missing items, a mapping the profile's
     keys, anything else is set."""
     current = api.get(key)
     if key == "environment" and isinstance(current, list) and current:

@@ -19,7 +19,7 @@ from .compose import Compose
 from .dotenv import DotEnv
 from .placeholders import has_expression
 from .rules.common import url_error
-from .yamldoc import YamlDoc, YamlDocError
+from .yamldoc import YamlDoc, YamlDocError, is_template_token
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -249,7 +249,7 @@ def _credentials(setup: Setup) -> None:
             arguments = ("--new", "session-secret")  # none yet: any random one will do
         elif field == "client_secret" and not _client_secret_of(setup.client):
             arguments = ("--new", "client-secret")  # no digest to match: a new one
-        setup.missing(f"the {field.replace('_', ' ')} ({why})", (field,), *arguments)
+        setup.missing(f"the {FIELD_LABELS[field]} ({why})", (field,), *arguments)
 
 
 def _client_secret_of(client: Any) -> Any:
@@ -352,8 +352,8 @@ def _client_digest(setup: Setup) -> None:
     if config.is_templated(stored):
         template = _as_written(config, path, stored)
         setup.values["digest_template"] = template
-        kind = "a template" if "{{" in template else "a variable"
-        setup.carried(f"the client secret's digest comes from {kind}, {shown(template)} "
+        setup.carried(f"the client secret's digest comes from {_filled_by(stored)}, "
+                      f"{shown(template)} "
                       f"({where}): the profile keeps it as it is (render writes it, apply "
                       "leaves that line alone)", *SET_ARGUMENTS["client_secret_digest"],
                       lead="to have the profile make the digest instead, run")
@@ -363,6 +363,12 @@ def _client_digest(setup: Setup) -> None:
         setup.missing(f"the client secret's digest (the client has no client_secret, at "
                       f"{where})", ("client_secret_digest",),
                       *SET_ARGUMENTS["client_secret_digest"])
+
+
+def _filled_by(value: Any) -> str:
+    """What fills in a value that is not written in the file: a {{ }} template (swapped for
+    a token when read) or a variable (${VAR}, $VAR)."""
+    return "a template" if is_template_token(value) else "a variable (${...})"
 
 
 def _client_stored_digest(setup: Setup, stored: str, where: str) -> None:
@@ -421,7 +427,8 @@ def _client_policy(setup: Setup) -> None:
     where = shown(config.where((*CLIENTS, setup.client_index, "authorization_policy"))
                   or "configuration")
     if config.is_templated(policy):
-        setup.missing(f"the authorization policy (it comes from a template, at {where}: the "
+        setup.missing(f"the authorization policy (it comes from {_filled_by(policy)}, at "
+                      f"{where}: the "
                       f"profile uses {facts.DEFAULT_POLICY}, and apply leaves that line alone)",
                       ("policy",), "--policy", "POLICY")
     elif policy in facts.POLICIES:
@@ -454,7 +461,7 @@ def _provider(setup: Setup) -> None:
     if config.from_environment((*OIDC, "hmac_secret")):
         why.append(f"the hmac secret comes from {config.from_environment((*OIDC, 'hmac_secret'))}")
     elif config.is_templated(hmac):
-        why.append("the hmac secret comes from a template")
+        why.append(f"the hmac secret comes from {_filled_by(hmac)}")
     elif not (isinstance(hmac, str) and hmac):
         why.append("the file has no hmac secret")
     if not isinstance(jwks, list) or not jwks:
@@ -462,7 +469,7 @@ def _provider(setup: Setup) -> None:
     elif len(jwks) != 1:
         why.append(f"jwks has {len(jwks)} keys")
     elif config.is_templated(pem):
-        why.append("the key comes from a template")
+        why.append(f"the key comes from {_filled_by(pem)}")
     elif not (isinstance(pem, str) and "PRIVATE KEY" in pem):
         why.append("the key is not a PEM private key")
     if why:
