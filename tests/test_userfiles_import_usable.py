@@ -290,7 +290,7 @@ def test_a_placeholder_in_env_is_not_imported_as_a_value(tmp_path):
     env = env_with(("OPENID_CLIENT_ID", "[YourClientID]"))
     profile, notes, _, _ = imported(tmp_path, clean_config(), env)
     assert profile.client_id == ""
-    note = next(n for n in notes if n.startswith("the client id"))
+    note = next(n for n in notes if n.startswith("the client ID"))
     assert "placeholder" in note and note.missing == ("client_id",)
 
 
