@@ -338,3 +338,20 @@ def test_apply_compose_edits_the_librechat_service_whatever_its_name(compose):
     librechat = data["services"]["librechat"]
     assert "auth.home.example.net:host-gateway" in librechat["extra_hosts"]
     assert librechat["environment"]["OPENID_CLIENT_ID"] == FAKE_CLIENT_ID
+
+
+def test_what_goes_into_librechats_files_needs_no_digest(tmp_path):
+    """A profile whose client has no digest yet (no client in the file): .env and the
+    Compose override are made; only Authelia's client needs the digest."""
+    from tui.core.checks import ProfileInvalid
+    from tui.core.librechat import render_compose
+
+    profile = fake_profile(client_secret_digest="", hairpin=True)
+    assert f"OPENID_CLIENT_SECRET='{FAKE_CLIENT_SECRET}'" in render_env(profile)
+    assert "host-gateway" in render_compose(profile)
+    assert plan_apply("env", profile, tmp_path / ".env").changed
+    assert plan_apply("compose", profile, tmp_path / "compose.override.yml").changed
+    with pytest.raises(ProfileInvalid, match="digest"):
+        render_client_block(profile)
+    with pytest.raises(ProfileInvalid, match="digest"):
+        plan_apply("authelia", profile, tmp_path / "configuration.yml")

@@ -127,8 +127,17 @@ class ProfileInvalid(InputError):
         super().__init__("; ".join(f"{f.field}: {f.message}" for f in self.findings))
 
 
-def require_valid(profile: Profile, *, verify_digest: bool) -> None:
+# The fields only Authelia's client_secret line is made of: what LibreChat's side does
+# without (.env, the Compose override).
+DIGEST_FIELDS = ("client_secret_digest", "digest_algorithm", "digest_template")
+
+
+def require_valid(profile: Profile, *, verify_digest: bool, needs_digest: bool = True) -> None:
+    """ProfileInvalid when the profile has errors; needs_digest=False leaves out those of
+    the digest's fields (for what goes into LibreChat's files only)."""
     findings = check_profile(profile, verify_digest=verify_digest)
+    if not needs_digest:
+        findings = [f for f in findings if f.field not in DIGEST_FIELDS]
     if has_errors(findings):
         raise ProfileInvalid(findings)
 

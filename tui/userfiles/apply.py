@@ -503,7 +503,8 @@ def plan_apply(target: str, profile: Profile, file: str | Path) -> Plan:
     """
     if target not in TARGETS:
         raise ApplyError(f"apply writes one of {', '.join(TARGETS)}, not {target!r}")
-    require_valid(profile, verify_digest=target == "authelia")
+    require_valid(profile, verify_digest=target == "authelia",
+                  needs_digest=target == "authelia")
     path = _expand(file)
     real = _resolve(path)
     notes: list[str] = []
