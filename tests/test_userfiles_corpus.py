@@ -9,12 +9,16 @@ the files hold a whole working setup (then import, render env, render authelia a
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 
 import pytest
 
-from tests.corpus_helpers import CORPUS, import_render_apply
+from tests.conftest import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, FAKE_SESSION_SECRET
+from tests.corpus_helpers import CORPUS, cli, import_render_apply
+from tui.core.profile import Profile
 from tui.userfiles.audit import audit
+from tui.userfiles.importer import import_profile
 from tui.userfiles.sources import read_sources
 
 # The .env most rows share: LibreChat at chat.home.example.net, Authelia at
@@ -93,6 +97,17 @@ CASES = [
     Case("config-templated.yml", codes(TEMPLATED, "social-login-disabled", "secret-weak",
                                        "role-claim-unknown", "env-unknown-variable"),
          env="weak-typo-roles.env"),
+    # Import gives a usable profile: a digest kept in a template stays there (managed
+    # outside the profile), a URL missing from .env comes from the client's redirect URI,
+    # secrets Compose fills in from variables are named with the command that supplies them.
+    Case("client-secret-templated.yml", codes(TEMPLATED), complete=True),
+    Case("config-templated.yml", codes(TEMPLATED, "domain-server-default",
+                                       "redirect-uri-mismatch"), env="env-no-domain.env",
+         complete=True),
+    Case("config-templated.yml", codes(TEMPLATED), env="env-secrets-elsewhere.env",
+         compose="compose-librechat-ca.yml"),
+    Case("client-secret-templated.yml", codes(TEMPLATED, "compose-overrides-env"),
+         compose="compose-librechat-ca.yml"),
 ]
 
 
@@ -132,3 +147,83 @@ def test_every_corpus_file_is_in_the_table_and_names_its_shape():
     for name in sorted(files):
         first = (CORPUS / name).read_text().splitlines()[0]
         assert first.startswith(("# shape: ", "<!-- shape: ")), name
+
+
+# What each placeholder of a suggested command stands for, by the option before it.
+FILLED = {"--app-url": "https://chat.home.example.net", "--auth-url": "https://auth.home.example.net",
+          "--image-url": "https://chat.home.example.net/logo.png", "--client-id": FAKE_CLIENT_ID,
+          "--client-name": "LibreChat", "--button-label": "Log in", "--group": "family",
+          "--admin-group": "chat-admins", "--librechat": "0.8.7", "--authelia": "4.39",
+          "--policy": "two_factor", "--consent-duration": "1 week"}
+SECRET_FILES = {"--client-secret-file": FAKE_CLIENT_SECRET,
+                "--session-secret-file": FAKE_SESSION_SECRET}
+
+
+def _imported(case: Case, name: str = "corpus"):
+    configs, env, compose = case.paths()
+    sources = read_sources(configs, env, compose)
+    return import_profile(sources.config, sources.env, sources.compose,
+                          librechat=case.librechat, name=name)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_import_notes_agree_with_the_profile(case):
+    """A field a note calls missing is not set in the profile; a field the login needs that
+    import did not set has a note that says so; a note that says where a value came from
+    misses nothing."""
+    profile, notes = _imported(case)
+    default = Profile()
+    for note in notes:
+        for field in note.missing:
+            assert getattr(profile, field) == getattr(default, field), (field, note)
+        assert not (note.carried and note.missing), note
+        if note.command:
+            assert note.command.startswith("librechat-authelia set --profile corpus "), note
+            assert note.endswith(note.command), note
+    said_missing = {field for note in notes for field in note.missing}
+    for field in ("app_url", "auth_url", "client_id", "client_secret", "session_secret"):
+        if getattr(profile, field) == getattr(default, field):
+            assert field in said_missing, (field, notes)
+    if not profile.client_secret_digest and not profile.digest_outside and profile.client_id:
+        assert "client_secret_digest" in said_missing, notes
+    # "from a template" only where the value is one.
+    for note in notes:
+        if "digest comes from a template" in note:
+            assert "{{" in profile.digest_template, note
+
+
+def _filled(command: str, tmp_path) -> list[str]:
+    words = shlex.split(command)
+    assert words[:4] == ["librechat-authelia", "set", "--profile", "corpus"], command
+    out = [words[3]]
+    for option, value in zip(words[3:], words[4:], strict=False):
+        if value.isupper():
+            if option in SECRET_FILES:
+                path = tmp_path / option.strip("-")
+                path.write_text(SECRET_FILES[option] + "\n")
+                value = str(path)
+            else:
+                assert option in FILLED, command
+                value = FILLED[option]
+        out.append(value)
+    return ["set", "--profile", *out]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_every_command_a_note_suggests_runs_and_the_profile_then_renders(case, capsys,
+                                                                         tmp_path):
+    configs, env, compose = case.paths()
+    args = ["import", "corpus", "--env", str(env), "--librechat", case.librechat or "0.8.7"]
+    for path in configs:
+        args += ["--authelia-config", str(path)]
+    if compose is not None:
+        args += ["--compose", str(compose)]
+    assert cli(capsys, *args)[0] == 0
+    _, notes = _imported(case)
+    for note in notes:
+        if note.command:
+            status, _, err = cli(capsys, *_filled(note.command, tmp_path))
+            assert status == 0, (note.command, err)
+    for what in ("env", "authelia"):
+        status, _, err = cli(capsys, "render", what, "--profile", "corpus")
+        assert status == 0, (what, err)

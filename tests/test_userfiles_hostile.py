@@ -352,8 +352,11 @@ def test_import_leaves_out_a_url_it_cannot_read_and_says_why(tmp_path):
     sources = read_sources([config_path], env_path)
     profile, notes = import_profile(sources.config, sources.env, librechat="0.8.7")
     assert "[x" not in profile.app_url
-    note = next(n for n in notes if n.startswith("DOMAIN_SERVER"))
+    note = next(n for n in notes if "DOMAIN_SERVER" in n)
     assert "Invalid IPv6 URL" in note and f"{env_path}:" in note
+    # The URL comes from the client's redirect URI instead, and the note says so.
+    assert profile.app_url == "https://librechat.example.com"
+    assert note.carried and "redirect URI" in note
 
 
 def test_import_on_the_command_line_refuses_the_bad_url(tmp_path, capsys, store):

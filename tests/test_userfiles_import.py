@@ -49,8 +49,9 @@ def test_what_cannot_be_carried_is_named(tmp_path):
     env = env_with(("OPENID_SESSION_SECRET", None), ("OPENID_SCOPE", '"openid email foo"'))
     profile, notes = imported(tmp_path, config=config, env=env)
     assert profile.session_secret == "" and profile.client_secret_digest == ""
+    assert profile.digest_template == '{{ secret "/s/librechat.digest" }}'
     text = "\n".join(notes)
-    assert "digest (it comes from a template)" in text
+    assert "digest comes from a template" in text
     assert "OPENID_SESSION_SECRET is not set" in text
     assert "foo" in text and profile.scopes == ("openid", "email")
     assert "LibreChat's version" in text
@@ -94,15 +95,28 @@ def test_the_notes_come_in_the_order_of_the_import_steps(tmp_path):
                    ("OPENID_SCOPE", '"openid groups made-up"'), ("OPENID_ADMIN_ROLE", "admins"))
     _, notes = imported(tmp_path, config=config, env=env)
     assert [note.replace(str(tmp_path), "DIR") for note in notes] == [
-        "LibreChat's URL (DOMAIN_SERVER is not set)",
-        "OPENID_ISSUER (DIR/.env:792): not a valid URL (Invalid IPv6 URL), so it was left out",
-        "the session secret (OPENID_SESSION_SECRET is not set)",
-        "the scopes made-up (not Authelia scopes)",
-        "LibreChat's version (assumed 0.8.7: give --librechat)",
-        "Authelia's version (not in its configuration: assumed 4.39; set it in the app)",
-        "the client secret's digest (it comes from a template)",
-        "the custom authorization policy 'family' (only one-group policies are carried: the "
-        "profile uses two_factor)",
-        "the provider's hmac secret and key (they come from a template, the environment or "
-        "several keys: the profile leaves them to Authelia)",
-        "OPENID_ADMIN_ROLE (only a role from the groups claim is carried)"]
+        "LibreChat's URL https://librechat.example.com comes from the client's redirect URI "
+        "(DIR/configuration.yml:275), as DOMAIN_SERVER is not set; render env writes "
+        "DOMAIN_SERVER and DOMAIN_CLIENT",
+        "Authelia's URL comes from session.cookies authelia_url (DIR/configuration.yml:56), as "
+        "OPENID_ISSUER (DIR/.env:792) is not a valid URL (Invalid IPv6 URL); render env writes "
+        "OPENID_ISSUER",
+        "the session secret (OPENID_SESSION_SECRET is not set); run: librechat-authelia set "
+        "--profile NAME --new session-secret",
+        "the scopes made-up (not Authelia scopes: a profile cannot hold them)",
+        "LibreChat's version is assumed to be 0.8.7 (the import's --librechat gives it); to set "
+        "it, run: librechat-authelia set --profile NAME --librechat VERSION",
+        "Authelia's version (not in its configuration: the profile assumes 4.39); run: "
+        "librechat-authelia set --profile NAME --authelia VERSION",
+        "the client secret's digest comes from a template, '{{ secret \"/s\" }}' "
+        "(DIR/configuration.yml:269): the profile keeps it as it is (render writes it, apply "
+        "leaves that line alone); to have the profile make the digest instead, run: "
+        "librechat-authelia set --profile NAME --digest pbkdf2-sha512",
+        "the custom authorization policy 'family' (DIR/configuration.yml:271: only one-group "
+        "policies are carried; the profile uses two_factor); to allow only one group, run: "
+        "librechat-authelia set --profile NAME --group GROUP",
+        "the provider's hmac secret and key stay Authelia's (the hmac secret comes from a "
+        "template; the key comes from a template): the profile writes no provider section",
+        "the admin group (OPENID_ADMIN_ROLE is carried only when read from the groups claim, "
+        "OPENID_ADMIN_ROLE_PARAMETER_PATH=groups); run: librechat-authelia set --profile NAME "
+        "--admin-group GROUP"]

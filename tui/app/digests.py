@@ -16,7 +16,7 @@ from ..core.checks import Finding, verify_digest_findings
 from ..core.profile import Profile
 from .background import BackgroundJobs
 from .messages import DigestFailed, DigestMade, DigestVerified, RehashRequested
-from .state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED
+from .state import CHECKING, HASHING, MISMATCH, MISSING, OUTSIDE, VERIFIED
 
 REHASH_DELAY = 0.6  # seconds after the last keystroke in the client secret (tests: 0)
 
@@ -61,6 +61,8 @@ class DigestJobs(BackgroundJobs):
 
     def status(self, profile: Profile) -> tuple[str, list, float | None]:
         """(status word, digest findings, seconds of one verification) for `profile`."""
+        if profile.digest_outside:  # nothing to make or check here
+            return OUTSIDE, [], None
         if self.hashing:
             return HASHING, [], None
         if not profile.client_secret_digest:
@@ -76,7 +78,8 @@ class DigestJobs(BackgroundJobs):
     def profile_changed(self, profile: Profile) -> None:
         """Verify a digest not seen before, once the screen has caught up."""
         key = (profile.client_secret, profile.client_secret_digest)
-        if profile.client_secret_digest and key not in self._verified and not self.hashing:
+        if profile.client_secret_digest and key not in self._verified and not self.hashing \
+                and not profile.digest_outside:
             # After the next refresh: the worker's imports would otherwise slow the first paint.
             self.target.call_after_refresh(self._request_verify, profile)
 
@@ -119,6 +122,11 @@ class DigestJobs(BackgroundJobs):
         if self._rehash_timer is not None:
             self._rehash_timer.stop()
             self._rehash_timer = None
+        if profile.digest_outside:
+            # Authelia's configuration fills the digest in: never made (or replaced) here.
+            self._generation += 1
+            self.hashing = False
+            return
         if (not profile.client_secret or core_digest.secret_problem(profile.client_secret)
                 or profile.digest_algorithm not in core_digest.ALGORITHMS):
             # Nothing that can be hashed: the checks say what is missing or wrong, and the

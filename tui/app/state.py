@@ -13,6 +13,7 @@ CHECKING = "checking"
 VERIFIED = "verified"
 MISMATCH = "mismatch"
 MISSING = "missing"
+OUTSIDE = "outside"  # managed outside the profile (a template in Authelia's configuration)
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,8 @@ def _source_arguments(parser) -> None:
                         "order)")
     parser.add_argument("--env", metavar="PATH", required=True, help="LibreChat's .env")
     parser.add_argument("--compose", metavar="PATH",
-                        help="a compose file whose services.api overrides .env")
+                        help="a compose file: the environment of LibreChat's service (found "
+                        "by its image) overrides .env")
     parser.add_argument("--librechat", metavar="VERSION",
                         help="LibreChat's version (default: from the compose image tag)")
 
@@ -100,14 +101,15 @@ def cmd_import(args: argparse.Namespace) -> int:
              "compose_path": str(Path(args.compose).expanduser().resolve())
              if args.compose else ""}
     profile, notes = import_profile(sources.config, sources.env, sources.compose,
-                                    librechat=args.librechat, paths=paths)
+                                    librechat=args.librechat, paths=paths, name=args.name)
     path = store.save(args.name, profile)
     store.set_last_used(args.name)
     print(f"imported profile {args.name} ({shown_path(path)})", file=sys.stderr)
     for note in notes:
-        print(f"not carried over: {shown(note, limit=None)}", file=sys.stderr)
-    if notes:
-        print("open the profile in the app to complete it", file=sys.stderr)
+        prefix = "note" if note.carried else "not carried over"
+        print(f"{prefix}: {shown(note, limit=None)}", file=sys.stderr)
+    if any(not note.carried for note in notes):
+        print("complete it with the commands above, or in the app", file=sys.stderr)
     return EXIT_OK
 
 

@@ -7,7 +7,7 @@ import sys
 from ..core import facts
 from ..core.digest import ALGORITHMS, DEFAULT_ALGORITHM
 from ..core.shown import shown
-from .common import EXIT_OK, PROG, UsageError, example, open_store
+from .common import EXIT_OK, PROG, UsageError, example, open_store, with_name
 from .provider import add_provider_options
 
 
@@ -86,7 +86,7 @@ def cmd_new(args) -> int:
     if key_note:
         print(key_note, file=sys.stderr)
     for finding in findings:
-        print(shown(str(finding), limit=None), file=sys.stderr)
+        print(shown(with_name(str(finding), args.name), limit=None), file=sys.stderr)
     return EXIT_OK
 
 

@@ -11,7 +11,7 @@ import sys
 from ..core import facts
 from ..core.digest import ALGORITHMS
 from ..core.shown import shown, shown_path
-from .common import EXIT_OK, UsageError, example, open_store, profile_name
+from .common import EXIT_OK, UsageError, example, open_store, profile_name, with_name
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -173,8 +173,81 @@ def add_set_command(commands: Any) -> None:
                         + " | ".join(ALGORITHMS))
     parser.add_argument("--button-label", metavar="TEXT", default=s)
     parser.add_argument("--image-url", metavar="URL", default=s)
+    # Secrets never on the command line: from a file, standard input, or made here.
+    parser.add_argument("--client-secret-file", metavar="PATH", default=s,
+                        help="take the client secret from this file ('-': standard input, "
+                        "prompted for without echo on a terminal); the digest is made again")
+    parser.add_argument("--session-secret-file", metavar="PATH", default=s,
+                        help="take OPENID_SESSION_SECRET from this file ('-': standard input)")
+    parser.add_argument("--new", metavar="SECRET", action="append", choices=NEW_SECRETS,
+                        default=s, help="make a new random one: " + " | ".join(NEW_SECRETS)
+                        + " (repeatable)")
     add_provider_options(parser, for_set=True)
     parser.set_defaults(func=cmd_set)
+
+
+# `set --new NAME` -> the profile field and how it is made.
+NEW_SECRETS = ("client-secret", "session-secret", "hmac-secret")
+SECRET_FILE_LIMIT = 64 * 1024
+
+
+def _secret_from(path: str, option: str) -> str:
+    """One secret from a file or, for '-', standard input: its text less one final newline;
+    never empty, never more than one line."""
+    from ..core.files import read_regular_file
+    from ..core.shown import shown_path
+    from .io import read_secret
+
+    if path == "-":
+        secret = read_secret()
+    else:
+        from ..core.files import expand_user_path
+
+        try:
+            data = read_regular_file(expand_user_path(path), limit=SECRET_FILE_LIMIT)
+        except OSError as error:
+            raise UsageError(f"{option} {shown_path(path)}: cannot be read "
+                             f"({shown(error.strerror or error, limit=None)})") from None
+        try:
+            secret = data.decode("utf-8").removesuffix("\n").removesuffix("\r")
+        except UnicodeDecodeError:
+            raise UsageError(f"{option} {shown_path(path)}: not UTF-8 text") from None
+    if not secret:
+        raise UsageError(f"{option}: the secret is empty")
+    if "\n" in secret or "\r" in secret:
+        raise UsageError(f"{option}: the secret is one line; this holds several")
+    return secret
+
+
+def secret_values(args: argparse.Namespace, current: Profile) -> dict[str, str]:
+    """The secrets `set` was given (--client-secret-file, --session-secret-file) or asked to
+    make (--new); UsageError when asked for the same one twice, or for two on stdin."""
+    from ..core import secretgen
+    from ..core.provider import new_hmac_secret
+
+    makers = {"client-secret": ("client_secret", secretgen.new_client_secret),
+              "session-secret": ("session_secret", secretgen.new_session_secret),
+              "hmac-secret": ("hmac_secret", new_hmac_secret)}
+    files = {"client_secret": getattr(args, "client_secret_file", None),
+             "session_secret": getattr(args, "session_secret_file", None)}
+    if list(files.values()).count("-") > 1:
+        raise UsageError("only one secret can come from standard input: give the other "
+                         "as a file")
+    out: dict[str, str] = {}
+    for field, path in files.items():
+        if path is not None:
+            out[field] = _secret_from(path, "--" + field.replace("_", "-") + "-file")
+    for choice in dict.fromkeys(getattr(args, "new", None) or ()):
+        field, make = makers[choice]
+        if field in out:
+            raise UsageError(f"--new {choice} and --{choice}-file: give one of the two")
+        if field == "hmac_secret" and current.provider != "new" and getattr(
+                args, "provider", None) != "new":
+            raise UsageError("--new hmac-secret: this profile uses Authelia's existing "
+                             "provider, whose hmac secret is Authelia's (add --provider new "
+                             "to make the profile write its own)")
+        out[field] = make()
+    return out
 
 
 def _error_keys(findings: list) -> set[tuple[str, str]]:
@@ -182,7 +255,6 @@ def _error_keys(findings: list) -> set[tuple[str, str]]:
 
 
 def cmd_set(args: argparse.Namespace) -> int:
-    from ..core import digest
     from ..core.checks import check_profile
 
     store = open_store()
@@ -193,6 +265,7 @@ def cmd_set(args: argparse.Namespace) -> int:
     changes = {field: getattr(args, dest) for dest, field in _SET_FIELDS.items()
                if hasattr(args, dest)}
     changes.update(provider_values(args, before))
+    changes.update(secret_values(args, before))
     if not changes:
         raise UsageError("nothing to change: give at least one option (see set --help)")
     profile = before.with_changes(**changes)
@@ -203,20 +276,61 @@ def cmd_set(args: argparse.Namespace) -> int:
     if new_errors:
         raise UsageError(f"{new_errors[0].field}: {new_errors[0].message}")
     profile, key_note = generate_key_if_needed(profile, key_bits_changed="key_bits" in changes)
-    if profile.digest_algorithm != before.digest_algorithm or not profile.client_secret_digest:
-        # Same secret, new format: Authelia's block changes, LibreChat's .env does not.
-        profile = profile.with_changes(client_secret_digest=digest.hash(
-            profile.client_secret, profile.digest_algorithm))
+    profile, digest_note = _digest_after(before, profile, digest_given="digest_algorithm"
+                                         in changes)
     store.save(name, profile, expected=stamp)
     changed = [f for f in profile._fields if getattr(profile, f) != getattr(before, f)]
     listed = ", ".join(changed) or "nothing"
     print(f"updated profile {name}: {listed}", file=sys.stderr)
-    if key_note:
-        print(key_note, file=sys.stderr)
+    for note in (key_note, digest_note):
+        if note:
+            print(shown(note, limit=None), file=sys.stderr)
     for finding in check_profile(profile, verify_digest=False):
         if finding.severity != "error":
-            print(shown(str(finding), limit=None), file=sys.stderr)
+            print(shown(with_name(str(finding), name), limit=None), file=sys.stderr)
     return EXIT_OK
+
+
+def _verifies(secret: str, value: str) -> bool:
+    from ..core import digest
+
+    if not secret or not value or digest.secret_problem(secret):
+        return False
+    try:
+        return digest.verify(secret, value)
+    except digest.DigestError:
+        return False
+
+
+def _digest_after(before: Profile, profile: Profile, *,
+                  digest_given: bool) -> tuple[Profile, str]:
+    """The profile with its digest made again where needed, and a note for stderr.
+
+    --digest makes the profile hold the digest (a digest managed outside, in a template of
+    Authelia's configuration, becomes the profile's). Otherwise a digest managed outside is
+    never made here: when the client secret changes, the note says to update it there.
+    """
+    from ..core import digest
+
+    if digest_given and profile.digest_outside:
+        profile = profile.with_changes(digest_template="", client_secret_digest="")
+    secret_changed = profile.client_secret != before.client_secret
+    if profile.digest_outside:
+        note = ("the client secret changed, but its digest comes from "
+                f"{shown(profile.digest_template)} in Authelia's configuration: make it again "
+                "there (librechat-authelia hash < FILE-WITH-THE-SECRET), or let the profile "
+                "hold it with --digest " + profile.digest_algorithm) if secret_changed else ""
+        return profile, note
+    made_with = digest.algorithm_of(profile.client_secret_digest)
+    if secret_changed and _verifies(profile.client_secret, profile.client_secret_digest):
+        secret_changed = False  # the digest was made from this very secret: it stays
+    if profile.client_secret and (secret_changed or not profile.client_secret_digest
+                                  or profile.digest_algorithm != before.digest_algorithm
+                                  or (digest_given and made_with != profile.digest_algorithm)):
+        # Authelia's block changes; LibreChat's .env only when the secret did.
+        profile = profile.with_changes(client_secret_digest=digest.hash(
+            profile.client_secret, profile.digest_algorithm))
+    return profile, ""
 
 
 # `write-key` -------------------------------------------------------------------------------

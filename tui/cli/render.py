@@ -5,7 +5,16 @@ from __future__ import annotations
 import sys
 
 from ..core.shown import shown
-from .common import EXIT_FAILED, EXIT_OK, PROG, UsageError, example, open_store, profile_name
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    PROG,
+    UsageError,
+    example,
+    open_store,
+    profile_name,
+    with_name,
+)
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -90,7 +99,8 @@ def cmd_render(args) -> int:
         text = RENDERERS[args.what](profile)
     except ProfileInvalid as error:
         for finding in error.findings:
-            print(f"{PROG}: {shown(str(finding), limit=None)}", file=sys.stderr)
+            print(f"{PROG}: {shown(with_name(str(finding), name), limit=None)}",
+                  file=sys.stderr)
         print(f"{PROG}: profile {name!r} has errors; fix them first (see '{PROG} check')",
               file=sys.stderr)
         return EXIT_FAILED
@@ -105,7 +115,7 @@ def cmd_check(args) -> int:
     name = profile_name(store, args.sub_profile)
     findings = check_profile(store.load(name))
     for finding in findings:
-        print(shown(str(finding), limit=None))
+        print(shown(with_name(str(finding), name), limit=None))
     permission_warnings = store.permission_warnings(name)
     for warning in permission_warnings:
         print(f"warning: {shown(warning, limit=None)}")

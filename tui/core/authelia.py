@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from . import facts
 from .checks import require_valid
 from .profile import Profile
 from .provider import claims_policies, client_additions, provider_config
-from .yamlio import dump_yaml
+from .yamlio import AutheliaTemplate, dump_yaml
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -19,7 +20,7 @@ def client_entry(profile: Profile) -> dict[str, Any]:
     return {
         "client_id": profile.client_id,
         "client_name": profile.client_name,
-        "client_secret": profile.client_secret_digest,
+        "client_secret": client_secret_value(profile),
         "public": False,
         "authorization_policy": profile.authorization_policy,
         # Both openid-client 5 and 6 send an S256 challenge to Authelia (FACTS.md: PKCE).
@@ -36,6 +37,27 @@ def client_entry(profile: Profile) -> dict[str, Any]:
         # claims_policy (4.39 with an admin group), consent_mode and its duration.
         **client_additions(profile),
     }
+
+
+def client_secret_value(profile: Profile) -> str:
+    """The client's client_secret: the digest, or the configuration's own template or
+    variable when the digest is managed outside the profile (written verbatim)."""
+    if profile.digest_outside:
+        return AutheliaTemplate(profile.digest_template)
+    return profile.client_secret_digest
+
+
+def digest_outside_note(profile: Profile) -> str:
+    """YAML comment lines saying where client_secret comes from ("" when from the profile)."""
+    if not profile.digest_outside:
+        return ""
+    if "{{" in profile.digest_template:
+        how = (f"Authelia's template filter fills it in ({facts.ENV_AUTHELIA_CONFIG_FILTERS}"
+               "=template).")
+    else:
+        how = "the variable is filled in before Authelia parses the file (expand-env, envsubst)."
+    return ("# client_secret is kept as your configuration has it (the digest is managed "
+            f"outside this\n# profile): {how}\n")
 
 
 def authorization_policies(profile: Profile) -> dict[str, Any]:
@@ -74,7 +96,7 @@ def render_client_block(profile: Profile, *, digest_verified: bool = False) -> s
     (then it has also run provider_checks.verify_key_findings, the other slow check).
     """
     require_valid(profile, verify_digest=not digest_verified)
-    return dump_yaml(client_config(profile))
+    return digest_outside_note(profile) + dump_yaml(client_config(profile))
 
 
 def render_client_entry(profile: Profile, *, digest_verified: bool = False) -> str:
@@ -85,7 +107,7 @@ def render_client_entry(profile: Profile, *, digest_verified: bool = False) -> s
     """
     require_valid(profile, verify_digest=not digest_verified)
     entry = dump_yaml([client_entry(profile)])
-    note = ""
+    note = digest_outside_note(profile)
     if profile.provider == "new":
         note += ("# Authelia also needs this profile's provider section (hmac_secret and jwks) "
                  "once:\n# see the full block, or 'render provider'.\n")

@@ -7,6 +7,7 @@ rules are in provider_checks.py.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from urllib.parse import urlsplit
 
@@ -86,6 +87,8 @@ CODES = {
     "digest-too-costly": "client_secret_digest",
     "digest-unreadable": "client_secret_digest",
     "digest-mismatch": "client_secret_digest",
+    "digest-managed-outside": "digest_template",
+    "digest-template-invalid": "digest_template",
     "policy-unknown": "policy",
     "scopes-without-openid": "scopes",
     "scope-unknown": "scopes",
@@ -124,8 +127,17 @@ class ProfileInvalid(InputError):
         super().__init__("; ".join(f"{f.field}: {f.message}" for f in self.findings))
 
 
-def require_valid(profile: Profile, *, verify_digest: bool) -> None:
+# The fields only Authelia's client_secret line is made of: what LibreChat's side does
+# without (.env, the Compose override).
+DIGEST_FIELDS = ("client_secret_digest", "digest_algorithm", "digest_template")
+
+
+def require_valid(profile: Profile, *, verify_digest: bool, needs_digest: bool = True) -> None:
+    """ProfileInvalid when the profile has errors; needs_digest=False leaves out those of
+    the digest's fields (for what goes into LibreChat's files only)."""
     findings = check_profile(profile, verify_digest=verify_digest)
+    if not needs_digest:
+        findings = [f for f in findings if f.field not in DIGEST_FIELDS]
     if has_errors(findings):
         raise ProfileInvalid(findings)
 
@@ -331,8 +343,44 @@ def _secrets_differ(profile: Profile, found: list[_Finding]) -> list[_Finding]:
 # The digest ----------------------------------------------------------------------------------
 
 
+# The expressions that fill a value in when Authelia reads its configuration: a template
+# (the template filter) or an environment variable (the expand-env filter).
+_EXPRESSION = re.compile(r"\{\{.*?\}\}|\$\{[A-Za-z_][A-Za-z0-9_]*[^}]*\}|\$[A-Z_][A-Z0-9_]*")
+
+
+def digest_template_problem(text: str) -> str | None:
+    """Why `text` cannot stand as the client_secret value of a client in Authelia's
+    configuration (it is written there verbatim), or None."""
+    if not _EXPRESSION.search(text):
+        return ("holds no template ({{ ... }}) or variable (${NAME}): give the digest "
+                "instead")
+    from .yamlio import load_yaml
+
+    try:
+        parsed = load_yaml("k: " + _EXPRESSION.sub("x", text))
+    except Exception:  # PyYAML's errors have no common base worth naming here
+        parsed = None
+    if not (isinstance(parsed, dict) and list(parsed) == ["k"]
+            and isinstance(parsed["k"], str)):
+        return "is not one YAML value: it would break the client's entry"
+    return None
+
+
+def _digest_outside(profile: Profile) -> list[_Finding]:
+    problem = digest_template_problem(profile.digest_template)
+    if problem:
+        return _found("digest-template-invalid", "error",
+                      f"the digest's template {problem}")
+    return _found("digest-managed-outside", "info",
+                  f"the client secret's digest comes from {shown(profile.digest_template)} in "
+                  "Authelia's configuration, kept as it is: this profile cannot check that it "
+                  "was made from this client secret (the doctor's token probe can)")
+
+
 def _digest_format(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     """The fast part of the digest checks: present, and not plaintext."""
+    if profile.digest_outside:
+        return _digest_outside(profile)
     value = profile.client_secret_digest
     if not value:
         return _found("digest-missing", "error",
@@ -387,7 +435,7 @@ def verify_digest_findings(profile: Profile) -> list[_Finding]:
 
 
 def _verify_digest(profile: Profile, found: list[_Finding]) -> list[_Finding]:
-    if has_errors(findings_for(found, "client_secret_digest")):
+    if profile.digest_outside or has_errors(findings_for(found, "client_secret_digest")):
         return []
     return verify_digest_findings(profile)
 

@@ -44,6 +44,7 @@ _TABLE = (
     ("client_name", "client name", "Client name", ASSUMPTIONS, "yaml"),
     ("client_secret", "client secret", "Client secret", SECRETS),
     ("client_secret_digest", "digest", "Digest", SECRETS, "yaml"),
+    ("digest_template", "digest's template", "Digest from", SECRETS),
     ("digest_algorithm", "digest algorithm", "Digest algorithm", SECRETS),
     ("session_secret", "session secret", "Session secret", SECRETS),
     ("policy", "policy", "Policy", ASSUMPTIONS, "yaml"),

@@ -47,7 +47,7 @@ def env_values(profile: Profile) -> dict[str, str]:
 
 
 def render_env(profile: Profile) -> str:
-    require_valid(profile, verify_digest=False)
+    require_valid(profile, verify_digest=False, needs_digest=False)
     lines = [env_line(key, value) for key, value in env_values(profile).items()]
     return "\n".join(lines) + "\n"
 
@@ -95,5 +95,5 @@ def escape_dollars(data):
 
 def render_compose(profile: Profile) -> str:
     """A complete docker-compose.override.yml for the api service (see compose_override)."""
-    require_valid(profile, verify_digest=False)
+    require_valid(profile, verify_digest=False, needs_digest=False)
     return dump_yaml(escape_dollars(compose_override(profile)))

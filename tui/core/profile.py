@@ -59,6 +59,10 @@ _FIELD_DEFAULTS = {
     "client_name": facts.DEFAULT_CLIENT_NAME,
     "client_secret": "",
     "client_secret_digest": "",
+    # The client_secret value of Authelia's configuration when the digest lives outside the
+    # profile: a template or variable (`{{ secret "/run/secrets/x" }}`, `${X}`), verbatim.
+    # Then the profile holds no digest: render writes this text, apply leaves the line alone.
+    "digest_template": "",
     "digest_algorithm": DEFAULT_ALGORITHM,
     "session_secret": "",
     "policy": facts.DEFAULT_POLICY,
@@ -165,6 +169,11 @@ class Profile(_ProfileFields):
     def redirect_uris(self) -> list[str]:
         """The Authelia client's redirect_uris: the login's, then the admin panel's."""
         return [self.redirect_uri] + ([self.admin_redirect_uri] if self.admin_panel else [])
+
+    @property
+    def digest_outside(self) -> bool:
+        """The client secret's digest is managed outside the profile (digest_template)."""
+        return bool(self.digest_template)
 
     @property
     def discovery_url(self) -> str:

@@ -30,6 +30,7 @@ CODES = {
     "hmac-secret-empty": "hmac_secret",
     "hmac-secret-invalid": "hmac_secret",
     "hmac-secret-short": "hmac_secret",
+    "hmac-secret-guessable": "hmac_secret",
     "signing-key-missing": "signing_key",
     "signing-key-not-pem": "signing_key",
     "key-id-empty": "signing_key_id",
@@ -50,8 +51,8 @@ CODES = {
 }
 
 
-def _found(code: str, severity: str, message: str) -> list[Finding]:
-    return [Finding(code, severity, message, field=CODES[code])]
+def _found(code: str, severity: str, message: str, fix: str = "") -> list[Finding]:
+    return [Finding(code, severity, message, fix, field=CODES[code])]
 
 
 def authelia_version(profile: Profile) -> Version | None:
@@ -160,19 +161,47 @@ def _key_bits(p: Profile) -> list[Finding]:
     return []
 
 
+# The command that makes a new hmac secret (NAME: the CLI fills in the profile's name).
+NEW_HMAC_SECRET_COMMAND = "librechat-authelia set --profile NAME --new hmac-secret"
+# Words of guides' example values: a secret holding one was copied, not generated.
+_EXAMPLE_WORDS = ("insecure", "changeme", "change_me", "change-me", "example", "placeholder",
+                  "this_is_a_secret", "password")
+_FEWEST_DISTINCT = 8  # a secret of fewer different characters is a pattern, not random
+
+
+def hmac_secret_guessable(value: str) -> bool:
+    """Whether the hmac secret looks copied from a guide or typed by hand (a pattern)."""
+    lowered = value.lower()
+    return any(word in lowered for word in _EXAMPLE_WORDS) or (
+        len(set(value)) < _FEWEST_DISTINCT)
+
+
 def _hmac_secret(p: Profile) -> list[Finding]:
+    """What Authelia takes, the profile takes (Authelia checks neither the length nor the
+    alphabet, FACTS.md): short or guessable is a warning with the command that makes a new
+    one; only template braces, which Authelia's template filter would expand, are an error."""
     if p.provider != "new":
         return []
     if not p.hmac_secret:
         return _found("hmac-secret-empty", "error", "the hmac secret is empty: generate one")
-    if not p.hmac_secret.isascii() or not p.hmac_secret.isalnum():
-        return _found("hmac-secret-invalid", "error", "the hmac secret must be letters and "
-                      "digits only: generate a new one")
+    fix = f"{NEW_HMAC_SECRET_COMMAND} (or Regenerate on the Secrets pane)"
+    if "{{" in p.hmac_secret or "}}" in p.hmac_secret:
+        return _found("hmac-secret-invalid", "error", "the hmac secret contains {{ or }}, "
+                      "which Authelia expands as a template when its template filter is on: "
+                      "generate a new one", fix)
+    out = []
     if len(p.hmac_secret) < facts.HMAC_SECRET_LENGTH:
-        return _found("hmac-secret-short", "warning",
-                      f"the hmac secret has {plural(len(p.hmac_secret), 'character')}; use at "
-                      f"least {facts.HMAC_SECRET_LENGTH} (regenerate it)")
-    return []
+        out += _found("hmac-secret-short", "warning",
+                      f"the hmac secret has {plural(len(p.hmac_secret), 'character')}; "
+                      f"Authelia takes it, but its docs make {facts.HMAC_SECRET_LENGTH} random "
+                      "ones: make a new one", fix)
+    if hmac_secret_guessable(p.hmac_secret):
+        out += _found("hmac-secret-guessable", "warning",
+                      "the hmac secret looks copied from an example or typed by hand (a "
+                      "guide's word, or few different characters); Authelia takes it, but it "
+                      "is the key Authelia signs its tokens with and should be random: make "
+                      "a new one", fix)
+    return out
 
 
 def _signing_key_form(p: Profile) -> list[Finding]:

@@ -244,6 +244,9 @@ def _merge_client(edit: OidcEdit) -> None:
         # Other redirect URIs of the client (a second hostname) are the user's: kept.
         entry["redirect_uris"] += [u for u in plain(current)
                                    if u not in entry["redirect_uris"]]
+    if edit.profile.digest_outside and "client_secret" in clients[index]:
+        # The digest is managed outside the profile: that line stays exactly as written.
+        del entry["client_secret"]
     for key, value in entry.items():
         _try(edit.notes, edit.editor.set_key, clients[index], key, value,
              key in UNORDERED_KEYS)
@@ -280,7 +283,7 @@ def _client_id_change(text: str, profile: Profile) -> list[str]:
 
 
 def compose_service(profile: Profile) -> dict[str, Any]:
-    """What the profile puts under services.api, $ escaped: the environment, the CA file's
+    """What the profile puts under LibreChat's service, $ escaped: the environment, the CA file's
     volume and the hairpin extra_hosts (core.librechat.compose_override)."""
     services = compose_override(profile)["services"]
     return escape_dollars(next(iter(services.values())))
@@ -288,13 +291,17 @@ def compose_service(profile: Profile) -> dict[str, Any]:
 
 def apply_compose(text: str, profile: Profile, path: str = "compose.yml",
                   ) -> tuple[str, list[str]]:
-    """The compose file with the profile merged into services.api: environment key by key,
-    list items (volumes, extra_hosts) added when missing, nothing else touched."""
+    """The compose file with the profile merged into LibreChat's service (`api` in a file
+    without one): environment key by key, list items (volumes, extra_hosts) added when
+    missing, nothing else touched."""
     doc = YamlDoc(text, path)
     notes: list[str] = []
     service = compose_service(profile)
     root = _mapping_root(doc, path)
-    wanted = {"services": {API_SERVICE: service}}
+    # LibreChat's service found by what it runs (its image, OPENID_* variables), as the
+    # audit finds it; `api` (LibreChat's own name for it) in a file without one.
+    name = Compose(doc).librechat_service or API_SERVICE
+    wanted = {"services": {name: service}}
     if root is None:
         prefix = text if not text or text.endswith(("\n", "\r")) else text + newline_of(text)
         return prefix + dump_yaml(wanted), notes
@@ -306,9 +313,9 @@ def apply_compose(text: str, profile: Profile, path: str = "compose.yml",
     if not isinstance(services, dict) or not services:
         _try(notes, editor.replace_key, root, "services", wanted["services"])
         return editor.result(), notes
-    api = services.get(API_SERVICE)
+    api = services.get(name)
     if not isinstance(api, dict) or not api:
-        _try(notes, editor.set_key, services, API_SERVICE, service)
+        _try(notes, editor.set_key, services, name, service)
         return editor.result(), notes
     for key, value in service.items():
         _merge_service_key(editor, notes, api, key, value)
@@ -317,7 +324,7 @@ def apply_compose(text: str, profile: Profile, path: str = "compose.yml",
 
 def _merge_service_key(editor: Editor, notes: list[str], api: Any, key: str,
                        value: Any) -> None:
-    """One key of services.api: a list gets the missing items, a mapping the profile's
+    """One key of LibreChat's service: a list gets the missing items, a mapping the profile's
     keys, anything else is set."""
     current = api.get(key)
     if key == "environment" and isinstance(current, list) and current:
@@ -414,7 +421,8 @@ def _check_client(new: str, path: str, profile: Profile, notes: list[str]) -> No
         return current == value or (key in UNORDERED_KEYS and same_items(current, value))
 
     wrong = [key for key, value in client_entry(profile).items()
-             if not matches(key, value) and not doc.is_templated(client.get(key))]
+             if not matches(key, value) and not doc.is_templated(client.get(key))
+             and not (key == "client_secret" and profile.digest_outside)]
     if wrong and not notes:
         raise ApplyError(f"the edited client's {wrong[0]} is not the profile's; nothing "
                          "written")
@@ -522,7 +530,8 @@ def plan_apply(target: str, profile: Profile, file: str | Path,
     """
     if target not in TARGETS:
         raise ApplyError(f"apply writes one of {', '.join(TARGETS)}, not {target!r}")
-    require_valid(profile, verify_digest=target == "authelia")
+    require_valid(profile, verify_digest=target == "authelia",
+                  needs_digest=target == "authelia")
     path = _expand(file)
     real = _resolve(path)
     notes: list[str] = []

@@ -11,7 +11,7 @@ from ...core import digest as core_digest
 from ...core.checks import Finding
 from ...core.shown import shown
 from ..messages import FieldProblems, RegenerateRequested, RehashRequested, ValuesRequested
-from ..state import CHECKING, HASHING, MISMATCH, MISSING, VERIFIED, ViewState
+from ..state import CHECKING, HASHING, MISMATCH, MISSING, OUTSIDE, VERIFIED, ViewState
 from ..widgets.field import Field, FieldLabel, TextInput
 from .base import Pane, RevealsSecrets, new_select, set_input, set_select
 
@@ -33,6 +33,9 @@ STATUS_TEXT = {
     VERIFIED: "✓ The digest verifies the client secret",
     MISMATCH: "✗ The digest does not verify this secret: regenerate it",
     MISSING: "✗ No digest yet",
+    OUTSIDE: "Managed outside this profile: Authelia's configuration fills it in from the "
+             "template above; apply leaves that line alone (librechat-authelia set --digest "
+             "ALGORITHM makes the profile hold one)",
 }
 
 
@@ -99,7 +102,8 @@ class SecretsPane(RevealsSecrets, Pane):
         self.query_one("#field-digest_cost FieldLabel", FieldLabel).text = self._cost_label(
             profile)
         self.query_one("#digest-value", Static).update(
-            shown(profile.client_secret_digest, limit=None) or "(none)")
+            shown(profile.digest_template or profile.client_secret_digest, limit=None)
+            or "(none)")
         busy = state.digest_status in (HASHING, CHECKING)
         self.query_one("#digest-busy").display = busy
         status = self.query_one("#digest-status", Static)
