@@ -104,7 +104,9 @@ def test_the_rendered_client_is_what_authelia_accepts_once_the_template_is_fille
 
 
 def test_a_client_added_by_apply_gets_the_template_verbatim(tmp_path):
+    # Another LibreChat than the file's client serves: apply adds a client for it.
     profile = fake_profile(client_secret_digest="", client_id="another-client",
+                           app_url="https://chat2.example.com",
                            digest_template='{{ secret "/run/secrets/librechat_digest" }}')
     text, _ = apply_authelia(clean_config(), profile)
     assert '        client_secret: {{ secret "/run/secrets/librechat_digest" }}\n' in text
