@@ -260,6 +260,9 @@ class MainScreen(ProfileScreen):
         if message.kind == "paths":
             self.set_check_paths()
             return
+        if message.kind == "import":
+            self.import_checked_files()
+            return
         if message.kind == "audit":
             self.checks.run_audit(self.session.profile)
         elif self.checks.doctor_running:
@@ -271,6 +274,12 @@ class MainScreen(ProfileScreen):
     @one_dialog_at_a_time
     async def set_check_paths(self) -> None:
         await files.set_check_paths(self)
+
+    @one_dialog_at_a_time
+    async def import_checked_files(self) -> None:
+        from ..flows.importing import import_checked_files
+
+        await import_checked_files(self)
 
     @on(news.JumpToField)
     async def _jump_requested(self, message: news.JumpToField) -> None:
