@@ -82,8 +82,13 @@ async def test_i_on_check_imports_as_the_cli_does_and_opens_the_new_profile(
         await name_it(pilot)
         dialog = await top(pilot, ImportedDialog)
         notes = str(dialog.query_one("#import-notes-text").render()).splitlines()
-        # The CLI's lines, word for word (the paths in them are the same files).
-        assert notes == [line for line in cli_lines if line.startswith("not carried over: ")]
+        # The CLI's lines, word for word (the paths in them are the same files; the
+        # commands name each its own profile).
+        assert notes == [line.replace("--profile by-cli ", "--profile imported ")
+                         for line in cli_lines if line.startswith(("not carried over: ",
+                                                                   "note: "))]
+        assert any(line.startswith("note: ") for line in notes), notes
+        assert any("--profile imported " in line for line in notes), notes
         assert any("[b]made-up\\x1b[2J" in note for note in notes), notes
         assert "imported" in dialog_text(app)
         await pilot.press("enter")  # OK

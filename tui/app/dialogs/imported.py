@@ -14,13 +14,11 @@ from ...core.shown import shown, shown_path
 from ..widgets.sight import place_toasts
 from .base import Dialog
 
-# The CLI's words: one line per note, "not carried over: ...".
-NOTE_PREFIX = "not carried over: "
-
-
-def note_lines(notes: list[str]) -> list[str]:
-    """The notes as the CLI prints them (each note comes from the user's files: shown())."""
-    return [f"{NOTE_PREFIX}{shown(note, limit=None)}" for note in notes]
+def note_lines(notes: list) -> list[str]:
+    """The notes as the CLI prints them, "not carried over: ..." or "note: ..." (each note
+    comes from the user's files: shown())."""
+    return [f"{getattr(note, 'prefix', 'not carried over')}: {shown(note, limit=None)}"
+            for note in notes]
 
 
 class ImportedDialog(Dialog[None]):
