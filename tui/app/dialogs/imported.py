@@ -14,6 +14,7 @@ from ...core.shown import shown, shown_path
 from ..widgets.sight import place_toasts
 from .base import Dialog
 
+
 def note_lines(notes: list) -> list[str]:
     """The notes as the CLI prints them, "not carried over: ..." or "note: ..." (each note
     comes from the user's files: shown())."""
