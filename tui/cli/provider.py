@@ -225,7 +225,7 @@ def secret_values(args: argparse.Namespace, current: Profile) -> dict[str, str]:
     """The secrets `set` was given (--client-secret-file, --session-secret-file) or asked to
     make (--new); UsageError when asked for the same one twice, or for two on stdin."""
     from ..core import secretgen
-    from ..core.provider import new_hmac_secret
+    from ..core.keys import new_hmac_secret
 
     makers = {"client-secret": ("client_secret", secretgen.new_client_secret),
               "session-secret": ("session_secret", secretgen.new_session_secret),
