@@ -231,3 +231,24 @@ async def test_the_key_is_in_the_footer_and_every_dialog_fits(checked_store, siz
         await pilot.press("down", "pagedown", "enter")
         await settle(pilot)
         assert app.profile_name == "imported"
+
+
+async def test_the_secrets_pane_shows_all_of_why_the_digest_is_managed_outside(store):
+    """An imported profile whose digest stays in Authelia's template: the Secrets pane's
+    explanation wraps onto as many lines as it needs at 80x24, the last words included."""
+    store.save("home", home_profile(
+        client_secret_digest="",
+        digest_template='{{ secret "/config/secrets/librechat_client_digest" }}'),
+        overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        status = app.query_one("#digest-status", Static)
+        assert "makes the profile hold one" in str(status.render())
+        width = status.content_size.width
+        needed = status.get_content_height(status.size, app.size, width)
+        row = app.query_one("#digest-status-row")  # what clips it
+        assert needed > 1 and status.content_size.height >= needed
+        assert row.region.contains_region(status.region)
