@@ -736,3 +736,21 @@ def test_a_value_both_files_hold_offers_the_file_that_differs_from_the_profile(t
     assert route(mismatch, profile, []) == ("apply", ("authelia", "env"))
     env.write_text("OPENID_CLIENT_SECRET='another-one-" + "a" * 60 + "'\n")
     assert route(mismatch, profile, []) == ("apply", ("env", "authelia"))
+
+
+def test_an_auth_method_unset_in_env_is_what_librechat_sends_so_the_client_is_offered(tmp_path):
+    """With OPENID_TOKEN_ENDPOINT_AUTH_METHOD unset, LibreChat sends its release's method,
+    the profile's own: writing it into .env changes nothing Authelia sees, so Enter offers
+    configuration.yml first, not a .env apply that would claim to fix the mismatch."""
+    from tui.app.fixes import route
+    from tui.core.findings import Finding
+
+    config = tmp_path / "configuration.yml"
+    env = tmp_path / ".env"
+    profile = home_profile(authelia_config_paths=[str(config)], env_path=str(env))
+    mismatch = Finding("auth-method-mismatch", "error", "the client's method is "
+                       "client_secret_basic", where=f"{config}:12")
+    env.write_text("OPENID_CLIENT_ID='librechat'\n")  # the method unset
+    assert route(mismatch, profile, []) == ("apply", ("authelia", "env"))
+    env.write_text("OPENID_TOKEN_ENDPOINT_AUTH_METHOD='client_secret_basic'\n")
+    assert route(mismatch, profile, []) == ("apply", ("env", "authelia"))

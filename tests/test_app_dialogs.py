@@ -182,3 +182,29 @@ async def test_ctrl_q_twice_asks_once(store):
         await pilot.press("escape")  # stay
         await settle(pilot)
         assert dialogs(app) == [] and app.is_running
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_diff_keeps_room_to_read_beside_long_notes(store, size):
+    """An apply with long notes (unsaved changes, a client_id that changes) at a small
+    terminal: the diff still shows several lines, and Apply and Cancel stay on screen."""
+    from tui.app.dialogs.files import DiffDialog
+
+    diff = "\n".join(["--- /srv/librechat/.env", "+++ /srv/librechat/.env", "@@ -7,6 +7,6 @@"]
+                     + [f" KEY_{n}=value" for n in range(20)])
+    notes = ["This applies your unsaved changes: the profile as you see it, not as saved "
+             "(ctrl+s saves it).",
+             "OPENID_CLIENT_ID changes from 'librechat-home' to '" + "N" * 72 + "': Authelia "
+             "must have a client with that ID; if its client for this LibreChat is "
+             "'librechat-home', run apply authelia first (it updates that client and the "
+             "profile keeps its ID)"]
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.push_screen(DiffDialog("Apply the profile to /srv/librechat/.env?", diff, notes))
+        await settle(pilot)
+        box = app.screen.query_one("#diff")
+        assert box.scrollable_content_region.height >= 5
+        screen = app.screen.region
+        for button in ("#apply", "#cancel"):
+            assert screen.contains_region(app.screen.query_one(button).region)

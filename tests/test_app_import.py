@@ -231,3 +231,43 @@ async def test_the_key_is_in_the_footer_and_every_dialog_fits(checked_store, siz
         await pilot.press("down", "pagedown", "enter")
         await settle(pilot)
         assert app.profile_name == "imported"
+
+
+async def test_the_secrets_pane_shows_all_of_why_the_digest_is_managed_outside(store):
+    """An imported profile whose digest stays in Authelia's template: the Secrets pane's
+    explanation wraps onto as many lines as it needs at 80x24, the last words included."""
+    store.save("home", home_profile(
+        client_secret_digest="",
+        digest_template='{{ secret "/config/secrets/librechat_client_digest" }}'),
+        overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        status = app.query_one("#digest-status", Static)
+        assert "makes the profile hold one" in str(status.render())
+        width = status.content_size.width
+        needed = status.get_content_height(status.size, app.size, width)
+        row = app.query_one("#digest-status-row")  # what clips it
+        assert needed > 1 and status.content_size.height >= needed
+        assert row.region.contains_region(status.region)
+
+
+async def test_a_new_client_secret_says_the_digest_outside_must_be_made_again(store):
+    """The digest stays in Authelia's template: a new client secret leaves it stale, and
+    the app says so, as `set --new client-secret` does, instead of a plain 'generated'."""
+    template = '{{ secret "/config/secrets/librechat_client_digest" }}'
+    store.save("home", home_profile(client_secret_digest="", digest_template=template),
+               overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        await pilot.click("#regenerate-client_secret")
+        await settle(pilot)
+        (note,) = [n for n in app._notifications if "client secret" in str(n.message)]
+        assert note.severity == "warning"
+        assert template in str(note.message) and "make it again" in str(note.message)
+        assert main_screen(app).session.profile.digest_template == template

@@ -102,6 +102,8 @@ def _apply_targets(finding, profile: Profile) -> tuple[str, ...]:
     key = ENV_SIDE.get(finding.code)
     if key:
         value = _env_file_value(profile, key)
+        if value is None and finding.code == "auth-method-mismatch":
+            value = _released_auth_method(profile)  # unset: LibreChat sends its default
         if value is not UNREADABLE and value != _env_values(profile).get(key):
             targets = ("env", "authelia")  # LibreChat's side differs from the profile
     remembered = {"authelia": bool(profile.authelia_config_paths),
@@ -149,6 +151,17 @@ def _env_values(profile: Profile) -> dict[str, str]:
 
 
 UNREADABLE = object()
+
+
+def _released_auth_method(profile: Profile) -> str | None:
+    """The method the profile's LibreChat sends when .env does not name one (None when
+    the profile's version cannot be read: its own check says why)."""
+    from ..core.inputerror import InputError
+
+    try:
+        return profile.token_endpoint_auth_method()
+    except InputError:
+        return None
 
 
 def _env_file_value(profile: Profile, key: str) -> str | None | object:

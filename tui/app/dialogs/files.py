@@ -254,11 +254,14 @@ class DiffDialog(Dialog[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog diff-dialog"):
             yield Static(self.title_text, classes="dialog-question", markup=False)
+            # The notes scroll with the diff: beside them at a small terminal the diff
+            # would get no room at all.
             with VerticalScroll(id="diff", can_focus=False):
+                if self.notes:
+                    yield Static("\n".join(f"i {shown(note, limit=None)}"
+                                           for note in self.notes),
+                                 classes="dialog-hint diff-notes", markup=False)
                 yield DiffText(self.diff, id="diff-text")
-            if self.notes:
-                yield Static("\n".join(f"i {shown(note, limit=None)}" for note in self.notes),
-                             classes="dialog-hint", markup=False)
             yield Static("Secrets are masked. A backup of the file is kept beside it. "
                          "↑ ↓ PgUp PgDn scroll.", classes="dialog-hint")
             with Horizontal(classes="dialog-buttons"):

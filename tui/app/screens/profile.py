@@ -136,6 +136,16 @@ class ProfileScreen(Screen):
         self.set_profile(self.session.profile.with_changes(**{field: new_value(field)}))
         if field == "client_secret":
             self.rehash()
+        profile = self.session.profile
+        if field == "client_secret" and profile.digest_outside:
+            # Never made here: the digest Authelia reads is the user's, from the new secret.
+            self.notify(f"New client secret generated, but its digest comes from "
+                        f"{outside_markup(profile.digest_template)} in Authelia's "
+                        "configuration: make it again there from the new secret (ctrl+t "
+                        "shows it), or let the profile hold the digest (librechat-authelia "
+                        f"set --digest {profile.digest_algorithm}). Save with ctrl+s.",
+                        severity="warning", timeout=15)
+            return
         self.notify(f"New {fields.label(field)} generated. Save with ctrl+s.")
 
     @one_dialog_at_a_time
