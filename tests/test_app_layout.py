@@ -13,9 +13,9 @@ from tui.app.panes.registry import PANES, SHORT_TITLES, TITLES
 @pytest.fixture
 def quick_keys(monkeypatch):
     """Keys of any size come from the session's one real key (making RSA keys is slow)."""
-    from tui.core import provider
+    from tui.core import keys
 
-    monkeypatch.setattr(provider, "new_signing_key", lambda bits=2048: session_signing_key())
+    monkeypatch.setattr(keys, "new_signing_key", lambda bits=2048: session_signing_key())
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from conftest import FAKE_HMAC_SECRET, home_profile, main_screen, session_signin
 from textual.widgets import Input, Select
 
 from tui.app.app import LibreChatAutheliaApp
-from tui.core import provider
+from tui.core import keys
 from tui.core.store import ProfileStore
 
 SIZE = (100, 30)
@@ -24,7 +24,7 @@ def quick_keys(monkeypatch):
         asked.append(bits)
         return pem, key_id
 
-    monkeypatch.setattr(provider, "new_signing_key", new_signing_key)
+    monkeypatch.setattr(keys, "new_signing_key", new_signing_key)
     return asked
 
 
@@ -124,7 +124,7 @@ async def test_quitting_while_a_key_is_made_does_not_wait(store, monkeypatch):
         release.wait(30)
         return session_signing_key()
 
-    monkeypatch.setattr(provider, "new_signing_key", slow_key)
+    monkeypatch.setattr(keys, "new_signing_key", slow_key)
     app = LibreChatAutheliaApp(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -117,9 +117,9 @@ def _fixed_new_profile(store, monkeypatch) -> None:
     """A new profile gets the fixed fake values, not fresh random ones."""
     from conftest import fake_profile
 
-    from tui.app.screens import main
+    from tui.app.screens import profile
 
-    monkeypatch.setattr(main, "new_profile", lambda **kwargs: fake_profile())
+    monkeypatch.setattr(profile, "new_profile", lambda **kwargs: fake_profile())
 
 
 def _env_to_apply(store, monkeypatch) -> None:

@@ -13,6 +13,7 @@ from tui.app.app import LibreChatAutheliaApp
 from tui.app.dialogs.confirm import ConfirmDialog, UnsavedDialog
 from tui.app.panes.assumptions import TEXT_FIELDS
 from tui.app.panes.secrets import SECRET_FIELDS
+from tui.core.findings import Finding
 from tui.core.store import ProfileStore
 
 SIZE = (100, 30)
@@ -228,6 +229,25 @@ async def test_a_bad_cost_counts_in_the_summary(store):
         summary = str(app.query_one("#summary").render())
         assert "1 error" in summary and "No problems" not in summary
         assert app.profile == home_profile()
+        # The one Finding type, with a code of its own and the field it is about.
+        (problem,) = main_screen(app).field_problems["digest_cost"]
+        assert isinstance(problem, Finding)
+        assert (problem.code, problem.severity, problem.field) == (
+            "digest-cost-invalid", "error", "digest_cost")
+
+
+def test_a_digest_the_library_cannot_check_is_a_finding_with_a_code(monkeypatch):
+    from tui.app import digests
+
+    def refuse(profile):
+        raise ValueError("secret too long")
+
+    monkeypatch.setattr(digests, "verify_digest_findings", refuse)
+    (finding,), _ = digests.measure_verification(home_profile())
+    assert isinstance(finding, Finding)
+    assert (finding.code, finding.severity, finding.field) == (
+        "digest-unreadable", "error", "client_secret_digest")
+    assert "(ValueError): fix the secret" in finding.message
 
 
 async def test_a_slow_verification_gets_a_warning_mark(store, monkeypatch):

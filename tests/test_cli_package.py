@@ -64,9 +64,9 @@ def test_a_bug_shows_its_traceback_in_python_development_mode():
 @pytest.mark.parametrize("name", [
     "tui.core.store:StoreError", "tui.core.store:ProfileNotFound", "tui.core.digest:DigestError",
     "tui.core.versions:VersionError", "tui.core.hosts:HostError",
-    "tui.core.duration:DurationError", "tui.core.provider:ProviderError",
+    "tui.core.duration:DurationError", "tui.core.keys:ProviderError",
     "tui.core.profile:ProfileFormatError", "tui.core.checklist:UnknownStep",
-    "tui.core.envfile:UnrepresentableValue", "tui.core.errors:ProfileInvalid",
+    "tui.core.envfile:UnrepresentableValue", "tui.core.checks:ProfileInvalid",
     "tui.doctor.target:TargetError", "tui.userfiles.apply:ApplyError",
     "tui.userfiles.authelia_config:ConfigInputError", "tui.userfiles.guard:InputPathError",
     "tui.userfiles.yamldoc:YamlDocError", "tui.userfiles.yamldoc:YamlEditError",

@@ -42,6 +42,11 @@ def test_has_errors_and_findings_for():
     assert findings_for([warning, error], "client_id") == [error]
 
 
+def test_the_profile_checks_have_no_finding_form_of_their_own():
+    """No three-argument (severity, field, message) form beside the one Finding."""
+    assert getattr(checks, "Finding", Finding) is Finding
+
+
 def test_the_audit_and_doctor_use_the_one_finding_type():
     from tui.doctor import Finding as DoctorFinding
     from tui.userfiles import audit

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from conftest import fake_profile
 
-from tui.core.checks import check_profile
-from tui.core.errors import ProfileInvalid
+from tui.core.checks import ProfileInvalid, check_profile
 from tui.core.librechat import compose_override, render_compose
 
 LOOPBACK = ["https://localhost:9091", "https://LOCALHOST", "https://127.0.0.1:9091",

@@ -178,3 +178,56 @@ def test_no_import_circle_in_the_app():
 
 def test_no_import_circle_anywhere_in_tui():
     assert import_circles(import_graph()) == []
+
+
+
+def _imported_names(path: Path) -> list[tuple[str, str, int]]:
+    """(module, name, line) of every `from tui... import name` in `path`, the ones inside
+    functions too (relative imports resolved), but not those for type hints only (under
+    `if TYPE_CHECKING:`)."""
+    parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = parts[:-1]  # a module's package; for __init__.py, the package itself
+    tree = ast.parse(path.read_text())
+    hints = {id(inner) for node in ast.walk(tree)
+             if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING"
+             for inner in ast.walk(node)}
+    found = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or id(node) in hints:
+            continue
+        if node.level:
+            base = package[:len(package) - (node.level - 1)]
+            module = ".".join(base + ([node.module] if node.module else []))
+        else:
+            module = node.module or ""
+        if module == "tui" or module.startswith("tui."):
+            found += [(module, alias.name, node.lineno) for alias in node.names]
+    return found
+
+
+def test_every_name_imported_from_tui_exists():
+    """A name moved or no longer re-exported breaks an import that runs only inside a
+    function (the CLI's commands import lazily): every one is checked here, not when a
+    user first runs that command."""
+    import importlib
+
+    missing = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for module, name, line in _imported_names(path):
+            loaded = importlib.import_module(module)
+            if name == "*" or hasattr(loaded, name):
+                continue
+            try:
+                importlib.import_module(f"{module}.{name}")
+            except ImportError:
+                missing.append(f"{path.relative_to(PACKAGE.parent)}:{line} {module}.{name}")
+    assert not missing, missing
+
+
+def test_the_import_check_finds_a_missing_name(tmp_path, monkeypatch):
+    """The check above on a module that imports a name its neighbour lacks."""
+    fake = tmp_path / "tui" / "core"
+    fake.mkdir(parents=True)
+    (fake / "lazy.py").write_text("def f():\n    from .keys import no_such_name\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", tmp_path / "tui")
+    assert _imported_names(fake / "lazy.py") == [("tui.core.keys", "no_such_name", 2)]

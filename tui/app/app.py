@@ -1,7 +1,8 @@
 """The app's shell: its keys, its one screen, and what it prints when it stops on a bug.
 
-The panes and the flows that change the open profile are the main screen's
-(screens/main.py); the profile's life is the session's (session.py).
+The panes are the main screen's (screens/main.py), the open profile behind them its base's
+(screens/profile.py), the dialogs' flows in flows/; the profile's life is the session's
+(session.py).
 """
 
 from __future__ import annotations

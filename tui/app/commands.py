@@ -62,6 +62,8 @@ class AppCommands(Provider):
              on_pane("check", "set_paths")),
             ("Run the doctor: live checks of Authelia and LibreChat (or cancel it)",
              f"d on {check}", on_pane("check", "doctor")),
+            ("Import the checked files into a new profile (librechat-authelia import)",
+             f"i on {check}", on_pane("check", "import_files")),
         ]
         commands = [(name, keys, partial(self.screen.run_action, action))
                     for name, keys, action in actions]

@@ -12,7 +12,8 @@ import time
 from textual.message_pump import MessagePump
 
 from ..core import digest as core_digest
-from ..core.checks import Finding, verify_digest_findings
+from ..core.checks import verify_digest_findings
+from ..core.findings import Finding
 from ..core.profile import Profile
 from .background import BackgroundJobs
 from .messages import DigestFailed, DigestMade, DigestVerified, RehashRequested
@@ -27,9 +28,10 @@ def measure_verification(profile: Profile) -> tuple[list, float]:
     try:
         findings = verify_digest_findings(profile)
     except Exception as error:  # a library's own refusal (e.g. a secret over its size limit)
-        findings = [Finding("error", "client_secret_digest",
+        findings = [Finding("digest-unreadable", "error",
                             f"the digest cannot be checked against this client secret "
-                            f"({type(error).__name__}): fix the secret")]
+                            f"({type(error).__name__}): fix the secret",
+                            field="client_secret_digest")]
     return findings, time.perf_counter() - start
 
 

@@ -8,7 +8,8 @@ are kept per key.
 
 from __future__ import annotations
 
-from ..core import provider
+from ..core import keys as core_keys
+from ..core import provider_checks
 from .background import BackgroundJobs, Target
 from .messages import KeyChecked, KeyFailed, KeyMade
 
@@ -23,7 +24,7 @@ class KeyJobs(BackgroundJobs):
         # hold up the first screen.
         self.checks_allowed = False
         self._generation = 0
-        # (key, key_bits) -> findings of provider.verify_key_findings
+        # (key, key_bits) -> findings of provider_checks.verify_key_findings
         self._checked: dict[tuple[str, int], list] = {}
         self._checking: set[tuple[str, int]] = set()
 
@@ -40,7 +41,7 @@ class KeyJobs(BackgroundJobs):
         return []
 
     def _check(self, profile, key) -> None:
-        self.post(KeyChecked(key, provider.verify_key_findings(profile)))
+        self.post(KeyChecked(key, provider_checks.verify_key_findings(profile)))
 
     def checked(self, news: KeyChecked) -> None:
         self._checking.discard(news.key)
@@ -58,7 +59,7 @@ class KeyJobs(BackgroundJobs):
 
     def _make(self, bits: int, generation: int) -> None:
         try:
-            pem, key_id = provider.new_signing_key(bits)
+            pem, key_id = core_keys.new_signing_key(bits)
         except Exception as error:  # never "generating" for ever
             self.post(KeyFailed(f"{type(error).__name__}: {error}", generation))
             return

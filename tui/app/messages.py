@@ -167,7 +167,8 @@ class FixRequested(Message):
 
 
 class CheckRequested(Message):
-    """`kind`: audit (the files again), paths (which files) or doctor (run or cancel)."""
+    """`kind`: audit (the files again), paths (which files), import (the files into a new
+    profile) or doctor (run or cancel)."""
 
     def __init__(self, kind: str) -> None:
         super().__init__()

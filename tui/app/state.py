@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..core.checks import Finding, findings_for
+from ..core.findings import Finding, findings_for
 from ..core.profile import Profile
 
 # Digest status words, shown on the Secrets pane and used by the Authelia pane.

@@ -106,8 +106,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     store.set_last_used(args.name)
     print(f"imported profile {args.name} ({shown_path(path)})", file=sys.stderr)
     for note in notes:
-        prefix = "note" if note.carried else "not carried over"
-        print(f"{prefix}: {shown(note, limit=None)}", file=sys.stderr)
+        print(f"{note.prefix}: {shown(note, limit=None)}", file=sys.stderr)
     if any(not note.carried for note in notes):
         print("complete it with the commands above, or in the app", file=sys.stderr)
     return EXIT_OK

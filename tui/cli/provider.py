@@ -73,7 +73,8 @@ _OPTION_FIELDS = {
 def provider_values(args: argparse.Namespace, current: Profile | None = None) -> dict[str, Any]:
     """The fields the provider options give, validated; ValueError (one line) when bad."""
     from ..core.duration import duration_seconds
-    from ..core.provider import ProviderError, key_path_problem, require_ca_file
+    from ..core.keys import ProviderError
+    from ..core.provider_checks import key_path_problem, require_ca_file
     from ..core.versions import Version, VersionError
 
     given = {field: getattr(args, dest) for dest, field in _OPTION_FIELDS.items()
@@ -116,7 +117,8 @@ def generate_key_if_needed(profile: Profile, *,
     Returns the profile and a note for stderr ("" when no key was made), to print once the
     profile is saved: a failed save stays one line.
     """
-    from ..core.provider import new_hmac_secret, read_signing_key, with_signing_key
+    from ..core.factory import with_signing_key
+    from ..core.keys import new_hmac_secret, read_signing_key
 
     if profile.provider != "new":
         return profile, ""
@@ -223,7 +225,7 @@ def secret_values(args: argparse.Namespace, current: Profile) -> dict[str, str]:
     """The secrets `set` was given (--client-secret-file, --session-secret-file) or asked to
     make (--new); UsageError when asked for the same one twice, or for two on stdin."""
     from ..core import secretgen
-    from ..core.provider import new_hmac_secret
+    from ..core.keys import new_hmac_secret
 
     makers = {"client-secret": ("client_secret", secretgen.new_client_secret),
               "session-secret": ("session_secret", secretgen.new_session_secret),
@@ -348,7 +350,7 @@ def add_write_key_command(commands: Any) -> None:
 
 def cmd_write_key(args: argparse.Namespace) -> int:
     from ..core.files import expand_user_path, write_private_file
-    from ..core.provider import ProviderError, read_signing_key
+    from ..core.keys import ProviderError, read_signing_key
 
     store = open_store()
     name = profile_name(store, args.sub_profile)

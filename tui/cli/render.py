@@ -87,7 +87,7 @@ RENDERERS: dict[str, Callable] = {
 
 
 def cmd_render(args) -> int:
-    from ..core.errors import ProfileInvalid
+    from ..core.checks import ProfileInvalid
 
     if args.what is None:
         raise UsageError(f"render what? one of: {', '.join(RENDERERS)} "

@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 from . import digest, facts, hosts
 from .envfile import env_value_problem
 from .fields import FIELD_LABELS, MULTILINE_FIELDS, PATH_FIELDS, YAML_FIELDS
-from .findings import Finding as _Finding
-from .findings import findings_for, has_errors
+from .findings import Finding, findings_for, has_errors
 from .inputerror import InputError
 from .provider_checks import provider_findings, verify_key_findings
 from .shown import shown
@@ -29,12 +28,12 @@ if TYPE_CHECKING:
 
     from .profile import Profile
 
-    Rule = Callable[[Profile, list[_Finding]], list[_Finding]]
+    Rule = Callable[[Profile, list[Finding]], list[Finding]]
 
 # Names other modules import from here: the field tables (now in fields.py) and the
 # finding helpers (findings.py).
 __all__ = ["CODES", "FIELD_LABELS", "MULTILINE_FIELDS", "PATH_FIELDS", "RULES", "SEVERITIES",
-           "YAML_FIELDS", "Finding", "ProfileInvalid", "check_profile", "character_problem",
+           "YAML_FIELDS", "ProfileInvalid", "check_profile", "character_problem",
            "character_problems", "findings_for", "has_errors", "require_key_valid",
            "require_valid", "verify_digest_findings"]
 
@@ -101,28 +100,19 @@ CODES = {
 del CODES["image-url-example"]  # an example image is the guide's own, not a placeholder
 
 
-def _found(code: str, severity: str, message: str, field: str = "") -> list[_Finding]:
+def _found(code: str, severity: str, message: str, field: str = "") -> list[Finding]:
     """One finding of `code`, about its field in CODES (or `field` for an any-field code)."""
-    return [_Finding(code, severity, message, field=CODES[code] or field)]
+    return [Finding(code, severity, message, field=CODES[code] or field)]
 
 
 def _dashed(field: str) -> str:
     return field.replace("_", "-")
 
 
-def Finding(severity: str, field: str, message: str) -> _Finding:  # noqa: N802
-    """The three-argument form the app still builds (severity, field, message).
-
-    Kept until the app builds tui.core.findings.Finding with its own codes; the code here is
-    the field's name.
-    """
-    return _Finding(_dashed(field), severity, message, field=field)
-
-
 class ProfileInvalid(InputError):
     """The profile has errors: rendering it would produce a configuration that cannot work."""
 
-    def __init__(self, findings: list[_Finding]) -> None:
+    def __init__(self, findings: list[Finding]) -> None:
         self.findings = [f for f in findings if f.severity == "error"]
         super().__init__("; ".join(f"{f.field}: {f.message}" for f in self.findings))
 
@@ -196,7 +186,7 @@ def _librechat(profile: Profile) -> Version | None:
         return None
 
 
-def _app_url(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _app_url(profile: Profile, found: list[Finding]) -> list[Finding]:
     problem, scheme, host = _url_problem(profile.app_url, URL_EXAMPLES["app_url"])
     if problem:
         return _found("app-url-invalid", "error", f"LibreChat's URL {problem}")
@@ -210,7 +200,7 @@ def _app_url(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     return []
 
 
-def _auth_url_scheme(profile: Profile, scheme: str, host: str) -> list[_Finding]:
+def _auth_url_scheme(profile: Profile, scheme: str, host: str) -> list[Finding]:
     if scheme != "http":
         return []
     librechat = _librechat(profile)
@@ -225,7 +215,7 @@ def _auth_url_scheme(profile: Profile, scheme: str, host: str) -> list[_Finding]
                   "http:// works only for testing on this machine")
 
 
-def _auth_url(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _auth_url(profile: Profile, found: list[Finding]) -> list[Finding]:
     problem, scheme, host = _url_problem(profile.auth_url)
     if problem:
         return _found("auth-url-invalid", "error", f"Authelia's URL {problem}")
@@ -239,7 +229,7 @@ def _auth_url(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     return out
 
 
-def _url_host_notes(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _url_host_notes(profile: Profile, found: list[Finding]) -> list[Finding]:
     """Example hosts, look-alike letters and IDNA forms, for URLs with no finding yet."""
     out = []
     for field in ("app_url", "auth_url", "image_url"):
@@ -249,7 +239,7 @@ def _url_host_notes(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     return out
 
 
-def _host_notes(field: str, url: str) -> list[_Finding]:
+def _host_notes(field: str, url: str) -> list[Finding]:
     out = []
     if field != "image_url" and hosts.is_example_url(url):
         out += _found(f"{_dashed(field)}-example", "warning", EXAMPLE_URL_MESSAGE)
@@ -266,7 +256,7 @@ def _host_notes(field: str, url: str) -> list[_Finding]:
     return out
 
 
-def _image_url(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _image_url(profile: Profile, found: list[Finding]) -> list[Finding]:
     if not profile.image_url:
         return []
     problem, scheme, _ = _url_problem(profile.image_url, URL_EXAMPLES["image_url"])
@@ -278,7 +268,7 @@ def _image_url(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     return []
 
 
-def _urls_in_env(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _urls_in_env(profile: Profile, found: list[Finding]) -> list[Finding]:
     """A value that cannot go into .env is an error even when the field already has a
     warning (an http:// image URL with a backslash): rendering it would fail."""
     out = []
@@ -292,7 +282,7 @@ def _urls_in_env(profile: Profile, found: list[_Finding]) -> list[_Finding]:
 # The client's ID and secrets ----------------------------------------------------------------
 
 
-def _client_id(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _client_id(profile: Profile, found: list[Finding]) -> list[Finding]:
     cid = profile.client_id
     if not cid:
         return _found("client-id-empty", "error", "the client ID is empty: generate one")
@@ -314,7 +304,7 @@ def _secret_rule(field: str) -> Rule:
     label = FIELD_LABELS[field]
     code = _dashed(field)
 
-    def rule(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+    def rule(profile: Profile, found: list[Finding]) -> list[Finding]:
         value = getattr(profile, field)
         if not value:
             return _found(f"{code}-empty", "error", f"the {label} is empty: generate one")
@@ -333,7 +323,7 @@ def _secret_rule(field: str) -> Rule:
     return rule
 
 
-def _secrets_differ(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _secrets_differ(profile: Profile, found: list[Finding]) -> list[Finding]:
     if profile.session_secret and profile.session_secret == profile.client_secret:
         return _found("session-secret-same-as-client-secret", "error",
                       "the session secret must differ from the client secret")
@@ -366,7 +356,7 @@ def digest_template_problem(text: str) -> str | None:
     return None
 
 
-def _digest_outside(profile: Profile) -> list[_Finding]:
+def _digest_outside(profile: Profile) -> list[Finding]:
     problem = digest_template_problem(profile.digest_template)
     if problem:
         return _found("digest-template-invalid", "error",
@@ -377,7 +367,7 @@ def _digest_outside(profile: Profile) -> list[_Finding]:
                   "was made from this client secret (the doctor's token probe can)")
 
 
-def _digest_format(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _digest_format(profile: Profile, found: list[Finding]) -> list[Finding]:
     """The fast part of the digest checks: present, and not plaintext."""
     if profile.digest_outside:
         return _digest_outside(profile)
@@ -402,7 +392,7 @@ def _digest_format(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     return []
 
 
-def _digest_algorithm(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _digest_algorithm(profile: Profile, found: list[Finding]) -> list[Finding]:
     if profile.digest_algorithm not in digest.ALGORITHMS:
         return _found("digest-algorithm-unknown", "error",
                       f"unknown digest algorithm '{shown(profile.digest_algorithm)}': "
@@ -410,7 +400,7 @@ def _digest_algorithm(profile: Profile, found: list[_Finding]) -> list[_Finding]
     return []
 
 
-def verify_digest_findings(profile: Profile) -> list[_Finding]:
+def verify_digest_findings(profile: Profile) -> list[Finding]:
     """The slow part: whether the stored digest verifies the stored client secret.
 
     Slow by design (Authelia pays the same cost per token request), so the app runs it in
@@ -434,7 +424,7 @@ def verify_digest_findings(profile: Profile) -> list[_Finding]:
                   "answer invalid_client): generate the digest again")
 
 
-def _verify_digest(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _verify_digest(profile: Profile, found: list[Finding]) -> list[Finding]:
     if profile.digest_outside or has_errors(findings_for(found, "client_secret_digest")):
         return []
     return verify_digest_findings(profile)
@@ -446,7 +436,7 @@ AUTHELIA_VERSION_EXAMPLES = "4.39 or v4.39.20"
 LIBRECHAT_VERSION_EXAMPLES = "0.8.7 or v0.8.8-rc1"
 
 
-def _authelia_version(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _authelia_version(profile: Profile, found: list[Finding]) -> list[Finding]:
     try:
         authelia = Version.parse(profile.authelia_version, what="an Authelia version",
                                  examples=AUTHELIA_VERSION_EXAMPLES)
@@ -464,7 +454,7 @@ def _authelia_version(profile: Profile, found: list[_Finding]) -> list[_Finding]
     return []
 
 
-def _librechat_version(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _librechat_version(profile: Profile, found: list[Finding]) -> list[Finding]:
     try:
         librechat = Version.parse(profile.librechat_version, what="a LibreChat version",
                                   examples=LIBRECHAT_VERSION_EXAMPLES)
@@ -478,7 +468,7 @@ def _librechat_version(profile: Profile, found: list[_Finding]) -> list[_Finding
     return []
 
 
-def _admin_panel(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _admin_panel(profile: Profile, found: list[Finding]) -> list[Finding]:
     librechat = _librechat(profile)
     if profile.admin_panel and librechat is not None \
             and librechat < facts.LIBRECHAT_ADMIN_PANEL:
@@ -492,14 +482,14 @@ def _admin_panel(profile: Profile, found: list[_Finding]) -> list[_Finding]:
 # Policy, scopes and the button ---------------------------------------------------------------
 
 
-def _policy(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _policy(profile: Profile, found: list[Finding]) -> list[Finding]:
     if profile.policy not in facts.POLICIES:
         return _found("policy-unknown", "error",
                       f"the policy must be one of {', '.join(facts.POLICIES)}")
     return []
 
 
-def _scopes(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _scopes(profile: Profile, found: list[Finding]) -> list[Finding]:
     out = []
     if "openid" not in profile.scopes:
         out += _found("scopes-without-openid", "error",
@@ -512,7 +502,7 @@ def _scopes(profile: Profile, found: list[_Finding]) -> list[_Finding]:
     return out
 
 
-def _button_label(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _button_label(profile: Profile, found: list[Finding]) -> list[Finding]:
     problem = env_value_problem(profile.button_label)
     if problem:
         return _found("button-label-invalid", "error", f"the button label {problem}")
@@ -525,11 +515,11 @@ def _button_label(profile: Profile, found: list[_Finding]) -> list[_Finding]:
 # The provider section, admin group, consent, CA file and hairpin (provider_checks.py) -------
 
 
-def _provider(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _provider(profile: Profile, found: list[Finding]) -> list[Finding]:
     return provider_findings(profile)
 
 
-def _verify_key(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _verify_key(profile: Profile, found: list[Finding]) -> list[Finding]:
     """The slow check: parsing the key costs ~40 ms plus loading cryptography."""
     return verify_key_findings(profile)
 
@@ -537,7 +527,7 @@ def _verify_key(profile: Profile, found: list[_Finding]) -> list[_Finding]:
 # Every field --------------------------------------------------------------------------------
 
 
-def _yaml_templates(profile: Profile, found: list[_Finding]) -> list[_Finding]:
+def _yaml_templates(profile: Profile, found: list[Finding]) -> list[Finding]:
     out = []
     for field in YAML_FIELDS:
         values = getattr(profile, field)
@@ -562,9 +552,9 @@ RULES: list[Rule] = [
 SLOW_RULES = (_verify_digest, _verify_key)
 
 
-def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[_Finding]:
+def check_profile(profile: Profile, *, verify_digest: bool = True) -> list[Finding]:
     """Every finding for `profile`. verify_digest=False skips the slow checks."""
-    findings: list[_Finding] = []
+    findings: list[Finding] = []
     for rule in RULES:
         if verify_digest or rule not in SLOW_RULES:
             findings += rule(profile, findings)

@@ -8,30 +8,10 @@ The keys are made and read in keys.py; the section's checks are in provider_chec
 from __future__ import annotations
 
 from . import facts
-
-# Names the CLI and the app still import from here; new code imports them from keys.py,
-# factory.py and provider_checks.py, where they are defined.
-from .factory import with_signing_key  # noqa: I001
-from .keys import ProviderError, check_key_bits, new_hmac_secret, new_signing_key, read_signing_key
+from .keys import ProviderError, read_signing_key
 from .profile import Profile
-from .provider_checks import (
-    authelia_version,
-    ca_file_problem,
-    key_path_problem,
-    provider_findings,
-    require_ca_file,
-    verify_key_findings,
-)
+from .provider_checks import authelia_version
 from .yamlio import AutheliaTemplate, LiteralBlock, dump_yaml
-
-__all__ = [
-    "CLAIMS_POLICY_NAME", "CONSENT_MODES", "ProviderError", "ca_file_problem",
-    "check_key_bits", "claims_policies", "claims_policy_name", "client_additions",
-    "key_path_problem", "key_template", "key_value", "needs_claims_policy",
-    "new_hmac_secret", "new_signing_key", "provider_config", "provider_findings",
-    "public_jwk", "read_signing_key", "render_provider", "require_ca_file",
-    "verify_key_findings", "with_signing_key",
-]
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False

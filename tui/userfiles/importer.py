@@ -73,6 +73,11 @@ class Note(str):
         note.missing, note.command, note.carried = missing, command, carried
         return note
 
+    @property
+    def prefix(self) -> str:
+        """How the CLI and the app lead the note's line: what it is about."""
+        return "note" if self.carried else "not carried over"
+
 
 class Setup:
     """What the steps read (the files, with the audit's reader) and what they make: the

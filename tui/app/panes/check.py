@@ -84,6 +84,9 @@ class CheckPane(Pane):
                 tooltip="Set the files to check (configuration.yml, .env, Compose)"),
         Binding("d", "doctor", "Doctor", id="doctor",
                 tooltip="Run the doctor's live checks (d again cancels a run)"),
+        Binding("i", "import_files", "Import", id="import-files",
+                tooltip="Import the files checked here into a new profile (as "
+                "librechat-authelia import does)"),
         # The list's own Enter selects; this row is for the help (and a pane without focus).
         Binding("enter", "jump", "Fix", show=False,
                 tooltip="Fix the selected finding: apply the profile to the file (its diff "
@@ -122,16 +125,16 @@ class CheckPane(Pane):
     def _files_text(self, profile) -> str:
         if not profile.authelia_config_paths and not profile.env_path:
             return ("No files to check yet. Press p to name Authelia's configuration.yml and "
-                    "LibreChat's .env (and a Compose override if you use one), or import them "
-                    "with `librechat-authelia import`. a on the Authelia and LibreChat env "
-                    "screens remembers the file it writes, too.")
+                    "LibreChat's .env (and a Compose override if you use one); then i imports "
+                    "them into a new profile, as `librechat-authelia import` does. a on the "
+                    "Authelia and LibreChat env screens remembers the file it writes, too.")
         rows = [("configuration.yml", ", ".join(map(shown_path, profile.authelia_config_paths))
                  or "(not set)"),
                 (".env", shown_path(profile.env_path) or "(not set)")]
         if profile.compose_path:
             rows.append(("Compose", shown_path(profile.compose_path)))
         return "\n".join(f"{name}: {path}" for name, path in rows) + \
-            "\np changes them, r checks them again."
+            "\np changes them, r checks them again, i imports them into a new profile."
 
     def show_results(self) -> None:
         if not self.is_mounted:
@@ -258,6 +261,13 @@ class CheckPane(Pane):
 
     def action_set_paths(self) -> None:
         self.post_message(CheckRequested("paths"))
+
+    def action_import_files(self) -> None:
+        profile = self.state.profile
+        if not profile.authelia_config_paths or not profile.env_path:
+            self.notify("No files to import yet: press p to name them.", severity="warning")
+            return
+        self.post_message(CheckRequested("import"))
 
     def action_doctor(self) -> None:
         if self.doctor.state != RUNNING:

@@ -8,7 +8,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, LoadingIndicator, Select, Static
 
 from ...core import digest as core_digest
-from ...core.checks import Finding
+from ...core.findings import Finding
 from ...core.shown import shown
 from ..messages import FieldProblems, RegenerateRequested, RehashRequested, ValuesRequested
 from ..state import CHECKING, HASHING, MISMATCH, MISSING, OUTSIDE, VERIFIED, ViewState
@@ -184,9 +184,9 @@ class SecretsPane(RevealsSecrets, Pane):
         if self._cost_timer is not None:
             self._cost_timer.stop()
         self._cost_timer = self.set_timer(COST_DELAY, self._apply_cost)
-        self._show_cost_findings([Finding("info", "digest_cost",
+        self._show_cost_findings([Finding("digest-cost-pending", "info",
                                           "not applied yet: hashed again after a short pause "
-                                          "(or press Enter)")])
+                                          "(or press Enter)", field="digest_cost")])
 
     def _apply_cost(self) -> None:
         if self._cost_timer is not None:
@@ -265,7 +265,8 @@ class SecretsPane(RevealsSecrets, Pane):
                                               for k, v in params.items())
 
     def _cost_problem(self, message: str) -> None:
-        self._show_cost_findings([Finding("error", "digest_cost", message)])
+        self._show_cost_findings([Finding("digest-cost-invalid", "error", message,
+                                          field="digest_cost")])
 
     _cost_findings: list[Finding] = []
 

@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Static, TextArea
 
 from ...core import authelia, facts, librechat, provider
-from ...core.errors import ProfileInvalid
+from ...core.checks import ProfileInvalid
 from ...core.fields import is_secret_field
 from ...core.profile import Profile
 from ..messages import SnippetAction

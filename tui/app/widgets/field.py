@@ -10,7 +10,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Static
 
-from ...core.checks import Finding
+from ...core.findings import Finding
 from ...core.shown import shown
 
 ICONS = {"error": "✗", "warning": "!", "info": "i"}

@@ -1,5 +1,5 @@
-"""Getting a snippet out of the app: to the clipboard, into a file the user names, or
-applied to the user's own file.
+"""The user's files: a snippet to the clipboard, into a file the user names, or applied to
+the user's own file; and the files the Check pane audits.
 
 "Apply to file" (a on the Authelia and LibreChat env panes) asks the path (the remembered
 one first), shows the core's masked diff, and writes only after the user's Apply; the
@@ -8,7 +8,7 @@ until ctrl+s). The core (tui/userfiles/apply.py) refuses what is unsafe; its ref
 shown as one line.
 
 Each flow runs in the main screen's dialog worker and knows only Textual's App (for its
-dialogs and toasts) and the data it is handed.
+dialogs and toasts) and the data it is handed, or its host (host.py).
 """
 
 from __future__ import annotations
@@ -18,13 +18,14 @@ from pathlib import Path
 
 from textual.app import App
 
-from ..core.files import write_snippet
-from ..core.profile import Profile
-from ..core.shown import shown_path
-from .checks import CheckJobs
-from .clipboard import copy_text
-from .fixes import TARGET_NAMES, remembered_path
-from .widgets.text import outside_markup, outside_path_markup
+from ...core.files import write_snippet
+from ...core.profile import Profile
+from ...core.shown import shown_path
+from ..checks import CheckJobs
+from ..clipboard import copy_text
+from ..fixes import TARGET_NAMES, remembered_path
+from ..widgets.text import outside_markup, outside_path_markup
+from .host import Host
 
 # Said in the diff dialog when the profile on screen is not the one saved.
 UNSAVED_NOTE = ("This applies your unsaved changes: the profile as you see it, not as saved "
@@ -41,7 +42,7 @@ async def copy_snippet(app: App, text: str | None, title: str) -> None:
 
 
 async def write_snippet_to_file(app: App, text: str | None, default_name: str) -> None:
-    from .dialogs.write import WriteDialog
+    from ..dialogs.write import WriteDialog
 
     if text is None:
         app.notify("Nothing to write: the profile has errors (see the message).",
@@ -88,7 +89,7 @@ async def apply_to_file(app: App, jobs: CheckJobs, target: str, text: str | None
 
     `remember(**changes)` keeps the chosen path in the profile; `unsaved`: the profile has
     changes not saved yet (the diff dialog says that they are applied)."""
-    from .dialogs.files import ApplyPathDialog
+    from ..dialogs.files import ApplyPathDialog
 
     if text is None:
         app.notify("Nothing to apply: the profile has errors (see the message).",
@@ -147,7 +148,7 @@ async def confirm_and_write(app: App, jobs: CheckJobs, the_plan, title: str,
     """The masked diff, then the write after the user's Apply; True when written. What the
     profile takes from the file (the client_id of the client apply adopted) goes to
     `remember`, like any edit."""
-    from .dialogs.files import DiffDialog
+    from ..dialogs.files import DiffDialog
 
     notes = [UNSAVED_NOTE] if unsaved else []
     sure = await app.push_screen_wait(DiffDialog(title, the_plan.diff,
@@ -169,3 +170,23 @@ async def confirm_and_write(app: App, jobs: CheckJobs, the_plan, title: str,
         app.notify(f"{outside_path_markup(the_plan.real)}\nBackup: "
                    f"{outside_path_markup(backup)}", title="Applied", timeout=15)
     return True
+
+
+async def set_check_paths(host: Host) -> None:
+    """The files the Check pane audits, remembered in the profile; audited at once."""
+    from ..dialogs.files import PathsDialog
+
+    profile = host.session.profile
+    paths = await host.app.push_screen_wait(PathsDialog(
+        (profile.authelia_config_paths, profile.env_path, profile.compose_path)))
+    if paths is None:
+        return
+    config, env, compose = paths
+    host.update_profile(authelia_config_paths=config, env_path=env, compose_path=compose)
+    if config and env:
+        host.checks.run_audit(host.session.profile)
+    else:
+        host.checks.forget_audit()
+    host.show_checks()
+    if host.session.dirty:
+        host.notify("The files are remembered in the profile: save it with ctrl+s.")
