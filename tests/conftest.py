@@ -109,14 +109,19 @@ def require_node() -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def node_dir() -> Path:
     """tests/node with its locked packages installed (`npm ci`, nothing global)."""
+    from filelock import FileLock
+
     _, npm = require_node()
     installed = NODE_DIR / "node_modules" / ".package-lock.json"
     lock = NODE_DIR / "package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
-        result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                                cwd=NODE_DIR, timeout=300, capture_output=True, text=True)
-        if result.returncode != 0:
-            pytest.fail(f"npm ci in tests/node failed:\n{result.stderr[-2000:]}", pytrace=False)
+    # The suite's workers (pytest-xdist) each ask: one installs, the others wait for it.
+    with FileLock(NODE_DIR / ".npm-ci.lock", timeout=600):
+        if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
+            result = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                                    cwd=NODE_DIR, timeout=300, capture_output=True, text=True)
+            if result.returncode != 0:
+                pytest.fail(f"npm ci in tests/node failed:\n{result.stderr[-2000:]}",
+                            pytrace=False)
     return NODE_DIR
 
 

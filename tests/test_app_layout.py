@@ -166,6 +166,26 @@ async def test_at_60_columns_the_footer_shows_whole_keys_with_help_and_save(stor
     assert not any("palette" in key for key in keys)
 
 
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(store):
+    """A Tab between two fields with the same keys keeps the footer's widgets (Textual's
+    rebuilds them at every move of the focus: half of a Tab's work); a field with other
+    keys, or another pane, shows its own."""
+    from textual.widgets._footer import FooterKey
+
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        before = list(app.screen.query(FooterKey))
+        await pilot.press("tab")  # LibreChat's URL to Authelia's: the same keys
+        await settle(pilot)
+        assert app.focused.id == "input-auth_url"
+        assert list(app.screen.query(FooterKey)) == before
+        await pilot.press("f7")  # the Check pane: its own keys (r Re-check among them)
+        await settle(pilot)
+        assert any(key.key == "r" for key in app.screen.query(FooterKey)), [
+            (key.key, key.description) for key in app.screen.query(FooterKey)]
+
+
 # The key path's hint ------------------------------------------------------------------------
 
 async def test_the_key_path_hint_names_the_chosen_key_size(provider_store, quick_keys):

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -38,21 +37,6 @@ PROFILES = {
     "admin-group": {"admin_group": "admins"},
     "group": {"group": "family"},
 }
-
-
-@pytest.fixture(scope="session")
-def node_dir():
-    node, npm = shutil.which("node"), shutil.which("npm")
-    if not node or not npm:
-        if os.environ.get("CI"):
-            pytest.fail("Node.js and npm are needed to prove the login (CI is set)")
-        pytest.skip("Node.js and npm are needed to run openid-client")
-    installed = NODE_DIR / "node_modules" / ".package-lock.json"
-    lock = NODE_DIR / "package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
-        subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-                       cwd=NODE_DIR, check=True, timeout=300, capture_output=True)
-    return NODE_DIR
 
 
 @pytest.fixture(scope="module")

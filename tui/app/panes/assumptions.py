@@ -92,6 +92,7 @@ class AssumptionsPane(Pane):
             return
         self._late = self.mount(LateFields(*self._late_fields(self.state.profile)))
         await self._late
+        self._walk()  # the fields just mounted
         self.late_ready = True  # mounted and composed: from now on they are filled too
         self.draw(again=self.display)
 
@@ -148,30 +149,31 @@ class AssumptionsPane(Pane):
     def update_view(self, state: ViewState) -> None:
         profile = state.profile
         for name in TEXT_FIELDS:
-            for widget in self.query(f"#input-{name}").results(Input):
+            widget = self.by_id(f"input-{name}")
+            if isinstance(widget, Input):
                 if name in URL_FIELDS:
                     # Still the example URL: typing replaces it rather than appending to it.
                     widget.select_on_focus = is_example_url(getattr(profile, name))
                 set_input(widget, getattr(profile, name))
-        for field in self.query(Field):
+        for field in self.fields():
             field.show_findings(state.for_field(field.field_name))
         if not self.late_ready:
             return  # the rest is filled in when it is built
         for name in SELECT_OPTIONS:
-            set_select(self.query_one(f"#input-{name}", Select), SELECT_OPTIONS[name],
+            set_select(self.by_id(f"input-{name}"), SELECT_OPTIONS[name],
                        getattr(profile, name))
         for name in ("refresh_tokens", "hairpin", "admin_panel"):
-            box = self.query_one(f"#input-{name}", Checkbox)
+            box = self.by_id(f"input-{name}")
             if box.value != getattr(profile, name):
                 with box.prevent(Checkbox.Changed):
                     box.value = getattr(profile, name)
         for name in KEY_FIELDS:
-            self.query_one(f"#field-{name}").display = profile.provider == "new"
-        self.query_one("#field-key_path FieldLabel", FieldLabel).hint = key_path_hint(
+            self.by_id(f"field-{name}").display = profile.provider == "new"
+        self.by_id("field-key_path").query_one(FieldLabel).hint = key_path_hint(
             profile.key_bits)
-        self.query_one("#field-consent_duration").display = profile.consent == "pre-configured"
-        self.query_one("#consent-explain", Static).update(CONSENT_MODES.get(profile.consent, ""))
-        for box in self.query("#scope-boxes Checkbox").results(Checkbox):
+        self.by_id("field-consent_duration").display = profile.consent == "pre-configured"
+        self.by_id("consent-explain").update(CONSENT_MODES.get(profile.consent, ""))
+        for box in self.by_id("scope-boxes").query(Checkbox).results(Checkbox):
             wanted = str(box.label) in profile.scopes
             if box.value != wanted:
                 with box.prevent(Checkbox.Changed):

@@ -25,11 +25,30 @@ class AppFooter(Footer):
     def __init__(self, **kwargs) -> None:
         super().__init__(compact=True, **kwargs)
         self._laid_out_for = 0
+        self._composed_for: tuple | None = None
+
+    def _keys_now(self) -> tuple:
+        """What the footer shows depends on: the shown keys (with their descriptions and
+        whether each is enabled) and the width."""
+        return (self.app.size.width, tuple(
+            (binding.key, binding.description, binding.action, enabled, tooltip)
+            for _node, binding, enabled, tooltip in self.screen.active_bindings.values()
+            if binding.show))
+
+    def bindings_changed(self, screen) -> None:
+        """Textual's footer is built anew on every change of the bindings (each move of
+        the focus): here only when what it shows changes."""
+        if (self._bindings_ready and screen.app.app_focus and self.is_attached
+                and screen is self.screen and self._keys_now() == self._composed_for):
+            return
+        super().bindings_changed(screen)
 
     def compose(self):
         keys = list(super().compose())
         width = self.app.size.width
         self._laid_out_for = width
+        if self._bindings_ready:
+            self._composed_for = self._keys_now()
         if not all(isinstance(key, FooterKey) for key in keys):
             yield from keys  # grouped keys: this app has none, Textual's layout then
             return
