@@ -13,13 +13,14 @@ from ..core.fields import FIELD_LABELS
 from ..core.profile import Profile
 from ..core.shown import is_clean, shown
 from . import placeholders
+from .adopt import as_written
 from .audit import AuditRun
 from .authelia_config import CLIENTS, OIDC, AutheliaConfig
 from .compose import Compose
 from .dotenv import DotEnv
 from .placeholders import has_expression
 from .rules.common import url_error
-from .yamldoc import YamlDoc, YamlDocError, is_template_token
+from .yamldoc import is_template_token
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -403,27 +404,11 @@ def _client_stored_digest(setup: Setup, stored: str, where: str) -> None:
 
 
 def _as_written(config: AutheliaConfig, path: tuple, value: str) -> str:
-    """The value at `path` as the file writes it (quotes included, templates restored), so
-    that written back verbatim it reads the same; else the value with its templates."""
+    """The value at `path` as the file writes it (adopt.as_written)."""
     doc = config.doc_for(path)
     if doc is None:
         return value
-    expected = doc.restore(value)
-    try:
-        line, column = doc.node(path[:-1]).lc.value(path[-1])
-        raw = doc.parse_text.splitlines()[line][column:]
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return expected
-    for candidate in (raw.split(" #", 1)[0].strip(), raw.strip()):  # a comment left out
-        text = doc.restore(candidate)
-        try:
-            probe = YamlDoc("k: " + text)
-        except YamlDocError:
-            continue
-        got = probe.node(("k",))
-        if isinstance(got, str) and "\n" not in text and probe.restore(got) == expected:
-            return text
-    return expected
+    return as_written(doc, path, value)
 
 
 def _client_policy(setup: Setup) -> None:
