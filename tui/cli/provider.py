@@ -286,8 +286,10 @@ def cmd_set(args: argparse.Namespace) -> int:
                                          in changes)
     store.save(name, profile, expected=stamp)
     changed = [f for f in profile._fields if getattr(profile, f) != getattr(before, f)]
-    listed = ", ".join(changed) or "nothing"
-    print(f"updated profile {name}: {listed}", file=sys.stderr)
+    if changed:
+        print(f"updated profile {name}: {', '.join(changed)}", file=sys.stderr)
+    else:
+        print(f"profile {name} already has those values", file=sys.stderr)
     for note in (key_note, digest_note):
         if note:
             print(shown(with_name(note, name), limit=None), file=sys.stderr)

@@ -306,8 +306,12 @@ def _versions(setup: Setup) -> None:
         setup.carried(f"LibreChat's version is assumed to be {setup.reader.librechat} (the "
                       "import's --librechat gives it)", "--librechat", "VERSION",
                       lead="to set it, run")
+    # A version `set --authelia` takes (VERSION pasted as printed would be refused).
+    other = next((v for v in reversed(facts.SUPPORTED_AUTHELIA)
+                  if v != facts.DEFAULT_AUTHELIA), facts.DEFAULT_AUTHELIA)
     setup.missing(f"Authelia's version (not in its configuration: the profile assumes "
-                  f"{facts.DEFAULT_AUTHELIA})", ("authelia_version",), "--authelia", "VERSION")
+                  f"{facts.DEFAULT_AUTHELIA})", ("authelia_version",), "--authelia", other,
+                  lead=f"if yours is another ({' or '.join(facts.SUPPORTED_AUTHELIA)}), run")
 
 
 # Authelia's side -------------------------------------------------------------------------
