@@ -270,4 +270,5 @@ async def test_a_new_client_secret_says_the_digest_outside_must_be_made_again(st
         (note,) = [n for n in app._notifications if "client secret" in str(n.message)]
         assert note.severity == "warning"
         assert template in str(note.message) and "make it again" in str(note.message)
+        assert "librechat-authelia hash --profile home" in str(note.message)
         assert main_screen(app).session.profile.digest_template == template

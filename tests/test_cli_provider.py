@@ -236,3 +236,14 @@ def test_a_failed_new_is_one_line_even_after_making_a_key():
     second = run("new", "home", *URLS)
     assert_usage_error(second, "already exists")
     assert "generated" not in second.stderr
+
+
+def test_set_to_the_values_the_profile_has_says_so(capsys):
+    from tests.corpus_helpers import cli
+
+    ProfileStore().save("home", fake_profile())
+    status, _, err = cli(capsys, "set", "--profile", "home", "--authelia",
+                         fake_profile().authelia_version)
+    assert status == 0, err
+    assert "profile home already has those values" in err
+    assert "nothing" not in err

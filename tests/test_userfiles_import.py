@@ -106,8 +106,8 @@ def test_the_notes_come_in_the_order_of_the_import_steps(tmp_path):
         "the scopes made-up (not Authelia scopes: a profile cannot hold them)",
         "LibreChat's version is assumed to be 0.8.7 (the import's --librechat gives it); to set "
         "it, run: librechat-authelia set --profile NAME --librechat VERSION",
-        "Authelia's version (not in its configuration: the profile assumes 4.39); run: "
-        "librechat-authelia set --profile NAME --authelia VERSION",
+        "Authelia's version (not in its configuration: the profile assumes 4.39); if yours is "
+        "another (4.38 or 4.39), run: librechat-authelia set --profile NAME --authelia 4.38",
         "the client secret's digest comes from a template, '{{ secret \"/s\" }}' "
         "(DIR/configuration.yml:269): the profile keeps it as it is (render writes it, apply "
         "leaves that line alone); to have the profile make the digest instead, run: "

@@ -5,6 +5,7 @@ LibreChat's Compose service found by what it runs."""
 from __future__ import annotations
 
 import io
+import shlex
 import sys
 
 import jsonschema
@@ -312,7 +313,13 @@ def test_import_prints_carried_notes_apart_from_what_was_not_carried(tmp_path, c
                     str(env_path), "--librechat", "0.8.7")
     assert "note: LibreChat's URL https://librechat.example.com comes from" in err
     assert "not carried over: LibreChat's URL" not in err
-    assert "--profile home --authelia VERSION" in err
+    # The suggested command runs as printed: a version `set --authelia` takes.
+    [command] = [line.split("run: ", 1)[1] for line in err.splitlines()
+                 if "--authelia " in line]
+    assert command == "librechat-authelia set --profile home --authelia 4.38"
+    status, _, set_err = cli(capsys, *shlex.split(command)[1:])
+    assert status == 0, set_err
+    assert "updated profile home: authelia_version" in set_err
 
 
 # Compose: LibreChat's service found by what it runs ------------------------------------------

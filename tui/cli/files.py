@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..core.shown import shown, shown_lines, shown_path
-from .common import EXIT_FAILED, EXIT_OK, UsageError, example, open_store
+from .common import EXIT_FAILED, EXIT_OK, UsageError, example, open_store, with_name
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -122,8 +122,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
                          "client); apply env takes the .env as --file")
     plan = plan_apply(args.target, profile, args.file, env=args.env)
     if not plan.changed:
-        for note in plan.notes:
-            print(f"note: {shown(note, limit=None)}", file=sys.stderr)
+        _print_notes(plan.notes, args.sub_profile)
         left = " (except what the notes say)" if plan.notes else ""
         print(f"{shown_path(plan.path)}: already matches profile {args.sub_profile}{left}",
               file=sys.stderr)
@@ -131,8 +130,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
             _take_profile_changes(store, args.sub_profile, profile, plan)
         return EXIT_OK
     sys.stdout.write(shown_lines(plan.diff))
-    for note in plan.notes:
-        print(f"note: {shown(note, limit=None)}", file=sys.stderr)
+    _print_notes(plan.notes, args.sub_profile)
     if args.dry_run:
         return EXIT_FAILED
     if not args.yes:
@@ -150,12 +148,30 @@ def cmd_apply(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _take_profile_changes(store, name: str, profile, plan) -> None:
-    """The profile follows the file where apply adopted its client (its client_id)."""
-    if not plan.profile_changes:
-        return
-    store.save(name, profile.with_changes(**plan.profile_changes))
-    for key, value in plan.profile_changes.items():
-        print(f"profile {name}: {key} is now '{shown(value)}' (the client already in "
-              f"{shown_path(plan.path)}); apply env writes it to .env", file=sys.stderr)
+def _print_notes(notes: list[str], name: str) -> None:
+    """Apply's notes on stderr, its commands naming the profile; a warning as a warning."""
+    from ..userfiles.adopt import WARNING
 
+    for note in notes:
+        text = shown(with_name(note, name), limit=None)
+        print(text if note.startswith(WARNING) else f"note: {text}", file=sys.stderr)
+
+
+def _take_profile_changes(store, name: str, profile, plan) -> None:
+    """The profile follows the file where apply adopted its client: its client_id, and a
+    client_secret's digest from a template with the .env's client secret (never shown)."""
+    changes = plan.profile_changes
+    if not changes:
+        return
+    store.save(name, profile.with_changes(**changes))
+    where = shown_path(plan.path)
+    if "client_id" in changes:
+        print(f"profile {name}: client_id is now '{shown(changes['client_id'])}' (the "
+              f"client already in {where}); apply env writes it to .env", file=sys.stderr)
+    if changes.get("digest_template"):
+        print(f"profile {name}: the client secret's digest now comes from "
+              f"{shown(changes['digest_template'])}, as in {where} (apply leaves that line "
+              "alone)", file=sys.stderr)
+    if "client_secret" in changes:
+        print(f"profile {name}: the client secret is now the .env's OPENID_CLIENT_SECRET, "
+              "which that digest was made from; apply env keeps it", file=sys.stderr)

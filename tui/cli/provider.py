@@ -138,6 +138,10 @@ def generate_key_if_needed(profile: Profile, *,
 
 # `set` -------------------------------------------------------------------------------------
 
+# The command that makes a profile's digest again (as tui/userfiles/adopt.py's HASH_COMMAND,
+# not imported from there: `set` would load the YAML reader for one string).
+HASH_COMMAND = "librechat-authelia hash --profile NAME"
+
 _SET_FIELDS = {
     "app_url": "app_url", "auth_url": "auth_url", "client_id": "client_id",
     "client_name": "client_name", "policy": "policy", "group": "group",
@@ -282,11 +286,13 @@ def cmd_set(args: argparse.Namespace) -> int:
                                          in changes)
     store.save(name, profile, expected=stamp)
     changed = [f for f in profile._fields if getattr(profile, f) != getattr(before, f)]
-    listed = ", ".join(changed) or "nothing"
-    print(f"updated profile {name}: {listed}", file=sys.stderr)
+    if changed:
+        print(f"updated profile {name}: {', '.join(changed)}", file=sys.stderr)
+    else:
+        print(f"profile {name} already has those values", file=sys.stderr)
     for note in (key_note, digest_note):
         if note:
-            print(shown(note, limit=None), file=sys.stderr)
+            print(shown(with_name(note, name), limit=None), file=sys.stderr)
     for finding in check_profile(profile, verify_digest=False):
         if finding.severity != "error":
             print(shown(with_name(str(finding), name), limit=None), file=sys.stderr)
@@ -320,8 +326,9 @@ def _digest_after(before: Profile, profile: Profile, *,
     if profile.digest_outside:
         note = ("the client secret changed, but its digest comes from "
                 f"{shown(profile.digest_template)} in Authelia's configuration: make it again "
-                "there (librechat-authelia hash < FILE-WITH-THE-SECRET), or let the profile "
-                "hold it with --digest " + profile.digest_algorithm) if secret_changed else ""
+                f"there ({HASH_COMMAND}; put what it prints where the template reads it), or "
+                "let the profile hold it with --digest " + profile.digest_algorithm
+                ) if secret_changed else ""
         return profile, note
     made_with = digest.algorithm_of(profile.client_secret_digest)
     if secret_changed and _verifies(profile.client_secret, profile.client_secret_digest):

@@ -8,15 +8,21 @@ from __future__ import annotations
 import sys
 
 from ..core.digest import ALGORITHMS, DEFAULT_ALGORITHM
-from .common import EXIT_FAILED, EXIT_OK, UsageError, example
+from ..core.shown import shown
+from .common import EXIT_FAILED, EXIT_OK, UsageError, example, open_store
 
 
 def add_parsers(commands) -> None:
     hash_ = commands.add_parser(
         "hash", help="digest of the secret on stdin (prompted for, without echo, on a "
-        "terminal)", **example("hash --algorithm argon2id < secret.txt"))
-    hash_.add_argument("--algorithm", choices=list(ALGORITHMS), default=DEFAULT_ALGORITHM,
-                       metavar="A", help=" | ".join(ALGORITHMS))
+        "terminal), or of a profile's client secret with --profile",
+        **example("hash --algorithm argon2id < secret.txt", "hash --profile home"))
+    hash_.add_argument("--algorithm", choices=list(ALGORITHMS), default=None,
+                       metavar="A", help=" | ".join(ALGORITHMS) + " (default: the profile's "
+                       f"with --profile, else {DEFAULT_ALGORITHM})")
+    hash_.add_argument("--profile", metavar="NAME", dest="sub_profile",
+                       help="hash this profile's client secret (never printed) instead of "
+                       "reading one: for a digest Authelia reads from a template or variable")
     hash_.set_defaults(func=cmd_hash)
 
     verify = commands.add_parser(
@@ -46,7 +52,24 @@ def cmd_hash(args) -> int:
     from ..core import digest
     from .io import read_secret
 
-    print(digest.hash(read_secret(), args.algorithm))
+    if args.sub_profile is None:
+        print(digest.hash(read_secret(), args.algorithm or DEFAULT_ALGORITHM))
+        return EXIT_OK
+    name = args.sub_profile
+    profile = open_store().load(name)
+    if not profile.client_secret:
+        raise UsageError(f"profile {name!r} has no client secret: make one first "
+                         f"(librechat-authelia set --profile {name} --new client-secret)")
+    problem = digest.secret_problem(profile.client_secret)
+    if problem:
+        raise UsageError(f"profile {name!r}: the client secret {problem}")
+    algorithm = args.algorithm or (profile.digest_algorithm if profile.digest_algorithm
+                                   in ALGORITHMS else DEFAULT_ALGORITHM)
+    print(digest.hash(profile.client_secret, algorithm))
+    if profile.digest_outside:
+        print(f"the digest of profile {name}'s client secret ({algorithm}): put it where "
+              f"{shown(profile.digest_template)} reads it in Authelia's configuration",
+              file=sys.stderr)
     return EXIT_OK
 
 

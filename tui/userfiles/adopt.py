@@ -15,6 +15,14 @@ profile's own client is updated as always (another client listing the same redir
 the audit's `redirect-uri-shared`, not a reason to refuse); two candidates without it, or a
 .env naming another client than the one found, are refused (`ClientChoiceRefused`) with
 both clients named and `librechat-authelia import` offered: apply never guesses.
+
+The client's client_secret may come from a template or a variable (`{{ secret "..." }}`,
+`${VAR}`): apply never writes that line, so the profile follows the file there too
+(`follow_digest`). It takes the expression as its digest_template (its digest is then
+managed outside) and, when the .env names this client, the .env's OPENID_CLIENT_SECRET:
+the secret that digest was made from, which apply env then keeps. Without it the digest
+Authelia reads was not made from the profile's client secret: a warning says so, with the
+command that makes it again (HASH_COMMAND).
 """
 
 from __future__ import annotations
@@ -26,7 +34,8 @@ from ..core import facts
 from ..core.inputerror import InputError
 from ..core.profile import Profile
 from ..core.shown import shown, shown_path
-from .yamldoc import YamlDoc, plain
+from .placeholders import has_expression
+from .yamldoc import YamlDoc, YamlDocError, plain
 
 CLIENTS = ("identity_providers", "oidc", "clients")
 IMPORT_HINT = ("make a profile from your files instead (librechat-authelia import NAME "
@@ -37,24 +46,37 @@ IMPORT_HINT = ("make a profile from your files instead (librechat-authelia impor
 Candidate = namedtuple("Candidate", "index client_id line reasons")
 # The profile apply writes (the client_id adopted, or the one it had) and the notes.
 Adoption = namedtuple("Adoption", "profile notes")
+# What LibreChat's .env says of its client: OPENID_CLIENT_ID and OPENID_CLIENT_SECRET (None
+# when missing, or filled in from elsewhere), and the .env's name for messages.
+EnvClient = namedtuple("EnvClient", "client_id secret name", defaults=(None, None, ".env"))
+# The command that makes the digest of a profile's client secret (the CLI names the profile).
+HASH_COMMAND = "librechat-authelia hash --profile NAME"
+# A note that apply's reader must not miss (the CLI prints it as a warning) starts with this.
+WARNING = "warning: "
 
 
 class ClientChoiceRefused(InputError):
     """Apply cannot tell which client is this LibreChat's (the message names them)."""
 
 
-def env_client_id(path: str | Path | None) -> str | None:
-    """OPENID_CLIENT_ID of a .env; None without one (or when it cannot be read)."""
+def env_client(path: str | Path | None, name: str = ".env") -> EnvClient:
+    """OPENID_CLIENT_ID and OPENID_CLIENT_SECRET of a .env (each None when it is missing,
+    empty, or filled in from a variable); both None without a .env it can read."""
+    from ..core import digest
     from .dotenv import DotEnv
 
     if not path:
-        return None
+        return EnvClient(name=name)
     try:
         text = Path(path).expanduser().read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, ValueError):
-        return None
-    value = DotEnv(text).get(facts.ENV_CLIENT_ID)
-    return value or None
+        return EnvClient(name=name)
+    env = DotEnv(text)
+    client_id = env.get(facts.ENV_CLIENT_ID) or None
+    secret = env.get(facts.ENV_CLIENT_SECRET) or None
+    if secret is not None and (has_expression(secret) or digest.secret_problem(secret)):
+        secret = None  # not the value LibreChat sends, or not one a profile can hold
+    return EnvClient(client_id, secret, name)
 
 
 def _reasons(client: dict, profile: Profile, env_id: str | None, env_name: str) -> list[str]:
@@ -149,21 +171,92 @@ def _also_serving(path: str, other: Candidate) -> str:
 
 
 def adopt_client(doc: YamlDoc, profile: Profile, path: str, env_id: str | None = None,
-                 env_name: str = ".env") -> Adoption:
+                 env_name: str = ".env", env_secret: str | None = None) -> Adoption:
     """The profile to apply to this file: with the client_id of the client that already
-    serves this LibreChat (and a note saying so), or as it is."""
+    serves this LibreChat (and a note saying so), or as it is; following the file's
+    client_secret where that comes from a template or a variable (`follow_digest`;
+    `env_secret`: the .env's OPENID_CLIENT_SECRET, when it has one)."""
     found = candidates(doc, profile, env_id, env_name)
     chosen = choose(found, profile, env_id, path)
     if chosen is None:
         return Adoption(profile, [])
     if chosen.client_id == profile.client_id:
         # (a second client with the same client_id is the audit's client-id-duplicate)
-        return Adoption(profile, [_also_serving(path, other) for other in found
-                                  if other.client_id != chosen.client_id])
+        notes = [_also_serving(path, other) for other in found
+                 if other.client_id != chosen.client_id]
+        secret = env_secret if env_id == chosen.client_id else None
+        followed, digest_notes = follow_digest(doc, profile, chosen, path, secret, env_name)
+        return Adoption(followed, digest_notes + notes)
     adopted = _adoptable(chosen, profile, path)
-    return Adoption(adopted, [
+    secret = env_secret if env_id == chosen.client_id else None
+    followed, digest_notes = follow_digest(doc, adopted, chosen, path, secret, env_name)
+    what = ("the profile's settings" if followed.digest_outside
+            else "the profile's settings and its client secret's digest")
+    return Adoption(followed, [
         f"{shown_path(path)}:{chosen.line}: the client '{shown(chosen.client_id)}' already "
-        f"serves this LibreChat ({' and '.join(chosen.reasons)}): apply updates it (with the "
-        "profile's settings and secret) rather than adding a second client, and the "
-        f"profile's client_id becomes '{shown(chosen.client_id)}' when this is written "
-        "(apply env then keeps it in .env)"])
+        f"serves this LibreChat ({' and '.join(chosen.reasons)}): apply updates it (with "
+        f"{what}) rather than adding a second client, and the profile's client_id becomes "
+        f"'{shown(chosen.client_id)}' when this is written (apply env then keeps it in "
+        ".env)", *digest_notes])
+
+
+def client_secret_expression(doc: YamlDoc, index: int) -> str | None:
+    """The client_secret of the file's client at `index` as written, when it comes from a
+    template or a variable (apply never writes that line); else None."""
+    client = doc.node((*CLIENTS, index))
+    if not isinstance(client, dict):
+        return None
+    key = "client_secret" if "client_secret" in client else "secret"
+    stored = client.get(key)
+    if not isinstance(stored, str) or not (doc.is_templated(stored)
+                                           or has_expression(plain(stored))):
+        return None
+    return as_written(doc, (*CLIENTS, index, key), stored)
+
+
+def follow_digest(doc: YamlDoc, profile: Profile, chosen: Candidate, path: str,
+                  env_secret: str | None, env_name: str = ".env") -> tuple[Profile, list[str]]:
+    """The profile with the client's digest expression (and `env_secret`, the client secret
+    that digest was made from, when the .env has it), and the note that says so; the
+    profile as it is when the client_secret is literal or already the profile's."""
+    expression = client_secret_expression(doc, chosen.index)
+    if expression is None or expression == profile.digest_template:
+        return profile, []
+    followed = profile.with_changes(digest_template=expression, client_secret_digest="")
+    where = f"{shown_path(path)}:{chosen.line}"
+    kind = "the template" if "{{" in expression else "the variable"
+    said = (f"{where}: this client's client_secret comes from {kind} {shown(expression)}, which "
+            "apply leaves as it is: the profile takes it when this is written (its digest "
+            "is then managed outside)")
+    if env_secret is not None:
+        followed = followed.with_changes(client_secret=env_secret)
+        return followed, [
+            f"{said}, with the client secret that digest was made from: {shown(env_name)}'s "
+            "OPENID_CLIENT_SECRET (apply env then keeps it)"]
+    return followed, [
+        f"{WARNING}{said}, but the digest Authelia reads there was not made from the "
+        "profile's client secret, and LibreChat's login fails (invalid_client) until it is: "
+        f"make it again from the profile's client secret ({HASH_COMMAND}; put what it prints "
+        f"where {shown(expression)} reads it), then apply env; or apply again with --env "
+        "naming LibreChat's .env, whose OPENID_CLIENT_SECRET the profile then takes"]
+
+
+def as_written(doc: YamlDoc, path: tuple, value: str) -> str:
+    """The value at `path` as the file writes it (quotes included, templates restored), so
+    that written back verbatim it reads the same; else the value with its templates."""
+    expected = doc.restore(value)
+    try:
+        line, column = doc.node(path[:-1]).lc.value(path[-1])
+        raw = doc.parse_text.splitlines()[line][column:]
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return expected
+    for candidate in (raw.split(" #", 1)[0].strip(), raw.strip()):  # a comment left out
+        text = doc.restore(candidate)
+        try:
+            probe = YamlDoc("k: " + text)
+        except YamlDocError:
+            continue
+        got = probe.node(("k",))
+        if isinstance(got, str) and "\n" not in text and probe.restore(got) == expected:
+            return text
+    return expected

@@ -46,7 +46,7 @@ from ..core.provider import claims_policies, provider_config
 from ..core.shown import shown, shown_path
 from ..core.yamlio import dump_yaml
 from . import dotenv
-from .adopt import Adoption, ClientChoiceRefused, adopt_client, env_client_id
+from .adopt import HASH_COMMAND, WARNING, Adoption, ClientChoiceRefused, adopt_client, env_client
 from .audit import audit
 from .authelia_config import AutheliaConfig, ConfigInputError, require_regular_file
 from .compose import API_SERVICE, Compose
@@ -74,8 +74,10 @@ class ApplyError(InputError):
 
 # path: as the user named it; real: the file written (a symlink's target);
 # old: the bytes read (None: no file yet); new_text: the result; notes: what was left alone;
-# profile_changes: what the profile takes from the file once this is written ({"client_id":
-# ...} when apply adopts the client that already serves this LibreChat: tui/userfiles/adopt.py).
+# profile_changes: what the profile takes from the file once this is written (the client_id
+# of the client that already serves this LibreChat; the digest_template of its client_secret
+# from a template, with the .env's client secret: tui/userfiles/adopt.py). A note that starts
+# with adopt.WARNING is one the reader must not miss.
 Plan = namedtuple("Plan", "target path real old new_text diff notes changed profile_changes",
                   defaults=(None,))
 
@@ -267,7 +269,22 @@ OIDC_EDITS = [_add_essentials, _merge_policies, _merge_client]
 
 
 def apply_env(text: str, profile: Profile) -> tuple[str, list[str]]:
-    return dotenv.set_values(text, env_values(profile)), _client_id_change(text, profile)
+    return (dotenv.set_values(text, env_values(profile)),
+            _client_id_change(text, profile) + _secret_change(text, profile))
+
+
+def _secret_change(text: str, profile: Profile) -> list[str]:
+    """A warning when the .env's OPENID_CLIENT_SECRET changes while Authelia's digest of it
+    comes from a template or variable that apply never writes: that digest must be made
+    again from the new secret, or LibreChat's login fails."""
+    old = dotenv.DotEnv(text).get("OPENID_CLIENT_SECRET") if text else None
+    if not profile.digest_outside or old == profile.client_secret:
+        return []
+    return [f"{WARNING}OPENID_CLIENT_SECRET becomes the profile's client secret, but "
+            f"Authelia's digest of it comes from {shown(profile.digest_template)}, which "
+            "apply does not write: LibreChat's login fails (invalid_client) until that digest "
+            f"is made again from the profile's client secret ({HASH_COMMAND}; put what it "
+            "prints where the template reads it)"]
 
 
 def _client_id_change(text: str, profile: Profile) -> list[str]:
@@ -548,8 +565,13 @@ def plan_apply(target: str, profile: Profile, file: str | Path,
         _check_result(target, old_text, new_text, str(path), profile, notes)
     diff = masked_diff(old_text, new_text, str(path), profile_secrets(profile),
                        yaml=target != "env") if changed else ""
-    changes = {"client_id": profile.client_id} if profile != given else {}
+    changes = {field: getattr(profile, field) for field in FOLLOWED
+               if getattr(profile, field) != getattr(given, field)}
     return Plan(target, path, real, old, new_text, diff, notes, changed, changes)
+
+
+# What the profile may take from the file when apply authelia adopts a client (adopt.py).
+FOLLOWED = ("client_id", "digest_template", "client_secret_digest", "client_secret")
 
 
 def _adopt(target: str, text: str | None, profile: Profile, path: Path,
@@ -562,10 +584,11 @@ def _adopt(target: str, text: str | None, profile: Profile, path: Path,
         raise ApplyError(f"{shown_path(env)}: no such file (the .env whose OPENID_CLIENT_ID "
                          "names LibreChat's client); nothing written")
     env_path = env if env is not None else profile.env_path or None
+    named = env_client(env_path, shown_path(env_path) if env_path else ".env")
     try:
         doc = YamlDoc(text, str(path))
-        return adopt_client(doc, profile, str(path), env_client_id(env_path),
-                            shown_path(env_path) if env_path else ".env")
+        return adopt_client(doc, profile, str(path), named.client_id, named.name,
+                            named.secret)
     except YamlDocError as error:
         raise ApplyError(f"{error}; fix it first (librechat-authelia audit shows it)") from None
     except ClientChoiceRefused as error:

@@ -13,13 +13,14 @@ from ..core.fields import FIELD_LABELS
 from ..core.profile import Profile
 from ..core.shown import is_clean, shown
 from . import placeholders
+from .adopt import as_written
 from .audit import AuditRun
 from .authelia_config import CLIENTS, OIDC, AutheliaConfig
 from .compose import Compose
 from .dotenv import DotEnv
 from .placeholders import has_expression
 from .rules.common import url_error
-from .yamldoc import YamlDoc, YamlDocError, is_template_token
+from .yamldoc import is_template_token
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False
@@ -305,8 +306,12 @@ def _versions(setup: Setup) -> None:
         setup.carried(f"LibreChat's version is assumed to be {setup.reader.librechat} (the "
                       "import's --librechat gives it)", "--librechat", "VERSION",
                       lead="to set it, run")
+    # A version `set --authelia` takes (VERSION pasted as printed would be refused).
+    other = next((v for v in reversed(facts.SUPPORTED_AUTHELIA)
+                  if v != facts.DEFAULT_AUTHELIA), facts.DEFAULT_AUTHELIA)
     setup.missing(f"Authelia's version (not in its configuration: the profile assumes "
-                  f"{facts.DEFAULT_AUTHELIA})", ("authelia_version",), "--authelia", "VERSION")
+                  f"{facts.DEFAULT_AUTHELIA})", ("authelia_version",), "--authelia", other,
+                  lead=f"if yours is another ({' or '.join(facts.SUPPORTED_AUTHELIA)}), run")
 
 
 # Authelia's side -------------------------------------------------------------------------
@@ -403,27 +408,11 @@ def _client_stored_digest(setup: Setup, stored: str, where: str) -> None:
 
 
 def _as_written(config: AutheliaConfig, path: tuple, value: str) -> str:
-    """The value at `path` as the file writes it (quotes included, templates restored), so
-    that written back verbatim it reads the same; else the value with its templates."""
+    """The value at `path` as the file writes it (adopt.as_written)."""
     doc = config.doc_for(path)
     if doc is None:
         return value
-    expected = doc.restore(value)
-    try:
-        line, column = doc.node(path[:-1]).lc.value(path[-1])
-        raw = doc.parse_text.splitlines()[line][column:]
-    except (AttributeError, KeyError, IndexError, TypeError):
-        return expected
-    for candidate in (raw.split(" #", 1)[0].strip(), raw.strip()):  # a comment left out
-        text = doc.restore(candidate)
-        try:
-            probe = YamlDoc("k: " + text)
-        except YamlDocError:
-            continue
-        got = probe.node(("k",))
-        if isinstance(got, str) and "\n" not in text and probe.restore(got) == expected:
-            return text
-    return expected
+    return as_written(doc, path, value)
 
 
 def _client_policy(setup: Setup) -> None:

@@ -139,12 +139,15 @@ class ProfileScreen(Screen):
         profile = self.session.profile
         if field == "client_secret" and profile.digest_outside:
             # Never made here: the digest Authelia reads is the user's, from the new secret.
+            import shlex
+
+            name = outside_markup(shlex.quote(self.session.name))
             self.notify(f"New client secret generated, but its digest comes from "
                         f"{outside_markup(profile.digest_template)} in Authelia's "
-                        "configuration: make it again there from the new secret (ctrl+t "
-                        "shows it), or let the profile hold the digest (librechat-authelia "
-                        f"set --digest {profile.digest_algorithm}). Save with ctrl+s.",
-                        severity="warning", timeout=15)
+                        "configuration: save with ctrl+s, then make it again there from the "
+                        f"new secret (librechat-authelia hash --profile {name}), or let the "
+                        "profile hold the digest (librechat-authelia set --digest "
+                        f"{profile.digest_algorithm}).", severity="warning", timeout=15)
             return
         self.notify(f"New {fields.label(field)} generated. Save with ctrl+s.")
 
