@@ -34,3 +34,25 @@ async def test_apply_adopts_the_client_and_the_profile_follows(store, tmp_path):
         assert [c["client_id"] for c in clients].count(FAKE_CLIENT_ID) == 1
         assert FRESH_ID not in config.read_text()
         assert main_screen(app).session.profile.client_id == FAKE_CLIENT_ID
+
+
+async def test_the_diffs_notes_name_the_open_profile_in_their_commands(store, tmp_path):
+    """A client whose digest comes from a template, and no .env with its secret: the note
+    says to make the digest again with `hash --profile home`, runnable as shown."""
+    config = tmp_path / "configuration.yml"
+    text = (CORPUS / "homelab-anchors.yml").read_text().replace("home.example.net", "home.arpa")
+    lines = text.splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if FAKE_CLIENT_ID in line)
+    secret = next(i for i in range(at, len(lines)) if "client_secret:" in lines[i])
+    indent = lines[secret][:len(lines[secret]) - len(lines[secret].lstrip())]
+    lines[secret] = f"{indent}client_secret: '{{{{ secret \"/secrets/librechat_digest\" }}}}'\n"
+    config.write_text("".join(lines))
+    store.save("home", home_profile(client_id=FRESH_ID,
+                                    authelia_config_paths=[str(config)]), overwrite=True)
+    app = LibreChatAutheliaApp(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_diff(pilot, "f4")
+        assert isinstance(app.screen, DiffDialog)
+        shown = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "librechat-authelia hash --profile home" in shown, shown
+        assert "--profile NAME" not in shown

@@ -66,14 +66,6 @@ def example(*lines: str) -> dict:
             "formatter_class": Help}
 
 
-def with_name(text: str, name: str) -> str:
-    """`text` with the placeholder of a suggested command (`--profile NAME`) given the
-    profile's real name, so the command can be run as printed."""
-    import shlex
-
-    return text.replace("--profile NAME", f"--profile {shlex.quote(name)}")
-
-
 def open_store() -> ProfileStore:
     from ..core.store import ProfileStore
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 from ..core.shown import shown, shown_lines, shown_path
-from .common import EXIT_FAILED, EXIT_OK, UsageError, example, open_store, with_name
+from ..core.words import with_name
+from .common import EXIT_FAILED, EXIT_OK, UsageError, example, open_store
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False

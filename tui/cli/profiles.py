@@ -7,7 +7,8 @@ import sys
 from ..core import facts
 from ..core.digest import ALGORITHMS, DEFAULT_ALGORITHM
 from ..core.shown import shown
-from .common import EXIT_OK, PROG, UsageError, example, open_store, with_name
+from ..core.words import with_name
+from .common import EXIT_OK, PROG, UsageError, example, open_store
 from .provider import add_provider_options
 
 

@@ -11,7 +11,8 @@ import sys
 from ..core import facts
 from ..core.digest import ALGORITHMS
 from ..core.shown import shown, shown_path
-from .common import EXIT_OK, UsageError, example, open_store, profile_name, with_name
+from ..core.words import with_name
+from .common import EXIT_OK, UsageError, example, open_store, profile_name
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.
 TYPE_CHECKING = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..core.shown import shown
+from ..core.words import with_name
 from .common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -13,7 +14,6 @@ from .common import (
     example,
     open_store,
     profile_name,
-    with_name,
 )
 
 # Not `from typing import TYPE_CHECKING`: importing typing costs the CLI ~4 ms.

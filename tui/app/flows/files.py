@@ -148,11 +148,13 @@ async def confirm_and_write(app: App, jobs: CheckJobs, the_plan, title: str,
     """The masked diff, then the write after the user's Apply; True when written. What the
     profile takes from the file (the client_id of the client apply adopted) goes to
     `remember`, like any edit."""
+    from ...core.words import with_name
     from ..dialogs.files import DiffDialog
 
     notes = [UNSAVED_NOTE] if unsaved else []
-    sure = await app.push_screen_wait(DiffDialog(title, the_plan.diff,
-                                                 notes + list(the_plan.notes)))
+    # The commands the notes suggest name the open profile, to run as shown.
+    notes += [with_name(note, app.profile_name) for note in the_plan.notes]
+    sure = await app.push_screen_wait(DiffDialog(title, the_plan.diff, notes))
     if not sure:
         app.notify("Nothing was written.")
         return False
