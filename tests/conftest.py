@@ -125,6 +125,14 @@ def node_dir() -> Path:
     return NODE_DIR
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: two workers per core. The app's tests spend part of their time waiting
+    for the event loop, a thread or a server; one worker per core left the cores idle a
+    third of the time (5:07 against 4:02 for the suite on an idle two-core machine)."""
+    return 2 * len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else \
+        2 * (os.cpu_count() or 1)
+
+
 @pytest.fixture
 def profile() -> Profile:
     return fake_profile()
