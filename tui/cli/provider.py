@@ -9,7 +9,7 @@ import argparse
 import sys
 
 from ..core import facts
-from ..core.digest import ALGORITHMS
+from ..core.digest import ALGORITHMS, HASH_COMMAND
 from ..core.shown import shown, shown_path
 from ..core.words import with_name
 from .common import EXIT_OK, UsageError, example, open_store, profile_name
@@ -138,10 +138,6 @@ def generate_key_if_needed(profile: Profile, *,
 
 
 # `set` -------------------------------------------------------------------------------------
-
-# The command that makes a profile's digest again (as tui/userfiles/adopt.py's HASH_COMMAND,
-# not imported from there: `set` would load the YAML reader for one string).
-HASH_COMMAND = "librechat-authelia hash --profile NAME"
 
 _SET_FIELDS = {
     "app_url": "app_url", "auth_url": "auth_url", "client_id": "client_id",

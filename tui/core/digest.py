@@ -12,6 +12,9 @@ from functools import cache
 from .inputerror import InputError
 
 DEFAULT_ALGORITHM = "pbkdf2-sha512"
+# The command that makes the digest of a profile's client secret (NAME: the caller fills
+# in the profile's name, tui/core/words.py with_name).
+HASH_COMMAND = "librechat-authelia hash --profile NAME"
 
 
 class DigestError(InputError):

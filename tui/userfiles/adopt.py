@@ -31,6 +31,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from ..core import facts
+from ..core.digest import HASH_COMMAND
 from ..core.inputerror import InputError
 from ..core.profile import Profile
 from ..core.shown import shown, shown_path
@@ -49,8 +50,6 @@ Adoption = namedtuple("Adoption", "profile notes")
 # What LibreChat's .env says of its client: OPENID_CLIENT_ID and OPENID_CLIENT_SECRET (None
 # when missing, or filled in from elsewhere), and the .env's name for messages.
 EnvClient = namedtuple("EnvClient", "client_id secret name", defaults=(None, None, ".env"))
-# The command that makes the digest of a profile's client secret (the CLI names the profile).
-HASH_COMMAND = "librechat-authelia hash --profile NAME"
 # A note that apply's reader must not miss (the CLI prints it as a warning) starts with this.
 WARNING = "warning: "
 

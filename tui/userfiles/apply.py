@@ -29,6 +29,7 @@ from pathlib import Path
 
 from ..core.authelia import authorization_policies, client_entry
 from ..core.checks import require_valid
+from ..core.digest import HASH_COMMAND
 from ..core.files import (
     WriteRefused,
     create_temp,
@@ -46,7 +47,7 @@ from ..core.provider import claims_policies, provider_config
 from ..core.shown import shown, shown_path
 from ..core.yamlio import dump_yaml
 from . import dotenv
-from .adopt import HASH_COMMAND, WARNING, Adoption, ClientChoiceRefused, adopt_client, env_client
+from .adopt import WARNING, Adoption, ClientChoiceRefused, adopt_client, env_client
 from .audit import audit
 from .authelia_config import AutheliaConfig, ConfigInputError, require_regular_file
 from .compose import API_SERVICE, Compose

@@ -139,13 +139,14 @@ class ProfileScreen(Screen):
         profile = self.session.profile
         if field == "client_secret" and profile.digest_outside:
             # Never made here: the digest Authelia reads is the user's, from the new secret.
-            import shlex
+            from ...core.digest import HASH_COMMAND
+            from ...core.words import with_name
 
-            name = outside_markup(shlex.quote(self.session.name))
+            command = outside_markup(with_name(HASH_COMMAND, self.session.name))
             self.notify(f"New client secret generated, but its digest comes from "
                         f"{outside_markup(profile.digest_template)} in Authelia's "
                         "configuration: save with ctrl+s, then make it again there from the "
-                        f"new secret (librechat-authelia hash --profile {name}), or let the "
+                        f"new secret ({command}), or let the "
                         "profile hold the digest (librechat-authelia set --digest "
                         f"{profile.digest_algorithm}).", severity="warning", timeout=15)
             return
