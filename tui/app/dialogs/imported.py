@@ -11,15 +11,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from ...core.shown import shown, shown_path
+from ...core.words import with_name
 from ..widgets.sight import place_toasts
 from .base import Dialog
 
 
-def note_lines(notes: list) -> list[str]:
-    """The notes as the CLI prints them, "not carried over: ..." or "note: ..." (each note
-    comes from the user's files: shown())."""
-    return [f"{getattr(note, 'prefix', 'not carried over')}: {shown(note, limit=None)}"
-            for note in notes]
+def note_lines(notes: list, name: str) -> list[str]:
+    """The notes as the CLI prints them, "not carried over: ..." or "note: ...", their
+    commands naming the profile `name` (each note comes from the user's files: shown())."""
+    return [f"{getattr(note, 'prefix', 'not carried over')}: "
+            f"{shown(with_name(note, name), limit=None)}" for note in notes]
 
 
 class ImportedDialog(Dialog[None]):
@@ -52,7 +53,8 @@ class ImportedDialog(Dialog[None]):
                 yield Static("Not everything could be carried over: complete these on the "
                              "screens (f1 lists them).", markup=False)
                 with VerticalScroll(id="import-notes", can_focus=False):
-                    yield Static("\n".join(note_lines(self.notes)), id="import-notes-text",
+                    lines = note_lines(self.notes, self.profile_name)
+                    yield Static("\n".join(lines), id="import-notes-text",
                                  markup=False)
                 yield Static("↑ ↓ PgUp PgDn scroll.", classes="dialog-hint")
             else:

@@ -35,10 +35,11 @@ def _absolute(path: str) -> str:
     return str(Path(path).expanduser().resolve())
 
 
-def import_files(paths: Paths, name: str = "NAME") -> tuple[Profile, list[str]]:
+def import_files(paths: Paths) -> tuple[Profile, list[str]]:
     """The profile and the notes `librechat-authelia import` makes of these files (the
-    paths remembered as absolute ones, as the CLI remembers them; `name` filled into the
-    commands the notes suggest). Raises the readers' one-line errors (ValueError)."""
+    paths remembered as absolute ones, as the CLI remembers them; the notes' commands say
+    NAME until the dialog names the profile). Raises the readers' one-line errors
+    (ValueError)."""
     from ...userfiles.importer import import_profile
     from ...userfiles.sources import read_sources
 
@@ -47,8 +48,7 @@ def import_files(paths: Paths, name: str = "NAME") -> tuple[Profile, list[str]]:
     remembered = {"authelia_config_paths": [_absolute(p) for p in config],
                   "env_path": _absolute(env),
                   "compose_path": _absolute(compose) if compose else ""}
-    return import_profile(sources.config, sources.env, sources.compose, paths=remembered,
-                          name=name)
+    return import_profile(sources.config, sources.env, sources.compose, paths=remembered)
 
 
 def _name_problem(name: str) -> str | None:
@@ -97,18 +97,12 @@ async def import_checked_files(host: Host) -> None:
         host.notify(outside_markup(problem), title="Cannot import", severity="error",
                     timeout=20)
         return
+    profile, notes = result
     answer = await ask_profile_name(host)
     if answer is None or not await settle_unsaved(host, "switch"):
         host.notify("Nothing was imported.")
         return
     name, replace = answer
-    # Read once more, now that the name is known: the notes' commands name the profile.
-    result, problem = await host.checks.in_thread("import", import_files, paths, name)
-    if problem:
-        host.notify(outside_markup(problem), title="Cannot import", severity="error",
-                    timeout=20)
-        return
-    profile, notes = result
     try:
         path = host.session.store.save(name, profile, overwrite=replace)
     except StoreError as error:
