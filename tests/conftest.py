@@ -133,6 +133,46 @@ def pytest_xdist_auto_num_workers(config) -> int:
         2 * (os.cpu_count() or 1)
 
 
+# The doctor's stand-ins (tests/doctor_standins.py): a test CA, its certificate in a file,
+# and the healthy Authelia and LibreChat pair. A module adds to `pair` by overriding it
+# with a fixture of the same name that takes this one.
+
+
+@pytest.fixture(scope="module")
+def ca():
+    import trustme
+
+    return trustme.CA()
+
+
+@pytest.fixture
+def ca_file(ca, tmp_path) -> str:
+    path = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return str(path)
+
+
+@pytest.fixture
+def pair(ca):
+    """The healthy Authelia and LibreChat stand-ins and the profile that matches them;
+    both stopped after the test."""
+    from doctor_standins import healthy_pair
+
+    authelia, librechat, profile = healthy_pair(fake_profile, ca)
+    yield authelia, librechat, profile
+    authelia.stop()
+    librechat.stop()
+
+
+def save_as_last_used(profile: Profile, name: str = "home") -> None:
+    """`profile` saved as the last-used one, for the CLI to find without --profile."""
+    from tui.core.store import ProfileStore
+
+    store = ProfileStore()
+    store.save(name, profile)
+    store.set_last_used(name)
+
+
 @pytest.fixture
 def profile() -> Profile:
     return fake_profile()

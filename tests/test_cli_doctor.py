@@ -5,37 +5,17 @@ from __future__ import annotations
 import json
 
 import pytest
-import trustme
-from conftest import FAKE_CLIENT_SECRET, fake_profile
-from doctor_standins import healthy_pair
+from conftest import FAKE_CLIENT_SECRET, save_as_last_used
 
 from tui.cli import main
 from tui.doctor import CODES
 
 
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
 @pytest.fixture
-def ca_file(ca, tmp_path):
-    path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
-
-
-@pytest.fixture
-def pair(ca):
-    from tui.core.store import ProfileStore
-
-    authelia, librechat, profile = healthy_pair(fake_profile, ca)
-    store = ProfileStore()
-    store.save("home", profile)
-    store.set_last_used("home")
-    yield authelia, librechat, profile
-    authelia.stop()
-    librechat.stop()
+def pair(pair):
+    """The healthy pair, with its profile saved as the last-used one (for the CLI)."""
+    save_as_last_used(pair[2])
+    return pair
 
 
 def doctor(capsys, *args):

@@ -7,7 +7,6 @@ import socket
 import threading
 
 import pytest
-import trustme
 from conftest import FAKE_CLIENT_SECRET, fake_profile
 from doctor_standins import (
     AutheliaHandler,
@@ -17,7 +16,6 @@ from doctor_standins import (
     Server,
     closed_port,
     configure_pair,
-    healthy_pair,
     leaf_only_context,
     self_signed_context,
     server_context,
@@ -26,26 +24,6 @@ from doctor_standins import (
 from tui.doctor import CODES, SEVERITIES, run, run_deadline, target_from_profile
 
 TIMEOUT = 3.0
-
-
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture
-def ca_file(ca, tmp_path):
-    path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
-
-
-@pytest.fixture
-def pair(ca):
-    authelia, librechat, profile = healthy_pair(fake_profile, ca)
-    yield authelia, librechat, profile
-    authelia.stop()
-    librechat.stop()
 
 
 def doctor(profile, ca_file="", **options):

@@ -5,26 +5,12 @@ from __future__ import annotations
 
 import socket
 
-import pytest
-import trustme
 from conftest import FAKE_CLIENT_SECRET, fake_profile
 from doctor_standins import closed_port, healthy_pair, named_pair, server_context
 
 from tui.doctor import Finding, fixes_in_order, run, target_from_profile
 
 TIMEOUT = 3.0
-
-
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture
-def ca_file(ca, tmp_path):
-    path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
 
 
 def doctor(profile, ca_file="", **options):

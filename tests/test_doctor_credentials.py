@@ -6,9 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-import trustme
-from conftest import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, fake_profile
-from doctor_standins import healthy_pair
+from conftest import FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, fake_profile, save_as_last_used
 
 from tui.cli import main
 from tui.core.librechat import env_values
@@ -21,30 +19,13 @@ NOT_CHECKED = ("the profile's secret was accepted; LibreChat's own .env was not 
                "pass --env or set the files")
 
 
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
 @pytest.fixture
-def ca_file(ca, tmp_path):
-    path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
-
-
-@pytest.fixture
-def pair(ca, ca_file):
-    from tui.core.store import ProfileStore
-
-    authelia, librechat, profile = healthy_pair(fake_profile, ca)
+def pair(pair, ca_file):
+    """The healthy pair, its profile naming the test CA and saved as the last-used one."""
+    authelia, librechat, profile = pair
     profile = profile.with_changes(ca_file=ca_file)
-    store = ProfileStore()
-    store.save("home", profile)
-    store.set_last_used("home")
-    yield authelia, librechat, profile
-    authelia.stop()
-    librechat.stop()
+    save_as_last_used(profile)
+    return authelia, librechat, profile
 
 
 def write_env(tmp_path, profile, **changes):

@@ -3,35 +3,10 @@ request, against the profile's client; discovery and the token probe then use th
 
 from __future__ import annotations
 
-import pytest
-import trustme
-from conftest import fake_profile
-from doctor_standins import healthy_pair
-
 from tui.core.librechat import env_values
 from tui.doctor import run, target_from_env
 
 METHOD = "OPENID_TOKEN_ENDPOINT_AUTH_METHOD"
-
-
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture
-def ca_file(ca, tmp_path):
-    path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
-
-
-@pytest.fixture
-def pair(ca):
-    authelia, librechat, profile = healthy_pair(fake_profile, ca)
-    yield authelia, librechat, profile
-    authelia.stop()
-    librechat.stop()
 
 
 def doctor_env(values, profile, ca_file, **options):

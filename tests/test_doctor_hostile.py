@@ -14,8 +14,7 @@ import sys
 import time
 
 import pytest
-import trustme
-from conftest import FAKE_CLIENT_SECRET, fake_profile
+from conftest import FAKE_CLIENT_SECRET, save_as_last_used
 from doctor_standins import (
     HOSTILE,
     RAW_CONTROLS,
@@ -23,7 +22,6 @@ from doctor_standins import (
     _jwk,
     endless,
     gzip_bomb,
-    healthy_pair,
     hostile,
 )
 
@@ -35,30 +33,11 @@ TIMEOUT = 3.0
 DEEP = b"[" * 200_000  # json.loads raises RecursionError on it
 
 
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
 @pytest.fixture
-def ca_file(ca, tmp_path):
-    path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
-
-
-@pytest.fixture
-def pair(ca):
+def pair(pair):
     """The healthy pair, with its profile saved as the last-used one (for the CLI)."""
-    from tui.core.store import ProfileStore
-
-    authelia, librechat, profile = healthy_pair(fake_profile, ca)
-    store = ProfileStore()
-    store.save("home", profile)
-    store.set_last_used("home")
-    yield authelia, librechat, profile
-    authelia.stop()
-    librechat.stop()
+    save_as_last_used(pair[2])
+    return pair
 
 
 def doctor(profile, ca_file, **options):

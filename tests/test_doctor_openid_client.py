@@ -12,32 +12,18 @@ import os
 import subprocess
 
 import pytest
-import trustme
-from conftest import FAKE_CLIENT_SECRET, fake_profile, require_node
+from conftest import FAKE_CLIENT_SECRET, require_node
 from doctor_standins import (
     KID,
     AutheliaHandler,
     AutheliaState,
     Server,
-    healthy_pair,
     leaf_only_context,
     self_signed_context,
     server_context,
 )
 
 from tui.doctor import tlsprobe
-
-
-@pytest.fixture(scope="module")
-def ca():
-    return trustme.CA()
-
-
-@pytest.fixture
-def ca_file(ca, tmp_path):
-    path = tmp_path / "ca.pem"
-    ca.cert_pem.write_to_path(str(path))
-    return str(path)
 
 
 def node(node_dir, script, *args, ca_file="", secret=""):
@@ -61,12 +47,9 @@ def login(node_dir, profile, ca_file):
 
 
 @pytest.fixture
-def pair(ca):
-    authelia, librechat, profile = healthy_pair(fake_profile, ca)
-    authelia.state.login_user = "alice"
-    yield authelia, librechat, profile
-    authelia.stop()
-    librechat.stop()
+def pair(pair):
+    pair[0].state.login_user = "alice"
+    return pair
 
 
 def test_openid_client_logs_in_through_the_authelia_standin(node_dir, pair, ca_file):
