@@ -67,18 +67,8 @@ def read_ca_file(path: str) -> str:
     """The PEM text of a CA file, read through the guard for the user's files: a regular
     file (a FIFO or device is never opened), at most MAX_CA_FILE_BYTES. TargetError (bad
     input, one line) otherwise."""
-    from ..core.files import FileTooLarge, NotRegularFile, read_regular_file
-
-    where = f"CA file {shown_path(path)}"
-    try:
-        data = read_regular_file(path, limit=MAX_CA_FILE_BYTES)
-    except NotRegularFile as error:
-        raise TargetError(f"{where}: is {error.kind}, not a regular file (not read)") from None
-    except FileTooLarge:
-        raise TargetError(f"{where}: larger than {MAX_CA_FILE_BYTES // (1024 * 1024)} MB, "
-                          "not a CA certificate file") from None
-    except OSError as error:
-        raise TargetError(f"{where}: {shown(error.strerror or error)}") from None
+    data = _read_guarded(path, f"CA file {shown_path(path)}", MAX_CA_FILE_BYTES,
+                         "a CA certificate file")
     # PEM is ASCII; text around the blocks (comments, names) may not be, and is skipped.
     return data.decode("ascii", "ignore")
 
@@ -178,20 +168,29 @@ def read_env_values(path: str, label: str = "") -> dict[str, str]:
     """The variables of a .env as LibreChat's dotenv reads them, read through the guard for
     the user's files: a regular file (a FIFO or device is never opened), at most
     MAX_ENV_BYTES. TargetError (one line, starting with `label`, default the path) otherwise."""
-    from ..core.files import FileTooLarge, NotRegularFile, read_regular_file
     from ..userfiles.dotenv import DotEnv, DotEnvError, decode
 
     where = label or f".env {shown_path(path)}"
+    data = _read_guarded(path, where, MAX_ENV_BYTES, "a LibreChat .env")
     try:
-        data = read_regular_file(path, limit=MAX_ENV_BYTES)
         return DotEnv(decode(data, shown_path(path)), path).values
+    except DotEnvError as error:
+        raise TargetError(f"{where}: {error}") from None
+
+
+def _read_guarded(path: str, where: str, limit: int, kind: str) -> bytes:
+    """The bytes of one of the user's files, read through the guard: a regular file (a
+    FIFO or device is never opened) of at most `limit` bytes. TargetError otherwise, one
+    line starting with `where` (a file too large is said not to be `kind`)."""
+    from ..core.files import FileTooLarge, NotRegularFile, read_regular_file
+
+    try:
+        return read_regular_file(path, limit=limit)
     except NotRegularFile as error:
         raise TargetError(f"{where}: is {error.kind}, not a regular file (not read)") from None
     except FileTooLarge:
-        raise TargetError(f"{where}: larger than {MAX_ENV_BYTES // (1024 * 1024)} MB, not a "
-                          "LibreChat .env") from None
-    except DotEnvError as error:
-        raise TargetError(f"{where}: {error}") from None
+        raise TargetError(f"{where}: larger than {limit // (1024 * 1024)} MB, not "
+                          f"{kind}") from None
     except OSError as error:
         raise TargetError(f"{where}: {shown(error.strerror or error)}") from None
 
