@@ -12,6 +12,21 @@ from ...resources import stylesheet
 
 ResultType = TypeVar("ResultType")
 
+# Keys that scroll a dialog's long text while a button keeps the focus: the key, and the
+# `scroll_<how>` method of the scrolled view it calls (scroll_view).
+SCROLL_KEYS = {"up": "up", "down": "down", "pageup": "page_up", "pagedown": "page_down",
+               "home": "home", "end": "end"}
+
+
+def scroll_bindings(*keys: str) -> list[Binding]:
+    """Hidden bindings of `keys` (of SCROLL_KEYS) to the dialog's `scroll` action."""
+    return [Binding(key, f"scroll('{SCROLL_KEYS[key]}')", show=False) for key in keys]
+
+
+def scroll_view(view, how: str) -> None:
+    """Scroll `view` one step (`how`: a value of SCROLL_KEYS), at once."""
+    getattr(view, f"scroll_{how}")(animate=False)
+
 
 class Dialog(ModalScreen[ResultType]):
     # Screens read their CSS_PATH when first shown: start-up parses only app.tcss.

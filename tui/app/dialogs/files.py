@@ -17,7 +17,7 @@ from textual.geometry import Size
 from textual.widgets import Button, Input, Static
 
 from ...core.shown import shown, shown_lines
-from .base import Dialog
+from .base import Dialog, scroll_bindings, scroll_view
 
 PATH_FIELDS = (
     ("authelia_config_paths", "Authelia's configuration.yml (files or folders, in Authelia's "
@@ -237,12 +237,7 @@ class DiffDialog(Dialog[bool]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("up", "scroll('up')", show=False),
-        Binding("down", "scroll('down')", show=False),
-        Binding("pageup", "scroll('page_up')", show=False),
-        Binding("pagedown", "scroll('page_down')", show=False),
-        Binding("home", "scroll('home')", show=False),
-        Binding("end", "scroll('end')", show=False),
+        *scroll_bindings("up", "down", "pageup", "pagedown", "home", "end"),
     ]
 
     def __init__(self, title: str, diff: str, notes: list[str]) -> None:
@@ -272,10 +267,7 @@ class DiffDialog(Dialog[bool]):
         self.query_one("#cancel", Button).focus()
 
     def action_scroll(self, how: str) -> None:
-        view = self.query_one("#diff", VerticalScroll)
-        {"up": view.scroll_up, "down": view.scroll_down, "page_up": view.scroll_page_up,
-         "page_down": view.scroll_page_down, "home": view.scroll_home,
-         "end": view.scroll_end}[how](animate=False)
+        scroll_view(self.query_one("#diff", VerticalScroll), how)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -13,7 +13,7 @@ from textual.widgets import Button, Static
 from ...core.shown import shown, shown_path
 from ...core.words import with_name
 from ..widgets.sight import place_toasts
-from .base import Dialog
+from .base import Dialog, scroll_bindings, scroll_view
 
 
 def note_lines(notes: list, name: str) -> list[str]:
@@ -32,10 +32,7 @@ class ImportedDialog(Dialog[None]):
     """
     BINDINGS = [
         Binding("escape", "close", "Close"),
-        Binding("up", "scroll('up')", show=False),
-        Binding("down", "scroll('down')", show=False),
-        Binding("pageup", "scroll('page_up')", show=False),
-        Binding("pagedown", "scroll('page_down')", show=False),
+        *scroll_bindings("up", "down", "pageup", "pagedown"),
     ]
 
     def __init__(self, name: str, path: Path | str, notes: list[str]) -> None:
@@ -73,9 +70,7 @@ class ImportedDialog(Dialog[None]):
     def action_scroll(self, how: str) -> None:
         if not self.notes:
             return
-        view = self.query_one("#import-notes", VerticalScroll)
-        {"up": view.scroll_up, "down": view.scroll_down, "page_up": view.scroll_page_up,
-         "page_down": view.scroll_page_down}[how](animate=False)
+        scroll_view(self.query_one("#import-notes", VerticalScroll), how)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
