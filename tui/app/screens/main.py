@@ -21,7 +21,6 @@ from textual.widgets import ContentSwitcher, Header
 
 from .. import messages as news
 from ..checks import NOT_RUN
-from ..flows import files
 from ..panes.base import Pane
 from ..panes.registry import FIELD_PANES, PANE_IDS, PANES, PROVIDER_ONLY, SHORT_TITLES, pane_class
 from ..session import ProfileSession
@@ -226,14 +225,20 @@ class MainScreen(ProfileScreen):
 
     @work(group="clipboard")
     async def copy_snippet(self, text: str | None, title: str) -> None:
+        from ..flows import files  # with the first file action, not at start-up
+
         await files.copy_snippet(self.app, text, title)
 
     @one_dialog_at_a_time
     async def write_snippet(self, text: str | None, default_name: str) -> None:
+        from ..flows import files
+
         await files.write_snippet_to_file(self.app, text, default_name)
 
     @one_dialog_at_a_time
     async def apply_to_file(self, target: str, text: str | None) -> None:
+        from ..flows import files
+
         if await files.apply_to_file(self.app, self.checks, target, text,
                                      lambda: self.session.profile, self.update_profile,
                                      self.session.dirty):
@@ -251,6 +256,8 @@ class MainScreen(ProfileScreen):
 
     @one_dialog_at_a_time
     async def apply_fix(self, code: str, targets: tuple[str, ...]) -> None:
+        from ..flows import files
+
         if await files.apply_fix(self.app, self.checks, targets, code, self.session.profile,
                                  self.session.dirty, self.update_profile):
             self._audit_again()
@@ -273,6 +280,8 @@ class MainScreen(ProfileScreen):
 
     @one_dialog_at_a_time
     async def set_check_paths(self) -> None:
+        from ..flows import files
+
         await files.set_check_paths(self)
 
     @one_dialog_at_a_time
